@@ -1,0 +1,170 @@
+// Package app is hireloop's application: HTTP API and console, domain
+// services and the in-process schedules. main wires it to the command line;
+// tests build it directly with New.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+	"github.com/gofiber/fiber/v2"
+	"github.com/hireloop/hireloop/store"
+)
+
+// App holds the running instance. There are no package globals: everything
+// a handler needs hangs off App, so tests can run several side by side.
+type App struct {
+	cfg     Config
+	version string
+	log     *slog.Logger
+	store   *store.Store
+	key     []byte
+	ui      fs.FS // nil in no_ui builds
+	sched   gocron.Scheduler
+	http    *fiber.App
+	limiter *loginLimiter
+	metrics *metrics
+	now     func() time.Time
+}
+
+// Options are what main passes to New besides the config.
+type Options struct {
+	Version string
+	Logger  *slog.Logger
+	UI      fs.FS
+}
+
+// New opens and migrates the database, loads the secret key and builds the
+// HTTP app and scheduler. Nothing listens until Run.
+func New(ctx context.Context, cfg Config, o Options) (*App, error) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := prepareDataDir(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	key, err := LoadSecretKey(cfg)
+	if err != nil {
+		return nil, err
+	}
+	st, err := OpenStore(ctx, cfg, o.Logger)
+	if err != nil {
+		return nil, err
+	}
+	sched, err := gocron.NewScheduler(gocron.WithLogger(gocronLogger{o.Logger}))
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a := &App{
+		cfg: cfg, version: o.Version, log: o.Logger, store: st, key: key, ui: o.UI,
+		sched: sched, limiter: newLoginLimiter(), metrics: newMetrics(), now: time.Now,
+	}
+	if err := a.registerJobs(); err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.http = a.newHTTP()
+	return a, nil
+}
+
+// OpenStore opens the database in the data dir and migrates it.
+func OpenStore(ctx context.Context, cfg Config, log *slog.Logger) (*store.Store, error) {
+	st, err := store.Open(cfg.DBPath())
+	if err != nil {
+		return nil, err
+	}
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	if len(applied) > 0 && log != nil {
+		log.Info("Database migrated", slog.String("path", cfg.DBPath()), slog.Int("to_version", applied[len(applied)-1]), slog.Int("steps", len(applied)))
+	}
+	return st, nil
+}
+
+// Store exposes the database for the CLI and tests.
+func (a *App) Store() *store.Store { return a.store }
+
+// HTTP exposes the Fiber app for tests (app.Test).
+func (a *App) HTTP() *fiber.App { return a.http }
+
+// Listen binds addr. It is separate from Serve so a port already in use is
+// reported before anything else starts.
+func Listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		var oe *net.OpError
+		if errors.As(err, &oe) && oe.Err != nil {
+			return nil, fmt.Errorf("cannot listen on %s: %v", addr, oe.Err)
+		}
+		return nil, fmt.Errorf("cannot listen on %s: %v", addr, err)
+	}
+	return ln, nil
+}
+
+// Serve runs the HTTP server and the schedules until ctx is cancelled, then
+// shuts down in order: stop taking requests and drain them, stop the
+// schedules (waiting for running jobs), close the database.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	a.sched.Start()
+	errc := make(chan error, 1)
+	go func() { errc <- a.http.Listener(ln) }()
+	a.log.Info("hireloop is running", slog.String("addr", ln.Addr().String()), slog.String("base_url", a.cfg.BaseURL), slog.String("version", a.version))
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		a.log.Info("Shutting down", slog.Duration("grace", a.cfg.ShutdownGrace))
+	case serveErr = <-errc:
+	}
+	return errors.Join(serveErr, a.Close())
+}
+
+// Close drains HTTP, stops the scheduler and closes the store.
+func (a *App) Close() error {
+	var errs []error
+	if err := a.http.ShutdownWithTimeout(a.cfg.ShutdownGrace); err != nil {
+		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+	}
+	if err := a.sched.Shutdown(); err != nil {
+		errs = append(errs, fmt.Errorf("scheduler shutdown: %w", err))
+	}
+	if err := a.store.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("store close: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// registerJobs adds the built-in schedules. Later features add theirs here.
+func (a *App) registerJobs() error {
+	_, err := a.sched.NewJob(gocron.DurationJob(time.Hour), gocron.NewTask(func(ctx context.Context) {
+		n, err := a.store.DeleteExpiredSessions(ctx, a.cfg.SessionIdle)
+		if err != nil {
+			a.log.Error("Unable to delete expired sessions", slog.Any("error", err))
+			return
+		}
+		a.limiter.sweep()
+		if n > 0 {
+			a.log.Info("Expired sessions deleted", slog.Int64("count", n))
+		}
+	}), gocron.WithName("session-cleanup"), gocron.WithSingletonMode(gocron.LimitModeReschedule),
+		gocron.WithStartAt(gocron.WithStartImmediately()))
+	return err
+}
+
+// gocronLogger adapts slog to gocron's logger interface.
+type gocronLogger struct{ l *slog.Logger }
+
+func (g gocronLogger) Debug(msg string, args ...any) { g.l.Debug("gocron: "+msg, args...) }
+func (g gocronLogger) Info(msg string, args ...any)  { g.l.Debug("gocron: "+msg, args...) }
+func (g gocronLogger) Warn(msg string, args ...any)  { g.l.Warn("gocron: "+msg, args...) }
+func (g gocronLogger) Error(msg string, args ...any) { g.l.Error("gocron: "+msg, args...) }

@@ -1,0 +1,173 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+)
+
+// maxBody caps request bodies. API payloads are small JSON documents;
+// uploads, when they arrive, get their own routes and limits.
+const maxBody = 1 << 20
+
+func (a *App) newHTTP() *fiber.App {
+	f := fiber.New(fiber.Config{
+		AppName:               "hireloop",
+		DisableStartupMessage: true,
+		BodyLimit:             maxBody,
+		ErrorHandler:          a.errorHandler,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		ReadBufferSize:        16 << 10, // room for long cookies and tokens
+	})
+	f.Use(requestid.New())
+	f.Use(a.observe)
+	// Inside observe, so a panic is counted and logged as the 500 it becomes.
+	f.Use(recover.New())
+	f.Use(securityHeaders)
+
+	f.Get("/healthz", a.healthz)
+	f.Get("/readyz", a.readyz)
+	f.Get("/metrics", a.metricsHandler())
+
+	api := f.Group("/api", a.authenticate, a.guardWrites)
+	a.routes(api)
+	// Anything under /api that no route took is a JSON 404, never the SPA.
+	api.Use(func(c *fiber.Ctx) error { return errNotFound() })
+
+	f.Use(a.spa)
+	return f
+}
+
+// routes registers the API. The OpenAPI document (openapi.json) lists the
+// same routes; a test keeps the two in step.
+func (a *App) routes(api fiber.Router) {
+	api.Get("/openapi.json", a.openapi)
+	api.Get("/setup", a.getSetup)
+	api.Post("/setup", a.postSetup)
+	api.Post("/auth/login", a.login)
+	api.Post("/auth/logout", a.logout)
+
+	me := api.Group("/me", requireUser)
+	me.Get("", a.getMe)
+	me.Patch("", a.patchMe)
+	me.Post("/password", a.changePassword)
+	me.Get("/sessions", a.listSessions)
+	me.Delete("/sessions/:id", a.deleteSession)
+	me.Get("/tokens", a.listTokens)
+	me.Post("/tokens", a.createToken)
+	me.Delete("/tokens/:id", a.deleteToken)
+
+	ws := api.Group("/workspaces", requireUser)
+	ws.Get("", a.listWorkspaces)
+	ws.Post("", a.createWorkspace)
+	one := ws.Group("/:wid", a.loadWorkspace)
+	one.Get("", a.getWorkspace)
+	one.Patch("", requireRole(roleAdmin), a.patchWorkspace)
+	one.Get("/members", a.listMembers)
+	one.Post("/members", requireRole(roleAdmin), a.addMember)
+	one.Patch("/members/:uid", requireRole(roleAdmin), a.patchMember)
+	one.Delete("/members/:uid", requireRole(roleAdmin), a.deleteMember)
+}
+
+// securityHeaders sets conservative defaults for every response.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	return c.Next()
+}
+
+// observe records metrics and writes one log line per request.
+func (a *App) observe(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		// Let the error handler write the response now so the status we
+		// record is the one the client gets.
+		if herr := c.App().ErrorHandler(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+		err = nil
+	}
+	status := c.Response().StatusCode()
+	route := c.Route().Path
+	if status == fiber.StatusNotFound && strings.HasPrefix(c.Path(), "/api") {
+		route = "unmatched"
+	}
+	d := time.Since(start)
+	a.metrics.observe(c.Method(), route, status, d)
+	lvl := slog.LevelInfo
+	switch route {
+	case "/healthz", "/readyz", "/metrics":
+		lvl = slog.LevelDebug
+	}
+	if !strings.HasPrefix(c.Path(), "/api") && status < 400 {
+		lvl = slog.LevelDebug // static files
+	}
+	a.log.LogAttrs(context.Background(), lvl, "HTTP request",
+		slog.String("method", c.Method()), slog.String("path", c.Path()), slog.String("route", route),
+		slog.Int("status", status), slog.Int64("duration_ms", d.Milliseconds()),
+		slog.String("ip", c.IP()), slog.String("request_id", requestID(c)))
+	return err
+}
+
+func (a *App) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok", "version": a.version})
+}
+
+func (a *App) readyz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := a.store.Ready(ctx); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "error": err.Error()})
+	}
+	return c.JSON(fiber.Map{"status": "ready"})
+}
+
+// guardWrites protects state-changing API requests from cross-site use:
+// the body must be JSON (an HTML form cannot send that cross-origin without
+// a CORS preflight, which we never grant), and a browser's Origin header,
+// when sent, must be ours. Cookie-authenticated writes additionally need
+// the session's CSRF token; see requireUser.
+func (a *App) guardWrites(c *fiber.Ctx) error {
+	if isSafeMethod(c.Method()) {
+		return c.Next()
+	}
+	if origin := c.Get(fiber.HeaderOrigin); origin != "" && !a.sameOrigin(c, origin) {
+		return errForbidden("Cross-origin requests are not allowed.")
+	}
+	if len(c.Body()) > 0 {
+		ct := strings.ToLower(strings.TrimSpace(strings.Split(c.Get(fiber.HeaderContentType), ";")[0]))
+		if ct != fiber.MIMEApplicationJSON {
+			return &apiError{Status: fiber.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "Send the body as JSON with Content-Type: application/json."}
+		}
+	}
+	return c.Next()
+}
+
+func isSafeMethod(m string) bool {
+	return m == fiber.MethodGet || m == fiber.MethodHead || m == fiber.MethodOptions
+}
+
+func (a *App) sameOrigin(c *fiber.Ctx, origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if strings.EqualFold(u.Host, string(c.Request().Host())) {
+		return true
+	}
+	if b, err := url.Parse(a.cfg.BaseURL); err == nil && strings.EqualFold(u.Host, b.Host) {
+		return true
+	}
+	return false
+}
