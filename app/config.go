@@ -27,6 +27,10 @@ type Config struct {
 	SessionIdle   time.Duration
 	MetricsToken  string
 	ShutdownGrace time.Duration
+	// TrustedProxies lists reverse proxies (IPs or CIDRs) whose
+	// X-Forwarded-For is believed; without it every client of a proxied
+	// instance would share the proxy's IP for rate limiting and logs.
+	TrustedProxies []string
 }
 
 // option is one row of the configuration table.
@@ -135,6 +139,23 @@ func options() []option {
 	s, g = stringOpt(func(c *Config) *string { return &c.MetricsToken }, nil)
 	add("metrics-token", "HIRELOOP_METRICS_TOKEN", "", "when set, /metrics requires 'Authorization: Bearer TOKEN'", true, s, g)
 	s, g = durationOpt(func(c *Config) *time.Duration { return &c.ShutdownGrace }, 0)
+	add("trusted-proxies", "HIRELOOP_TRUSTED_PROXIES", "", "comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is trusted", false,
+		func(c *Config, v string) error {
+			c.TrustedProxies = nil
+			for _, p := range strings.Split(v, ",") {
+				p = strings.TrimSpace(p)
+				if p == "" {
+					continue
+				}
+				if net.ParseIP(p) == nil {
+					if _, _, err := net.ParseCIDR(p); err != nil {
+						return fmt.Errorf("%q is not an IP address or CIDR", p)
+					}
+				}
+				c.TrustedProxies = append(c.TrustedProxies, p)
+			}
+			return nil
+		}, func(c *Config) string { return strings.Join(c.TrustedProxies, ",") })
 	add("shutdown-grace", "HIRELOOP_SHUTDOWN_GRACE", "15s", "how long shutdown waits for in-flight requests", false, s, g)
 	return o
 }

@@ -17,7 +17,7 @@ import (
 const maxBody = 1 << 20
 
 func (a *App) newHTTP() *fiber.App {
-	f := fiber.New(fiber.Config{
+	fc := fiber.Config{
 		AppName:               "hireloop",
 		DisableStartupMessage: true,
 		BodyLimit:             maxBody,
@@ -26,7 +26,13 @@ func (a *App) newHTTP() *fiber.App {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		ReadBufferSize:        16 << 10, // room for long cookies and tokens
-	})
+	}
+	if len(a.cfg.TrustedProxies) > 0 {
+		fc.ProxyHeader = fiber.HeaderXForwardedFor
+		fc.EnableTrustedProxyCheck = true
+		fc.TrustedProxies = a.cfg.TrustedProxies
+	}
+	f := fiber.New(fc)
 	f.Use(requestid.New())
 	f.Use(a.observe)
 	// Inside observe, so a panic is counted and logged as the 500 it becomes.

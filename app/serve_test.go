@@ -1,0 +1,78 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// Serve on a real socket: oversized bodies are refused with the JSON error
+// shape, and cancelling the context shuts everything down cleanly.
+func TestServeRejectsOversizeAndShutsDown(t *testing.T) {
+	cfg := testConfig(t)
+	a, err := New(context.Background(), cfg, Options{Version: "test", UI: testUI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx, ln) }()
+	base := "http://" + ln.Addr().String()
+
+	var res *http.Response
+	for i := 0; i < 50; i++ {
+		if res, err = http.Get(base + "/healthz"); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+
+	// The server answers from the headers alone and closes the connection,
+	// so announce the size and read the answer without sending the body.
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n{", maxBody+1)
+	res, err = http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	conn.Close()
+	var e struct{ Error struct{ Code string } }
+	if res.StatusCode != 413 || json.Unmarshal(b, &e) != nil || e.Error.Code != "payload_too_large" {
+		t.Fatalf("oversize: %d %s", res.StatusCode, b)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Serve returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return after cancel")
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Fatal("server still answers after shutdown")
+	}
+	if err := a.Store().Ping(context.Background()); err == nil {
+		t.Fatal("database still open after shutdown")
+	}
+}
