@@ -218,4 +218,3 @@ func TestCLIVersionAndSecretKeyFile(t *testing.T) {
 		t.Fatal("configured key not used")
 	}
 }
-

@@ -3,10 +3,10 @@ package app
 import (
 	"bufio"
 	"context"
-	"fmt"
-	"net"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"testing"
 	"time"
