@@ -9,11 +9,14 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/hireloop/hireloop/store"
 )
@@ -43,6 +46,7 @@ Usage:
                                                create a workspace; prints its id
   hireloop token create --email E --name N     create an API token; prints it once
   hireloop backup --to FILE                    write a consistent copy of the database (safe while serving)
+  hireloop healthcheck [flags]                 exit 0 when the server at --addr answers /healthz (for containers)
   hireloop version                             print the version
 
 Every command accepts the configuration flags; see 'hireloop serve -h'.
@@ -105,6 +109,8 @@ func (c *CLI) dispatch(args []string) error {
 	case "version":
 		fmt.Fprintln(c.Stdout, "hireloop "+c.Version)
 		return nil
+	case "healthcheck":
+		return c.healthcheck(args)
 	case "help", "-h", "--help":
 		fmt.Fprint(c.Stdout, usage)
 		return nil
@@ -370,5 +376,29 @@ func (c *CLI) tokenCreate(args []string) error {
 		return err
 	}
 	fmt.Fprintln(c.Stdout, secret)
+	return nil
+}
+
+// healthcheck lets a container image without curl probe the server.
+func (c *CLI) healthcheck(args []string) error {
+	_, parse := c.flags("healthcheck")
+	cfg, err := parse(args)
+	if err != nil {
+		return err
+	}
+	host, port, _ := net.SplitHostPort(cfg.Addr)
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	client := &http.Client{Timeout: 3 * time.Second}
+	res, err := client.Get("http://" + net.JoinHostPort(host, port) + "/healthz")
+	if err != nil {
+		return fmt.Errorf("unhealthy: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("unhealthy: /healthz answered %s", res.Status)
+	}
+	fmt.Fprintln(c.Stdout, "ok")
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -60,6 +61,11 @@ func TestServeRejectsOversizeAndShutsDown(t *testing.T) {
 		t.Fatalf("oversize: %d %s", res.StatusCode, b)
 	}
 
+	// The container health probe sees the live server.
+	if r := runCLI(t, nil, "", "healthcheck", "--addr", ln.Addr().String()); r.code != 0 || r.stdout != "ok\n" {
+		t.Fatalf("healthcheck on live server: %+v", r)
+	}
+
 	cancel()
 	select {
 	case err := <-done:
@@ -71,6 +77,9 @@ func TestServeRejectsOversizeAndShutsDown(t *testing.T) {
 	}
 	if _, err := http.Get(base + "/healthz"); err == nil {
 		t.Fatal("server still answers after shutdown")
+	}
+	if r := runCLI(t, nil, "", "healthcheck", "--addr", ln.Addr().String()); r.code != 1 || !strings.Contains(r.stderr, "unhealthy") {
+		t.Fatalf("healthcheck on stopped server: %+v", r)
 	}
 	if err := a.Store().Ping(context.Background()); err == nil {
 		t.Fatal("database still open after shutdown")
