@@ -1,0 +1,27 @@
+package app
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+)
+
+// The README's configuration table is the generated one.
+func TestREADMEConfigTable(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok1 := strings.Cut(string(b), "<!-- config-table")
+	_, rest, ok2 := strings.Cut(rest, "-->\n")
+	table, _, ok3 := strings.Cut(rest, "<!-- /config-table -->")
+	if !ok1 || !ok2 || !ok3 {
+		t.Fatal("README lacks the config-table markers")
+	}
+	var want bytes.Buffer
+	PrintConfigTable(&want)
+	if strings.TrimSpace(table) != strings.TrimSpace(want.String()) {
+		t.Fatalf("README config table is stale; replace it with:\n%s", want.String())
+	}
+}
