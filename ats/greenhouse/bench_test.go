@@ -1,0 +1,67 @@
+package greenhouse_test
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/hireloop/hireloop/ats"
+	"github.com/hireloop/hireloop/ats/greenhouse"
+	"github.com/hireloop/hireloop/ats/greenhouse/fake"
+)
+
+// BenchmarkFullSync100k syncs 100,000 candidates and 100,000 applications
+// (per_page=500, so ~400 requests) from the fake enforcing 50 requests per
+// rolling window. At Greenhouse's real 10 s window that is ~80 s, so the
+// window defaults to 500 ms (override with HIRELOOP_BENCH_WINDOW=10s);
+// time is compared with the floor "requests needed ÷ allowed rate" and
+// reported as ratio_to_floor, with the 429s the fake had to send.
+//
+//	go test -run '^$' -bench FullSync100k -benchtime 1x ./ats/greenhouse/
+func BenchmarkFullSync100k(b *testing.B) {
+	const limit = 50
+	window := 500 * time.Millisecond
+	if v := os.Getenv("HIRELOOP_BENCH_WINDOW"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		window = d
+	}
+	f := fake.New(apiKey, fake.Seed{Jobs: 50, StagesPerJob: 5, Candidates: 100_000, Applications: 100_000, Tags: 10, RejectionReasons: 5, Users: 10})
+	defer f.Close()
+	f.SetRateLimit(limit, window)
+	c, err := greenhouse.New(ats.Config{BaseURL: f.URL(), APIKey: apiKey, PageSize: 500,
+		RateLimit: ats.RateLimit{Requests: limit, Per: window}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	var ratio, throttled, reqs float64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r0, t0 := f.Requests(), f.Throttled()
+		start := time.Now()
+		nc, na := 0, 0
+		if err := c.ListCandidates(ctx, ats.ListOptions{}, func(p []ats.Candidate) error { nc += len(p); return nil }); err != nil {
+			b.Fatal(err)
+		}
+		if err := c.ListApplications(ctx, ats.ListOptions{}, func(p []ats.Application) error { na += len(p); return nil }); err != nil {
+			b.Fatal(err)
+		}
+		elapsed := time.Since(start)
+		if nc != 100_000 || na != 100_000 {
+			b.Fatalf("synced %d candidates, %d applications", nc, na)
+		}
+		n := f.Requests() - r0
+		floor := time.Duration(float64(n) / limit * float64(window))
+		ratio += elapsed.Seconds() / floor.Seconds()
+		throttled += float64(f.Throttled() - t0)
+		reqs += float64(n)
+	}
+	b.ReportMetric(ratio/float64(b.N), "ratio_to_floor")
+	b.ReportMetric(throttled/float64(b.N), "429s")
+	b.ReportMetric(reqs/float64(b.N), "requests")
+	b.ReportMetric(float64(c.Stats().Retries)/float64(b.N), "retries")
+}

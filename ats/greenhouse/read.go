@@ -1,0 +1,393 @@
+package greenhouse
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hireloop/hireloop/ats"
+)
+
+// filterKind is a change filter; pagers map it to their API's parameter
+// (v1 updated_after / last_activity_after, v3 updated_at=gte|...).
+type filterKind int
+
+const (
+	filterNone filterKind = iota
+	filterUpdated
+	filterLastActivity
+)
+
+type filter struct {
+	kind filterKind
+	at   time.Time
+}
+
+// pager is the paging strategy. v1 pages with per_page + Link headers;
+// v3 would put only a cursor in the next link and express filters as
+// "updated_at=gte|<ts>".
+type pager interface {
+	first(path string, perPage int, f filter, extra url.Values) ats.Request
+	each(ctx context.Context, c *ats.Client, req ats.Request, fn func(*ats.Response) error) error
+}
+
+type v1Pager struct{}
+
+func (v1Pager) first(path string, perPage int, f filter, extra url.Values) ats.Request {
+	q := url.Values{"per_page": {strconv.Itoa(perPage)}, "skip_count": {"true"}}
+	for k, v := range extra {
+		q[k] = v
+	}
+	if !f.at.IsZero() {
+		ts := f.at.UTC().Format("2006-01-02T15:04:05.000Z")
+		switch f.kind {
+		case filterUpdated:
+			q.Set("updated_after", ts)
+		case filterLastActivity:
+			q.Set("last_activity_after", ts)
+		}
+	}
+	return ats.Request{Method: http.MethodGet, Path: path, Query: q}
+}
+
+func (v1Pager) each(ctx context.Context, c *ats.Client, req ats.Request, fn func(*ats.Response) error) error {
+	return c.EachLinkPage(ctx, req, fn)
+}
+
+// listRaw pages path and hands each page's elements, still raw, to fn.
+func (c *Client) listRaw(ctx context.Context, path string, f filter, extra url.Values, fn func([]json.RawMessage) error) error {
+	req := c.pager.first(path, c.perPage, f, extra)
+	return c.pager.each(ctx, c.http, req, func(r *ats.Response) error {
+		var rows []json.RawMessage
+		if err := c.http.DecodeJSON(r, &rows); err != nil {
+			return err
+		}
+		return fn(rows)
+	})
+}
+
+// list decodes every page into T and maps it with conv (which may drop
+// rows by returning ok=false).
+func list[T, U any](ctx context.Context, c *Client, path string, f filter, extra url.Values,
+	conv func(T, json.RawMessage) (U, bool), fn func([]U) error) error {
+	return c.listRaw(ctx, path, f, extra, func(rows []json.RawMessage) error {
+		out := make([]U, 0, len(rows))
+		for _, raw := range rows {
+			var w T
+			if err := json.Unmarshal(raw, &w); err != nil {
+				return &ats.Error{Provider: Name, Op: "GET " + path, Message: "invalid JSON in response: " + err.Error(), Err: ats.ErrMalformedResponse}
+			}
+			if u, ok := conv(w, raw); ok {
+				out = append(out, u)
+			}
+		}
+		if len(out) == 0 { // empty, or only skipped rows
+			return nil
+		}
+		return fn(out)
+	})
+}
+
+func since(kind filterKind, o ats.ListOptions) filter { return filter{kind: kind, at: o.UpdatedAfter} }
+
+// Wire types: Harvest v1 JSON (ids are integers; ats.FlexID keeps them exact).
+
+type named struct {
+	ID   ats.FlexID `json:"id"`
+	Name string     `json:"name"`
+}
+
+type wireJob struct {
+	ID          ats.FlexID   `json:"id"`
+	Name        string       `json:"name"`
+	Status      string       `json:"status"`
+	CreatedAt   ats.FlexTime `json:"created_at"`
+	UpdatedAt   ats.FlexTime `json:"updated_at"`
+	Departments []named      `json:"departments"`
+	Offices     []struct {
+		Name     string          `json:"name"`
+		Location json.RawMessage `json:"location"`
+	} `json:"offices"`
+}
+
+type wireJobPost struct {
+	ID        ats.FlexID     `json:"id"`
+	JobID     ats.FlexID     `json:"job_id"`
+	Title     string         `json:"title"`
+	Content   string         `json:"content"`
+	Live      bool           `json:"live"`
+	Active    bool           `json:"active"`
+	External  *bool          `json:"external"`
+	Questions []wireQuestion `json:"questions"`
+}
+
+type wireQuestion struct {
+	Required bool   `json:"required"`
+	Label    string `json:"label"`
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Values   []struct {
+		Value json.RawMessage `json:"value"`
+		Label string          `json:"label"`
+	} `json:"values"`
+}
+
+type wireStage struct {
+	ID        ats.FlexID   `json:"id"`
+	Name      string       `json:"name"`
+	JobID     ats.FlexID   `json:"job_id"`
+	Priority  int          `json:"priority"`
+	Active    *bool        `json:"active"`
+	UpdatedAt ats.FlexTime `json:"updated_at"`
+}
+
+type wireValue struct {
+	Value string `json:"value"`
+	Type  string `json:"type"`
+}
+
+type wireCandidate struct {
+	ID             ats.FlexID   `json:"id"`
+	FirstName      string       `json:"first_name"`
+	LastName       string       `json:"last_name"`
+	CreatedAt      ats.FlexTime `json:"created_at"`
+	UpdatedAt      ats.FlexTime `json:"updated_at"`
+	EmailAddresses []wireValue  `json:"email_addresses"`
+	PhoneNumbers   []wireValue  `json:"phone_numbers"`
+	Tags           []string     `json:"tags"`
+}
+
+type wireApplication struct {
+	ID              ats.FlexID   `json:"id"`
+	CandidateID     ats.FlexID   `json:"candidate_id"`
+	Prospect        bool         `json:"prospect"`
+	AppliedAt       ats.FlexTime `json:"applied_at"`
+	RejectedAt      ats.FlexTime `json:"rejected_at"`
+	LastActivityAt  ats.FlexTime `json:"last_activity_at"`
+	Status          string       `json:"status"`
+	CurrentStage    *named       `json:"current_stage"`
+	RejectionReason *named       `json:"rejection_reason"`
+	Jobs            []named      `json:"jobs"`
+	Answers         []struct {
+		Question string `json:"question"`
+		Answer   string `json:"answer"`
+	} `json:"answers"`
+}
+
+type wireUser struct {
+	ID           ats.FlexID `json:"id"`
+	Name         string     `json:"name"`
+	FirstName    string     `json:"first_name"`
+	LastName     string     `json:"last_name"`
+	PrimaryEmail string     `json:"primary_email_address"`
+	Emails       []string   `json:"emails"`
+}
+
+// ListJobs implements ats.Reader. Harvest jobs carry no description or
+// questions; those live on job posts, so one pass over
+// /job_posts?full_content=true (a few pages for a whole account) is
+// joined in by job_id. The map holds only posts, never candidates.
+func (c *Client) ListJobs(ctx context.Context, o ats.ListOptions, fn func([]ats.Job) error) error {
+	posts := map[string]wireJobPost{}
+	err := list(ctx, c, "/job_posts", filter{}, url.Values{"full_content": {"true"}},
+		func(p wireJobPost, _ json.RawMessage) (wireJobPost, bool) { return p, true },
+		func(ps []wireJobPost) error {
+			for _, p := range ps {
+				if cur, ok := posts[p.JobID.String()]; !ok || postRank(p) > postRank(cur) {
+					posts[p.JobID.String()] = p
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	return list(ctx, c, "/jobs", since(filterUpdated, o), nil, func(w wireJob, raw json.RawMessage) (ats.Job, bool) {
+		j := ats.Job{
+			ID: w.ID.String(), RemoteID: w.ID.String(), Title: w.Name, Status: jobStatus(w.Status),
+			CreatedAt: w.CreatedAt.Time, UpdatedAt: w.UpdatedAt.Time, Raw: raw,
+		}
+		if len(w.Departments) > 0 {
+			j.Department = w.Departments[0].Name
+		}
+		if len(w.Offices) > 0 {
+			j.Location = ats.FlexName(w.Offices[0].Location)
+			if j.Location == "" {
+				j.Location = w.Offices[0].Name
+			}
+		}
+		if p, ok := posts[j.ID]; ok {
+			j.DescriptionHTML = p.Content
+			j.DescriptionText = ats.HTMLToText(p.Content)
+			for _, q := range p.Questions {
+				j.ScreeningQuestions = append(j.ScreeningQuestions, question(q))
+			}
+		}
+		return j, true
+	}, fn)
+}
+
+// postRank prefers the live external post as the job's description.
+func postRank(p wireJobPost) int {
+	r := 0
+	if p.Live {
+		r += 4
+	}
+	if p.External == nil || *p.External {
+		r += 2
+	}
+	if p.Active {
+		r++
+	}
+	return r
+}
+
+func jobStatus(s string) ats.JobStatus {
+	switch strings.ToLower(s) {
+	case "open":
+		return ats.JobOpen
+	case "closed":
+		return ats.JobClosed
+	case "draft":
+		return ats.JobDraft
+	}
+	return ats.JobUnknown
+}
+
+func question(q wireQuestion) ats.Question {
+	out := ats.Question{ID: q.Name, Label: q.Label, Required: q.Required, Type: ats.QuestionUnknown}
+	switch q.Type {
+	case "short_text", "input_text":
+		out.Type = ats.QuestionText
+	case "long_text", "textarea":
+		out.Type = ats.QuestionLongText
+	case "attachment", "input_file":
+		out.Type = ats.QuestionFile
+	case "boolean":
+		out.Type = ats.QuestionYesNo
+	case "multi_select", "multi_value_multi_select":
+		out.Type = ats.QuestionMultiChoice
+	case "single_select", "multi_value_single_select":
+		out.Type = ats.QuestionSingleChoice
+	case "number":
+		out.Type = ats.QuestionNumber
+	case "date":
+		out.Type = ats.QuestionDate
+	}
+	for _, v := range q.Values {
+		out.Options = append(out.Options, ats.Option{ID: strings.Trim(string(v.Value), `"`), Label: v.Label})
+	}
+	return out
+}
+
+// ListStages implements ats.Reader via GET /job_stages, which returns
+// every job's stages with job_id in a few pages (cheaper than one
+// /jobs/{id}/stages call per job). Use JobStages for a single job.
+func (c *Client) ListStages(ctx context.Context, o ats.ListOptions, fn func([]ats.Stage) error) error {
+	return list(ctx, c, "/job_stages", since(filterUpdated, o), nil, stageFromWire, fn)
+}
+
+// JobStages returns one job's stages (GET /jobs/{id}/stages), e.g. to
+// refresh a job after a job_interview_stage_deleted webhook.
+func (c *Client) JobStages(ctx context.Context, jobID string) ([]ats.Stage, error) {
+	if err := numericID("job", jobID); err != nil {
+		return nil, err
+	}
+	var out []ats.Stage
+	err := list(ctx, c, "/jobs/"+jobID+"/stages", filter{}, nil, stageFromWire, func(p []ats.Stage) error {
+		out = append(out, p...)
+		return nil
+	})
+	return out, err
+}
+
+func stageFromWire(w wireStage, raw json.RawMessage) (ats.Stage, bool) {
+	return ats.Stage{ID: w.ID.String(), RemoteID: w.ID.String(), Name: w.Name, Order: w.Priority, JobID: w.JobID.String(),
+		Active: w.Active == nil || *w.Active, UpdatedAt: w.UpdatedAt.Time, Raw: raw}, true
+}
+
+// ListCandidates implements ats.Reader.
+func (c *Client) ListCandidates(ctx context.Context, o ats.ListOptions, fn func([]ats.Candidate) error) error {
+	return list(ctx, c, "/candidates", since(filterUpdated, o), nil, func(w wireCandidate, raw json.RawMessage) (ats.Candidate, bool) {
+		cd := ats.Candidate{ID: w.ID.String(), RemoteID: w.ID.String(), FirstName: w.FirstName, LastName: w.LastName,
+			CreatedAt: w.CreatedAt.Time, UpdatedAt: w.UpdatedAt.Time, Raw: raw}
+		for _, e := range w.EmailAddresses {
+			cd.Emails = append(cd.Emails, e.Value)
+		}
+		for _, p := range w.PhoneNumbers {
+			cd.Phones = append(cd.Phones, p.Value)
+		}
+		for _, t := range w.Tags {
+			cd.Tags = append(cd.Tags, ats.Tag{Name: t})
+		}
+		return cd, true
+	}, fn)
+}
+
+// ListApplications implements ats.Reader. UpdatedAfter maps to
+// last_activity_after, the only change filter Harvest v1 offers for
+// applications. Prospect applications (not applied to a job) are skipped:
+// hireloop only interviews applicants.
+func (c *Client) ListApplications(ctx context.Context, o ats.ListOptions, fn func([]ats.Application) error) error {
+	return list(ctx, c, "/applications", since(filterLastActivity, o), nil, applicationFromWire, fn)
+}
+
+func applicationFromWire(w wireApplication, raw json.RawMessage) (ats.Application, bool) {
+	if w.Prospect || len(w.Jobs) == 0 {
+		return ats.Application{}, false
+	}
+	a := ats.Application{
+		ID: w.ID.String(), RemoteID: w.ID.String(), CandidateID: w.CandidateID.String(), JobID: w.Jobs[0].ID.String(),
+		AppliedAt: w.AppliedAt.Time, RejectedAt: w.RejectedAt.Time, UpdatedAt: w.LastActivityAt.Time, Raw: raw,
+	}
+	switch w.Status {
+	case "rejected":
+		a.Status = ats.ApplicationRejected
+	case "hired":
+		a.Status = ats.ApplicationHired
+	default:
+		a.Status = ats.ApplicationActive
+	}
+	if w.CurrentStage != nil {
+		a.StageID, a.StageName = w.CurrentStage.ID.String(), w.CurrentStage.Name
+	}
+	if w.RejectionReason != nil {
+		a.RejectionReasonID, a.RejectionReasonName = w.RejectionReason.ID.String(), w.RejectionReason.Name
+	}
+	for _, an := range w.Answers {
+		a.Answers = append(a.Answers, ats.Answer{QuestionID: an.Question, Question: an.Question, Value: an.Answer})
+	}
+	return a, true
+}
+
+// ListTags implements ats.Reader (candidate tags).
+func (c *Client) ListTags(ctx context.Context, _ ats.ListOptions, fn func([]ats.Tag) error) error {
+	return list(ctx, c, "/tags/candidate", filter{}, nil, func(w named, raw json.RawMessage) (ats.Tag, bool) {
+		return ats.Tag{ID: w.ID.String(), RemoteID: w.ID.String(), Name: w.Name, Raw: raw}, true
+	}, fn)
+}
+
+// ListRejectionReasons implements ats.Reader.
+func (c *Client) ListRejectionReasons(ctx context.Context, _ ats.ListOptions, fn func([]ats.RejectionReason) error) error {
+	return list(ctx, c, "/rejection_reasons", filter{}, nil, func(w named, raw json.RawMessage) (ats.RejectionReason, bool) {
+		return ats.RejectionReason{ID: w.ID.String(), RemoteID: w.ID.String(), Name: w.Name, Raw: raw}, true
+	}, fn)
+}
+
+// ListUsers implements ats.Reader.
+func (c *Client) ListUsers(ctx context.Context, _ ats.ListOptions, fn func([]ats.User) error) error {
+	return list(ctx, c, "/users", filter{}, nil, func(w wireUser, raw json.RawMessage) (ats.User, bool) {
+		u := ats.User{ID: w.ID.String(), RemoteID: w.ID.String(), Name: w.Name, Email: w.PrimaryEmail, Raw: raw}
+		if u.Name == "" {
+			u.Name = strings.TrimSpace(w.FirstName + " " + w.LastName)
+		}
+		if u.Email == "" && len(w.Emails) > 0 {
+			u.Email = w.Emails[0]
+		}
+		return u, true
+	}, fn)
+}

@@ -1,0 +1,254 @@
+package ats
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Limiter is a per-connection token bucket whose tokens regenerate one
+// window after the request that spent them completed.
+//
+// Why not a classic constant-refill bucket: vendors state budgets as "N
+// requests per W" (Greenhouse: X-RateLimit-Limit per 10 s), often enforced
+// as a rolling window. A bucket with burst N and refill N/W lets through up
+// to 2N requests in one rolling window (a full burst, then refills), so a
+// sync would hit 429s every cycle; a bucket with a small burst wastes
+// budget. Regenerating each token W after its response arrived is exactly
+// compliant with both rolling and fixed windows (the server saw the request
+// no later than we saw its answer) and still uses the whole budget.
+//
+// The bucket is corrected by response headers: X-RateLimit-Limit resizes
+// it, X-RateLimit-Remaining lower than our own count (someone else shares
+// the key) marks tokens spent, and Retry-After / X-RateLimit-Reset on a 429
+// pause every request until then.
+type Limiter struct {
+	mu       sync.Mutex
+	limit    int
+	window   time.Duration
+	tokens   []*token // spent tokens, in-flight or regenerating
+	pauseTil time.Time
+	// ceiling caps what X-RateLimit-Limit may raise the budget to when the
+	// operator set an explicit override (to leave room for other
+	// integrations sharing the key); 0 means no cap.
+	ceiling int
+	now     func() time.Time
+	waited  time.Duration
+}
+
+type token struct {
+	doneAt   time.Time // zero while in flight
+	inFlight bool
+}
+
+// NewLimiter returns a limiter for limit requests per window. A zero
+// budget returns nil, and a nil *Limiter never blocks.
+func NewLimiter(r RateLimit) *Limiter {
+	if r.IsZero() {
+		return nil
+	}
+	return &Limiter{limit: r.Requests, window: r.Per, now: time.Now}
+}
+
+// Reservation must be completed with Done once the response arrived (or
+// the attempt failed), so the token starts regenerating.
+type Reservation struct {
+	l *Limiter
+	t *token
+}
+
+// Done marks the request finished.
+func (r Reservation) Done() {
+	if r.l == nil {
+		return
+	}
+	r.l.mu.Lock()
+	r.t.inFlight = false
+	r.t.doneAt = r.l.now()
+	r.l.mu.Unlock()
+}
+
+// Wait blocks until a token is free (or ctx ends) and reserves it.
+func (l *Limiter) Wait(ctx context.Context) (Reservation, error) {
+	if l == nil {
+		return Reservation{}, nil
+	}
+	start := time.Now()
+	for {
+		l.mu.Lock()
+		now := l.now()
+		l.gc(now)
+		var wait time.Duration
+		switch {
+		case now.Before(l.pauseTil):
+			wait = l.pauseTil.Sub(now)
+		case len(l.tokens) < l.limit:
+			t := &token{inFlight: true}
+			l.tokens = append(l.tokens, t)
+			if d := time.Since(start); d > 0 {
+				l.waited += d
+			}
+			l.mu.Unlock()
+			return Reservation{l: l, t: t}, nil
+		default:
+			wait = l.nextFree(now)
+		}
+		l.mu.Unlock()
+		if wait <= 0 {
+			wait = time.Millisecond
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return Reservation{}, ctx.Err()
+		case <-timer.C:
+		}
+	}
+}
+
+// gc drops tokens whose window has passed. Callers hold mu.
+func (l *Limiter) gc(now time.Time) {
+	kept := l.tokens[:0]
+	for _, t := range l.tokens {
+		if t.inFlight || now.Sub(t.doneAt) < l.window {
+			kept = append(kept, t)
+		}
+	}
+	for i := len(kept); i < len(l.tokens); i++ {
+		l.tokens[i] = nil
+	}
+	l.tokens = kept
+}
+
+// nextFree is how long until the oldest completed token regenerates; when
+// all are in flight it polls shortly. Callers hold mu.
+func (l *Limiter) nextFree(now time.Time) time.Duration {
+	best := time.Duration(-1)
+	for _, t := range l.tokens {
+		if t.inFlight {
+			continue
+		}
+		d := t.doneAt.Add(l.window).Sub(now)
+		if best < 0 || d < best {
+			best = d
+		}
+	}
+	if best < 0 {
+		return 10 * time.Millisecond
+	}
+	return best + time.Millisecond
+}
+
+// Observe corrects the bucket from response headers.
+func (l *Limiter) Observe(status int, h http.Header) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if v, err := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Limit"))); err == nil && v > 0 {
+		if l.ceiling > 0 && v > l.ceiling {
+			v = l.ceiling
+		}
+		l.limit = v
+	}
+	if v, err := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Remaining"))); err == nil && v >= 0 {
+		l.gc(now)
+		if avail := l.limit - len(l.tokens); v < avail {
+			for range avail - v {
+				l.tokens = append(l.tokens, &token{doneAt: now})
+			}
+		}
+		if v == 0 {
+			if reset, ok := parseResetHeader(h.Get("X-RateLimit-Reset"), now); ok && reset.After(l.pauseTil) {
+				l.pauseTil = reset
+			}
+		}
+	}
+	if status == http.StatusTooManyRequests {
+		until := now.Add(time.Second)
+		if d, ok := ParseRetryAfter(h.Get("Retry-After"), now); ok {
+			until = now.Add(d)
+		} else if reset, ok := parseResetHeader(h.Get("X-RateLimit-Reset"), now); ok {
+			until = reset
+		}
+		if until.After(l.pauseTil) {
+			l.pauseTil = until
+		}
+	}
+}
+
+// Waited is the total time requests spent blocked in Wait.
+func (l *Limiter) Waited() time.Duration {
+	if l == nil {
+		return 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.waited
+}
+
+// Limit returns the current budget.
+func (l *Limiter) Limit() RateLimit {
+	if l == nil {
+		return RateLimit{}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return RateLimit{Requests: l.limit, Per: l.window}
+}
+
+// ParseRetryAfter parses a Retry-After value relative to now. It accepts
+// delta-seconds (RFC 9110), an HTTP-date, and a Unix timestamp in seconds,
+// because Greenhouse documents the 429 Retry-After as "an Epoch / Unix
+// timestamp" while the HTTP standard (and most vendors) send seconds.
+// Values above 10^9 cannot be a sane delay and are read as timestamps.
+func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		if n > 1_000_000_000 {
+			d := time.Unix(n, 0).Sub(now)
+			if d < 0 {
+				d = 0
+			}
+			return d, true
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+// parseResetHeader reads X-RateLimit-Reset as a Unix timestamp (seconds)
+// or, for small values, seconds from now.
+func parseResetHeader(v string, now time.Time) (time.Time, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, false
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return time.Time{}, false
+	}
+	if n > 1_000_000_000 {
+		return time.Unix(n, 0), true
+	}
+	return now.Add(time.Duration(n) * time.Second), true
+}
