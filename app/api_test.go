@@ -283,36 +283,52 @@ func TestMembersFlow(t *testing.T) {
 }
 
 // substitute fills a route pattern's parameters: :wid with the workspace
-// under test, any other id with a real id from that workspace (the owner),
-// so a 404 can only come from the workspace check.
-func substitute(pattern string, wid, ownerID int64) string {
+// under test and every other id with a real id from alice's workspace, so
+// a 404 can only come from the workspace check.
+func substitute(pattern string, wid int64, ids map[string]int64) string {
 	re := regexp.MustCompile(`:[a-z_]+\??`)
 	return re.ReplaceAllStringFunc(pattern, func(p string) string {
 		if p == ":wid" {
 			return strconv.FormatInt(wid, 10)
 		}
-		return strconv.FormatInt(ownerID, 10)
+		id, ok := ids[strings.TrimSuffix(p[1:], "?")]
+		if !ok {
+			panic("substitute: no id for " + p + "; add one to the isolation test")
+		}
+		return strconv.FormatInt(id, 10)
 	})
 }
 
 // Every route of a workspace answers 404 to a signed-in user of another
 // workspace, for every method, as if the workspace did not exist. The list
-// is read from the router, so routes added later are covered automatically;
-// bodies are valid for the routes that take one, so a 404 is not a
-// validation accident.
+// is read from the router, so routes added later are covered automatically
+// (the test fails until they get a body or an id here); bodies are valid
+// for the routes that take one, so a 404 is not a validation accident.
 func TestWorkspaceIsolationEveryRoute(t *testing.T) {
-	a := newTestApp(t)
-	alice, widA := setupAdmin(t, a)
-	aliceID := int64(alice.mustStatus(200, "GET", "/api/me", nil).json(t)["user"].(map[string]any)["id"].(float64))
+	s := newGreenhouseSetup(t) // alice's workspace, with an ATS connection and synced data
+	a, alice, widA := s.a, s.admin, s.wid
+	me := alice.mustStatus(200, "GET", "/api/me", nil).json(t)
+	ps := alice.mustStatus(200, "GET", fmt.Sprintf("/api/workspaces/%d/positions", widA), nil).json(t)["positions"].([]any)
+	runs := alice.mustStatus(200, "GET", s.path("/runs"), nil).json(t)["runs"].([]any)
+	ids := map[string]int64{
+		"uid": int64(me["user"].(map[string]any)["id"].(float64)),
+		"cid": s.cid,
+		"pid": int64(ps[0].(map[string]any)["id"].(float64)),
+		"rid": int64(runs[0].(map[string]any)["id"].(float64)),
+	}
 
 	bob, _ := newUser(t, a, "bob@example.com", true)
 	bobWS := bob.mustStatus(201, "POST", "/api/workspaces", map[string]string{"name": "Bob's client"}).json(t)
 	widB := int64(bobWS["workspace"].(map[string]any)["id"].(float64))
 
 	bodies := map[string]any{
-		"PATCH /api/workspaces/:wid":              map[string]string{"name": "Stolen"},
-		"POST /api/workspaces/:wid/members":       map[string]string{"email": "bob@example.com", "role": "admin"},
-		"PATCH /api/workspaces/:wid/members/:uid": map[string]string{"role": "viewer"},
+		"PATCH /api/workspaces/:wid":                      map[string]string{"name": "Stolen"},
+		"POST /api/workspaces/:wid/members":               map[string]string{"email": "bob@example.com", "role": "admin"},
+		"PATCH /api/workspaces/:wid/members/:uid":         map[string]string{"role": "viewer"},
+		"POST /api/workspaces/:wid/connections":           map[string]string{"provider": "greenhouse", "api_key": ghKey, "base_url": s.fake.URL()},
+		"PATCH /api/workspaces/:wid/connections/:cid":     map[string]string{"name": "Stolen"},
+		"POST /api/workspaces/:wid/connections/:cid/sync": map[string]bool{"full": true},
+		"POST /api/workspaces/:wid/connections/:cid/test": nil,
 	}
 	var cases []string
 	for _, r := range a.HTTP().GetRoutes(true) {
@@ -322,28 +338,29 @@ func TestWorkspaceIsolationEveryRoute(t *testing.T) {
 		cases = append(cases, r.Method+" "+r.Path)
 	}
 	sort.Strings(cases)
-	if len(cases) < 6 {
+	if len(cases) < 20 {
 		t.Fatalf("found only %d workspace routes: %v", len(cases), cases)
 	}
 	for _, tc := range cases {
 		method, pattern, _ := strings.Cut(tc, " ")
 		t.Run(tc, func(t *testing.T) {
-			body := bodies[tc]
-			if body == nil && method != "GET" && method != "DELETE" {
+			body, ok := bodies[tc]
+			if !ok && method != "GET" && method != "DELETE" {
 				t.Fatalf("add a valid body for %s to this test", tc)
 			}
-			r := bob.do(method, substitute(pattern, widA, aliceID), body)
+			r := bob.do(method, substitute(pattern, widA, ids), body)
 			if r.Status != http.StatusNotFound || r.errCode(t) != "not_found" {
 				t.Fatalf("bob on alice's workspace: %d %s", r.Status, r.Body)
 			}
 			// The same request on bob's own workspace is not a 404 on
 			// the workspace, proving the route itself works.
-			own := bob.do(method, substitute(pattern, widB, aliceID), body)
-			if own.Status == http.StatusNotFound && strings.Contains(pattern, ":uid") == false {
-				t.Fatalf("bob on his own workspace got 404: %s", own.Body)
+			if strings.Count(pattern, ":") == 1 {
+				if own := bob.do(method, substitute(pattern, widB, ids), body); own.Status == http.StatusNotFound {
+					t.Fatalf("bob on his own workspace got 404: %s", own.Body)
+				}
 			}
 			// Nonexistent workspaces look exactly the same.
-			none := bob.do(method, substitute(pattern, 999999, aliceID), body)
+			none := bob.do(method, substitute(pattern, 999999, ids), body)
 			if none.Status != http.StatusNotFound || string(none.Body) != string(r.Body) {
 				t.Fatalf("missing workspace differs from foreign one: %d %s", none.Status, none.Body)
 			}
@@ -356,6 +373,13 @@ func TestWorkspaceIsolationEveryRoute(t *testing.T) {
 	}
 	if n := len(alice.mustStatus(200, "GET", fmt.Sprintf("/api/workspaces/%d/members", widA), nil).json(t)["members"].([]any)); n != 1 {
 		t.Fatalf("alice's members changed: %d", n)
+	}
+	conn := alice.mustStatus(200, "GET", s.path(""), nil).json(t)["connection"].(map[string]any)
+	if conn["name"] != "Greenhouse (test)" {
+		t.Fatalf("alice's connection changed: %v", conn)
+	}
+	if n := len(alice.mustStatus(200, "GET", s.path("/runs"), nil).json(t)["runs"].([]any)); n != 1 {
+		t.Fatalf("bob started syncs on alice's connection: %d runs", n)
 	}
 }
 

@@ -30,7 +30,24 @@ type App struct {
 	http    *fiber.App
 	limiter *loginLimiter
 	metrics *metrics
+	syncs   *syncer
+	sandbox Sandbox // nil unless demo mode
 	now     func() time.Time
+
+	// baseCtx lives as long as the app; background work (syncs started
+	// from requests or webhooks) runs under it and stops at shutdown.
+	baseCtx    context.Context
+	cancelBase context.CancelFunc
+}
+
+// Sandbox is the built-in emulated ATS of demo mode: a real HTTP server on
+// loopback that a real connector talks to.
+type Sandbox interface {
+	// Provider is the connector that speaks the sandbox's wire format.
+	Provider() string
+	// BaseURL is the sandbox API root.
+	BaseURL() string
+	Close() error
 }
 
 // Options are what main passes to New besides the config.
@@ -38,6 +55,8 @@ type Options struct {
 	Version string
 	Logger  *slog.Logger
 	UI      fs.FS
+	// Sandbox, when set, offers the "sandbox" provider (demo mode).
+	Sandbox Sandbox
 }
 
 // New opens and migrates the database, loads the secret key and builds the
@@ -63,10 +82,16 @@ func New(ctx context.Context, cfg Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a := &App{
-		cfg: cfg, version: o.Version, log: o.Logger, store: st, key: key, ui: o.UI,
+		cfg: cfg, version: o.Version, log: o.Logger, store: st, key: key, ui: o.UI, sandbox: o.Sandbox,
 		sched: sched, limiter: newLoginLimiter(), metrics: newMetrics(), now: time.Now,
 	}
+	a.baseCtx, a.cancelBase = context.WithCancel(context.Background())
+	a.syncs = newSyncer(a)
 	if err := a.registerJobs(); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := a.syncs.restoreSchedules(ctx); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -129,12 +154,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	return errors.Join(serveErr, a.Close())
 }
 
-// Close drains HTTP, stops the scheduler and closes the store.
+// Close drains HTTP, stops background syncs and the scheduler, and closes
+// the store.
 func (a *App) Close() error {
 	var errs []error
 	if err := a.http.ShutdownWithTimeout(a.cfg.ShutdownGrace); err != nil {
 		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 	}
+	a.cancelBase()
+	a.syncs.wg.Wait()
 	if err := a.sched.Shutdown(); err != nil {
 		errs = append(errs, fmt.Errorf("scheduler shutdown: %w", err))
 	}

@@ -42,6 +42,7 @@ func (a *App) newHTTP() *fiber.App {
 	f.Get("/healthz", a.healthz)
 	f.Get("/readyz", a.readyz)
 	f.Get("/metrics", a.metricsHandler())
+	f.Post("/webhooks/ats/:token", a.atsWebhook)
 
 	api := f.Group("/api", a.authenticate, a.guardWrites)
 	a.routes(api)
@@ -60,6 +61,7 @@ func (a *App) routes(api fiber.Router) {
 	api.Post("/setup", a.postSetup)
 	api.Post("/auth/login", a.login)
 	api.Post("/auth/logout", a.logout)
+	api.Get("/providers", requireUser, a.providers)
 
 	me := api.Group("/me", requireUser)
 	me.Get("", a.getMe)
@@ -81,6 +83,24 @@ func (a *App) routes(api fiber.Router) {
 	one.Post("/members", requireRole(roleAdmin), a.addMember)
 	one.Patch("/members/:uid", requireRole(roleAdmin), a.patchMember)
 	one.Delete("/members/:uid", requireRole(roleAdmin), a.deleteMember)
+
+	one.Get("/connections", a.listConnections)
+	one.Post("/connections", requireRole(roleAdmin), a.createConnection)
+	one.Get("/connections/:cid", a.getConnection)
+	one.Patch("/connections/:cid", requireRole(roleAdmin), a.patchConnection)
+	one.Delete("/connections/:cid", requireRole(roleAdmin), a.deleteConnection)
+	one.Post("/connections/:cid/test", requireRole(roleAdmin), a.testConnectionRoute)
+	one.Post("/connections/:cid/sync", requireRole(roleRecruiter), a.syncNow)
+	one.Get("/connections/:cid/runs", a.listSyncRuns)
+	one.Get("/connections/:cid/tags", a.connectionNamed("tags"))
+	one.Get("/connections/:cid/rejection-reasons", a.connectionNamed("rejection_reasons"))
+	one.Get("/connections/:cid/users", a.connectionNamed("users"))
+	one.Get("/connections/:cid/stage-events", a.stageEvents)
+	one.Get("/sync-runs/:rid", a.getSyncRun)
+	one.Get("/sync-runs/:rid/events", a.syncRunEvents)
+	one.Get("/positions", a.positions)
+	one.Get("/positions/:pid", a.position)
+	one.Get("/applications", a.applications)
 }
 
 // securityHeaders sets conservative defaults for every response.

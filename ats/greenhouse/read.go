@@ -192,21 +192,14 @@ type wireUser struct {
 // /job_posts?full_content=true (a few pages for a whole account) is
 // joined in by job_id. The map holds only posts, never candidates.
 func (c *Client) ListJobs(ctx context.Context, o ats.ListOptions, fn func([]ats.Job) error) error {
-	posts := map[string]wireJobPost{}
-	err := list(ctx, c, "/job_posts", filter{}, url.Values{"full_content": {"true"}},
-		func(p wireJobPost, _ json.RawMessage) (wireJobPost, bool) { return p, true },
-		func(ps []wireJobPost) error {
-			for _, p := range ps {
-				if cur, ok := posts[p.JobID.String()]; !ok || postRank(p) > postRank(cur) {
-					posts[p.JobID.String()] = p
-				}
-			}
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	return list(ctx, c, "/jobs", since(filterUpdated, o), nil, func(w wireJob, raw json.RawMessage) (ats.Job, bool) {
+	// Jobs are few (hundreds at most), so they are collected first and the
+	// job posts (descriptions and questions) are read only when some job
+	// is returned: an incremental sync with nothing changed then costs one
+	// request for this model instead of two. A post edited without its
+	// job changing is picked up by the next full sync or by the
+	// job_post_updated webhook's refresh.
+	var jobs []ats.Job
+	err := list(ctx, c, "/jobs", since(filterUpdated, o), nil, func(w wireJob, raw json.RawMessage) (ats.Job, bool) {
 		j := ats.Job{
 			ID: w.ID.String(), RemoteID: w.ID.String(), Title: w.Name, Status: jobStatus(w.Status),
 			CreatedAt: w.CreatedAt.Time, UpdatedAt: w.UpdatedAt.Time, Raw: raw,
@@ -220,15 +213,46 @@ func (c *Client) ListJobs(ctx context.Context, o ats.ListOptions, fn func([]ats.
 				j.Location = w.Offices[0].Name
 			}
 		}
-		if p, ok := posts[j.ID]; ok {
-			j.DescriptionHTML = p.Content
-			j.DescriptionText = ats.HTMLToText(p.Content)
+		return j, true
+	}, func(p []ats.Job) error {
+		jobs = append(jobs, p...)
+		return nil
+	})
+	if err != nil || len(jobs) == 0 {
+		return err
+	}
+	posts := map[string]wireJobPost{}
+	err = list(ctx, c, "/job_posts", filter{}, url.Values{"full_content": {"true"}},
+		func(p wireJobPost, _ json.RawMessage) (wireJobPost, bool) { return p, true },
+		func(ps []wireJobPost) error {
+			for _, p := range ps {
+				if cur, ok := posts[p.JobID.String()]; !ok || postRank(p) > postRank(cur) {
+					posts[p.JobID.String()] = p
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	for i := range jobs {
+		if p, ok := posts[jobs[i].ID]; ok {
+			jobs[i].DescriptionHTML = p.Content
+			jobs[i].DescriptionText = ats.HTMLToText(p.Content)
 			for _, q := range p.Questions {
-				j.ScreeningQuestions = append(j.ScreeningQuestions, question(q))
+				jobs[i].ScreeningQuestions = append(jobs[i].ScreeningQuestions, question(q))
 			}
 		}
-		return j, true
-	}, fn)
+	}
+	size := max(c.perPage, 1)
+	for len(jobs) > 0 {
+		n := min(size, len(jobs))
+		if err := fn(jobs[:n:n]); err != nil {
+			return err
+		}
+		jobs = jobs[n:]
+	}
+	return nil
 }
 
 // postRank prefers the live external post as the job's description.

@@ -1,0 +1,92 @@
+package app
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/hireloop/hireloop/ats"
+)
+
+// providerSandbox is the built-in emulated ATS of demo mode.
+const providerSandbox = "sandbox"
+
+// providerInfo is what the console needs to render a connect form.
+type providerInfo struct {
+	Name          string   `json:"name"`
+	Title         string   `json:"title"`
+	Fields        []string `json:"fields"` // which connection fields apply
+	KeyHelp       string   `json:"key_help"`
+	ActingHelp    string   `json:"acting_user_help,omitempty"`
+	DefaultBase   string   `json:"default_base_url,omitempty"`
+	Capabilities  capsView `json:"capabilities"`
+	WebhookSetup  string   `json:"webhook_setup"`
+	SandboxOnly   bool     `json:"sandbox,omitempty"`
+	Documentation string   `json:"documentation,omitempty"`
+}
+
+var providerTexts = map[string]providerInfo{
+	"greenhouse": {
+		Title:         "Greenhouse",
+		Fields:        []string{"api_key", "acting_user_id", "base_url", "webhook_secret"},
+		KeyHelp:       "Greenhouse: Configure → Dev Center → API Credential Management → Create New API Key, type Harvest. Grant the Candidates, Applications, Jobs, Job Stages, Users, Tags and Rejection Reasons endpoints (GET), and for write-back: add note, add attachment, move application, reject application, add candidate tag.",
+		ActingHelp:    "The Greenhouse user id that notes and stage moves are recorded as (sent as On-Behalf-Of). Pick a service user.",
+		DefaultBase:   "https://harvest.greenhouse.io/v1",
+		WebhookSetup:  "Greenhouse: Configure → Dev Center → Web Hooks → Create New Web Hook. Paste the webhook URL, choose \"Candidate has changed stage\" (and any other events), and set the secret key to the webhook secret saved here.",
+		Documentation: "https://developers.greenhouse.io/harvest.html",
+	},
+	"kombo": {
+		Title:         "Kombo (100+ ATS)",
+		Fields:        []string{"api_key", "integration_id", "base_url", "webhook_secret"},
+		KeyHelp:       "Kombo dashboard → Secrets → create an API key. The integration id is shown on the integration's page once your customer has connected their ATS.",
+		DefaultBase:   "https://api.kombo.dev/v1",
+		WebhookSetup:  "Kombo dashboard → Webhooks → add an endpoint with the webhook URL and subscribe to data-changed; copy its signing secret into the webhook secret here.",
+		Documentation: "https://docs.kombo.dev/ats",
+	},
+	providerSandbox: {
+		Title:        "Sandbox ATS (demo)",
+		Fields:       []string{},
+		KeyHelp:      "A built-in ATS with sample positions and candidates, for trying hireloop without an ATS account. Open its page to move candidates between stages and watch hireloop follow.",
+		WebhookSetup: "Nothing to do: the sandbox sends signed webhooks to hireloop by itself.",
+		SandboxOnly:  true,
+	},
+}
+
+func providerTitle(name string) string {
+	if p, ok := providerTexts[name]; ok {
+		return p.Title
+	}
+	return name
+}
+
+// providerNames lists the providers a connection can use here: every
+// registered connector, plus the sandbox in demo mode.
+func (a *App) providerNames() []string {
+	names := ats.Providers()
+	if a.sandbox != nil {
+		names = append(names, providerSandbox)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// providers describes each provider with its declared capabilities.
+func (a *App) providers(c *fiber.Ctx) error {
+	var out []providerInfo
+	for _, name := range a.providerNames() {
+		info := providerTexts[name]
+		info.Name = name
+		if info.Title == "" {
+			info.Title = strings.ToUpper(name[:1]) + name[1:]
+		}
+		provider := name
+		if name == providerSandbox {
+			provider = a.sandbox.Provider()
+		}
+		if caps, ok := ats.Declared(provider); ok {
+			info.Capabilities = capabilitiesView(caps)
+		}
+		out = append(out, info)
+	}
+	return c.JSON(fiber.Map{"providers": out})
+}

@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/hireloop/hireloop/ats"
+	"github.com/hireloop/hireloop/store"
+)
+
+// atsWebhook receives an ATS delivery at /webhooks/ats/<token>. The token
+// (unguessable, per connection) only routes the delivery; trust comes from
+// the vendor's signature over the exact body. Deliveries are deduplicated
+// by their id, so vendor retries are processed once. The answer is quick:
+// the stage hint is applied at once and the refresh runs in the background.
+func (a *App) atsWebhook(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	conn, err := a.store.ConnectionByWebhookToken(ctx, c.Params("token"))
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound()
+	}
+	if err != nil {
+		return err
+	}
+	log := a.log.With(slog.Int64("connection_id", conn.ID), slog.String("provider", conn.Provider), slog.String("ip", c.IP()))
+	connector, err := a.connectorFor(conn)
+	if err != nil {
+		return err
+	}
+	headers := http.Header{}
+	for k, vs := range c.GetReqHeaders() {
+		for _, v := range vs {
+			headers.Add(k, v)
+		}
+	}
+	body := append([]byte(nil), c.Body()...)
+	secret, err := a.unseal(purposeWebhookSecret, conn.WebhookSecret)
+	if err != nil {
+		return err
+	}
+	if err := connector.VerifyWebhook(headers, body, string(secret)); err != nil {
+		log.Warn("Webhook rejected", slog.String("reason", err.Error()))
+		return &apiError{Status: fiber.StatusUnauthorized, Code: "invalid_signature", Message: "The webhook signature is missing or invalid."}
+	}
+	ev, err := connector.ParseWebhook(headers, body)
+	if err != nil {
+		log.Warn("Webhook payload not understood", slog.Any("error", err))
+		return errBadRequest("The webhook payload could not be read: " + err.Error())
+	}
+	first, err := a.store.RecordWebhookDelivery(ctx, conn.ID, ev.ID, ev.Type)
+	if err != nil {
+		return err
+	}
+	if !first {
+		log.Info("Duplicate webhook delivery ignored", slog.String("delivery_id", ev.ID))
+		return c.JSON(fiber.Map{"status": "duplicate"})
+	}
+	if ev.Ping || len(ev.Models) == 0 {
+		return c.JSON(fiber.Map{"status": "ok"})
+	}
+	if sc := ev.StageChange; sc != nil && ev.ApplicationID != "" && sc.ToStageID != "" {
+		if _, err := a.store.ApplyStageHint(ctx, conn.ID, ev.ApplicationID, sc.ToStageID, sc.ToStageName); err != nil {
+			_ = a.store.ForgetWebhookDelivery(context.WithoutCancel(ctx), conn.ID, ev.ID)
+			return err
+		}
+	}
+	log.Info("Webhook accepted", slog.String("event", ev.Type), slog.String("delivery_id", ev.ID))
+	a.refreshAfterWebhook(conn, ev)
+	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"status": "accepted"})
+}
+
+// refreshAfterWebhook re-reads the changed models incrementally. When a
+// sync is already running, the next scheduled one picks the change up.
+func (a *App) refreshAfterWebhook(conn *store.Connection, ev ats.WebhookEvent) {
+	_, err := a.syncInBackground(conn, SyncRequest{Trigger: "webhook", Models: ev.Models, Source: "webhook"})
+	if err != nil && !errors.Is(err, store.ErrSyncRunning) {
+		a.log.Warn("Unable to start webhook refresh", slog.Int64("connection_id", conn.ID), slog.Any("error", err))
+	}
+}

@@ -1,0 +1,356 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Read side of the synced ATS data, for the console and the interview
+// wizard. Every query is scoped by workspace id.
+
+// Position is a synced job with its stage pipeline.
+type Position struct {
+	ID              int64             `json:"id"`
+	ConnectionID    int64             `json:"connection_id"`
+	ExtID           string            `json:"ext_id"`
+	Title           string            `json:"title"`
+	Status          string            `json:"status"`
+	Department      string            `json:"department"`
+	Location        string            `json:"location"`
+	DescriptionHTML string            `json:"description_html,omitempty"`
+	DescriptionText string            `json:"description_text,omitempty"`
+	Questions       json.RawMessage   `json:"questions,omitempty"`
+	UpdatedAt       *time.Time        `json:"updated_at"`
+	Deleted         bool              `json:"deleted"`
+	Applications    int64             `json:"applications"`
+	Stages          []PipelineStage   `json:"stages"`
+}
+
+// PipelineStage is one stage of a position with how many active
+// applications sit in it.
+type PipelineStage struct {
+	ExtID        string `json:"ext_id"`
+	Name         string `json:"name"`
+	Position     int    `json:"position"`
+	Kind         string `json:"kind"`
+	Applications int64  `json:"applications"`
+}
+
+// PositionFilter narrows Positions.
+type PositionFilter struct {
+	ConnectionID int64
+	Query        string
+	IncludeGone  bool // include deleted positions
+	Limit        int
+	Offset       int
+}
+
+// Positions lists synced positions with their pipelines and counts.
+func (s *Store) Positions(ctx context.Context, workspaceID int64, f PositionFilter) ([]Position, int64, error) {
+	where := []string{"j.workspace_id = ?"}
+	args := []any{workspaceID}
+	if f.ConnectionID != 0 {
+		where = append(where, "j.connection_id = ?")
+		args = append(args, f.ConnectionID)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where = append(where, "(j.title LIKE ? ESCAPE '\\' OR j.department LIKE ? ESCAPE '\\' OR j.location LIKE ? ESCAPE '\\')")
+		like := "%" + escapeLike(q) + "%"
+		args = append(args, like, like, like)
+	}
+	if !f.IncludeGone {
+		where = append(where, "j.deleted_at IS NULL")
+	}
+	w := strings.Join(where, " AND ")
+	var total int64
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM ats_jobs j WHERE `+w, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: unable to count positions: %w", err)
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT j.id, j.connection_id, j.ext_id, j.title, j.status, j.department, j.location,
+		j.remote_updated_at, j.deleted_at IS NOT NULL,
+		(SELECT count(*) FROM ats_applications a WHERE a.connection_id = j.connection_id AND a.job_ext_id = j.ext_id AND a.deleted_at IS NULL)
+		FROM ats_jobs j WHERE `+w+` ORDER BY (j.status = 'open') DESC, j.title COLLATE NOCASE, j.id LIMIT ? OFFSET ?`,
+		append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: unable to list positions: %w", err)
+	}
+	defer rows.Close()
+	out := []Position{}
+	for rows.Next() {
+		var p Position
+		var updated *int64
+		if err := rows.Scan(&p.ID, &p.ConnectionID, &p.ExtID, &p.Title, &p.Status, &p.Department, &p.Location, &updated, &p.Deleted, &p.Applications); err != nil {
+			return nil, 0, err
+		}
+		if updated != nil {
+			t := fromUnix(*updated)
+			p.UpdatedAt = &t
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	for i := range out {
+		st, err := s.pipeline(ctx, workspaceID, out[i].ConnectionID, out[i].ExtID)
+		if err != nil {
+			return nil, 0, err
+		}
+		out[i].Stages = st
+	}
+	return out, total, nil
+}
+
+// PositionByID loads one position with description, questions and pipeline.
+func (s *Store) PositionByID(ctx context.Context, workspaceID, id int64) (*Position, error) {
+	var p Position
+	var updated *int64
+	var questions string
+	err := s.r.QueryRowContext(ctx, `SELECT j.id, j.connection_id, j.ext_id, j.title, j.status, j.department, j.location,
+		j.description_html, j.description_text, j.questions, j.remote_updated_at, j.deleted_at IS NOT NULL,
+		(SELECT count(*) FROM ats_applications a WHERE a.connection_id = j.connection_id AND a.job_ext_id = j.ext_id AND a.deleted_at IS NULL)
+		FROM ats_jobs j WHERE j.id = ? AND j.workspace_id = ?`, id, workspaceID).Scan(&p.ID, &p.ConnectionID, &p.ExtID, &p.Title,
+		&p.Status, &p.Department, &p.Location, &p.DescriptionHTML, &p.DescriptionText, &questions, &updated, &p.Deleted, &p.Applications)
+	if err != nil {
+		if strings.Contains(err.Error(), "no rows") {
+			return nil, ErrNotFound
+		}
+		return nil, fmt.Errorf("store: unable to load position: %w", err)
+	}
+	p.Questions = json.RawMessage(questions)
+	if updated != nil {
+		t := fromUnix(*updated)
+		p.UpdatedAt = &t
+	}
+	if p.Stages, err = s.pipeline(ctx, workspaceID, p.ConnectionID, p.ExtID); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// pipeline returns a job's stages in order with counts of active
+// applications. Account-wide stages (job_ext_id '') apply to every job.
+func (s *Store) pipeline(ctx context.Context, workspaceID, connectionID int64, jobExtID string) ([]PipelineStage, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT st.ext_id, st.name, st.position, st.kind,
+		(SELECT count(*) FROM ats_applications a WHERE a.connection_id = st.connection_id AND a.job_ext_id = ?
+		   AND a.stage_ext_id = st.ext_id AND a.deleted_at IS NULL AND a.status = 'active')
+		FROM ats_stages st WHERE st.workspace_id = ? AND st.connection_id = ? AND st.job_ext_id IN (?, '')
+		AND st.deleted_at IS NULL AND st.active = 1 ORDER BY st.job_ext_id = '' , st.position, st.id`,
+		jobExtID, workspaceID, connectionID, jobExtID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to load pipeline: %w", err)
+	}
+	defer rows.Close()
+	out := []PipelineStage{}
+	for rows.Next() {
+		var p PipelineStage
+		if err := rows.Scan(&p.ExtID, &p.Name, &p.Position, &p.Kind, &p.Applications); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// ApplicationRow is one application with its candidate, for tables.
+type ApplicationRow struct {
+	ID                  int64           `json:"id"`
+	ConnectionID        int64           `json:"connection_id"`
+	ExtID               string          `json:"ext_id"`
+	CandidateExtID      string          `json:"candidate_ext_id"`
+	FirstName           string          `json:"first_name"`
+	LastName            string          `json:"last_name"`
+	Email               string          `json:"email"`
+	Tags                json.RawMessage `json:"tags"`
+	JobExtID            string          `json:"job_ext_id"`
+	JobTitle            string          `json:"job_title"`
+	StageExtID          string          `json:"stage_ext_id"`
+	StageName           string          `json:"stage_name"`
+	Status              string          `json:"status"`
+	RejectionReasonName string          `json:"rejection_reason_name"`
+	AppliedAt           *time.Time      `json:"applied_at"`
+	UpdatedAt           *time.Time      `json:"updated_at"`
+}
+
+// ApplicationFilter narrows Applications. Paging is by keyset (After is
+// the last id of the previous page), which stays fast at any depth.
+type ApplicationFilter struct {
+	ConnectionID int64
+	JobExtID     string
+	StageExtID   string
+	Tag          string
+	Status       string
+	Query        string
+	After        int64
+	Limit        int
+}
+
+// Applications lists applications newest first with the total matching.
+func (s *Store) Applications(ctx context.Context, workspaceID int64, f ApplicationFilter) ([]ApplicationRow, int64, error) {
+	where := []string{"a.workspace_id = ?", "a.deleted_at IS NULL"}
+	args := []any{workspaceID}
+	if f.ConnectionID != 0 {
+		where = append(where, "a.connection_id = ?")
+		args = append(args, f.ConnectionID)
+	}
+	if f.JobExtID != "" {
+		where = append(where, "a.job_ext_id = ?")
+		args = append(args, f.JobExtID)
+	}
+	if f.StageExtID != "" {
+		where = append(where, "a.stage_ext_id = ?")
+		args = append(args, f.StageExtID)
+	}
+	if f.Status != "" {
+		where = append(where, "a.status = ?")
+		args = append(args, f.Status)
+	}
+	if f.Tag != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM json_each(c.tags) WHERE json_each.value = ?)")
+		args = append(args, f.Tag)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + escapeLike(q) + "%"
+		where = append(where, "(c.first_name || ' ' || c.last_name LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\')")
+		args = append(args, like, like)
+	}
+	from := ` FROM ats_applications a
+		LEFT JOIN ats_candidates c ON c.connection_id = a.connection_id AND c.ext_id = a.candidate_ext_id
+		LEFT JOIN ats_jobs j ON j.connection_id = a.connection_id AND j.ext_id = a.job_ext_id
+		WHERE ` + strings.Join(where, " AND ")
+	var total int64
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: unable to count applications: %w", err)
+	}
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	page := from
+	pargs := append([]any{}, args...)
+	if f.After > 0 {
+		page += " AND a.id < ?"
+		pargs = append(pargs, f.After)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT a.id, a.connection_id, a.ext_id, a.candidate_ext_id, coalesce(c.first_name, ''),
+		coalesce(c.last_name, ''), coalesce(c.email, ''), coalesce(c.tags, '[]'), a.job_ext_id, coalesce(j.title, ''),
+		a.stage_ext_id, a.stage_name, a.status, a.rejection_reason_name, a.applied_at, a.remote_updated_at`+page+
+		` ORDER BY a.id DESC LIMIT ?`, append(pargs, f.Limit)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: unable to list applications: %w", err)
+	}
+	defer rows.Close()
+	out := []ApplicationRow{}
+	for rows.Next() {
+		var r ApplicationRow
+		var tags string
+		var applied, updated *int64
+		if err := rows.Scan(&r.ID, &r.ConnectionID, &r.ExtID, &r.CandidateExtID, &r.FirstName, &r.LastName, &r.Email, &tags,
+			&r.JobExtID, &r.JobTitle, &r.StageExtID, &r.StageName, &r.Status, &r.RejectionReasonName, &applied, &updated); err != nil {
+			return nil, 0, err
+		}
+		r.Tags = json.RawMessage(tags)
+		if applied != nil {
+			t := fromUnix(*applied)
+			r.AppliedAt = &t
+		}
+		if updated != nil {
+			t := fromUnix(*updated)
+			r.UpdatedAt = &t
+		}
+		out = append(out, r)
+	}
+	return out, total, rows.Err()
+}
+
+// NamedRow is an id+name row (tags, rejection reasons, ATS users).
+type NamedRow struct {
+	ExtID string `json:"ext_id"`
+	Name  string `json:"name"`
+	Email string `json:"email,omitempty"`
+}
+
+// NamedRows lists tags, rejection_reasons or users of a connection.
+func (s *Store) NamedRows(ctx context.Context, workspaceID, connectionID int64, kind string) ([]NamedRow, error) {
+	table, email := "", "''"
+	switch kind {
+	case "tags":
+		table = "ats_tags"
+	case "rejection_reasons":
+		table = "ats_rejection_reasons"
+	case "users":
+		table, email = "ats_users", "email"
+	default:
+		return nil, fmt.Errorf("store: unknown kind %q", kind)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT ext_id, name, `+email+` FROM `+table+`
+		WHERE workspace_id = ? AND connection_id = ? AND deleted_at IS NULL ORDER BY name COLLATE NOCASE`, workspaceID, connectionID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list %s: %w", kind, err)
+	}
+	defer rows.Close()
+	out := []NamedRow{}
+	for rows.Next() {
+		var r NamedRow
+		if err := rows.Scan(&r.ExtID, &r.Name, &r.Email); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ApplyStageHint records a stage a webhook reported, before the targeted
+// refresh confirms it, so the stage-change event (and the invitation it
+// triggers) happens at once. Unknown applications are left to the refresh.
+func (s *Store) ApplyStageHint(ctx context.Context, connectionID int64, appExtID, stageExtID, stageName string) (bool, error) {
+	res, err := s.w.ExecContext(ctx, `UPDATE ats_applications SET stage_ext_id = ?, stage_name = CASE WHEN ? != '' THEN ? ELSE stage_name END,
+		last_source = 'webhook', synced_at = ? WHERE connection_id = ? AND ext_id = ? AND stage_ext_id != ?`,
+		stageExtID, stageName, stageName, s.unix(), connectionID, appExtID, stageExtID)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to apply stage hint: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// StageEvent is one recorded stage change.
+type StageEvent struct {
+	ID               int64     `json:"id"`
+	ApplicationExtID string    `json:"application_ext_id"`
+	JobExtID         string    `json:"job_ext_id"`
+	FromStageExtID   *string   `json:"from_stage_ext_id"`
+	ToStageExtID     string    `json:"to_stage_ext_id"`
+	Source           string    `json:"source"`
+	SeenAt           time.Time `json:"seen_at"`
+}
+
+// StageEventsAfter returns a connection's stage events with id > after, oldest first.
+func (s *Store) StageEventsAfter(ctx context.Context, workspaceID, connectionID, after int64, limit int) ([]StageEvent, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, application_ext_id, job_ext_id, from_stage_ext_id, to_stage_ext_id, source, seen_at
+		FROM ats_stage_events WHERE workspace_id = ? AND connection_id = ? AND id > ? ORDER BY id LIMIT ?`, workspaceID, connectionID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list stage events: %w", err)
+	}
+	defer rows.Close()
+	out := []StageEvent{}
+	for rows.Next() {
+		var e StageEvent
+		var seen int64
+		if err := rows.Scan(&e.ID, &e.ApplicationExtID, &e.JobExtID, &e.FromStageExtID, &e.ToStageExtID, &e.Source, &seen); err != nil {
+			return nil, err
+		}
+		e.SeenAt = fromUnix(seen)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
