@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
@@ -38,6 +39,7 @@ type App struct {
 	// from requests or webhooks) runs under it and stops at shutdown.
 	baseCtx    context.Context
 	cancelBase context.CancelFunc
+	serving    atomic.Bool
 }
 
 // Sandbox is the built-in emulated ATS of demo mode: a real HTTP server on
@@ -141,6 +143,7 @@ func Listen(addr string) (net.Listener, error) {
 // schedules (waiting for running jobs), close the database.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	a.sched.Start()
+	a.serving.Store(true)
 	errc := make(chan error, 1)
 	go func() { errc <- a.http.Listener(ln) }()
 	a.log.Info("hireloop is running", slog.String("addr", ln.Addr().String()), slog.String("base_url", a.cfg.BaseURL), slog.String("version", a.version))
@@ -158,8 +161,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 // the store.
 func (a *App) Close() error {
 	var errs []error
-	if err := a.http.ShutdownWithTimeout(a.cfg.ShutdownGrace); err != nil {
-		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+	if a.serving.Load() {
+		if err := a.http.ShutdownWithTimeout(a.cfg.ShutdownGrace); err != nil {
+			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+		}
 	}
 	a.cancelBase()
 	a.syncs.wg.Wait()
@@ -174,6 +179,13 @@ func (a *App) Close() error {
 
 // registerJobs adds the built-in schedules. Later features add theirs here.
 func (a *App) registerJobs() error {
+	if _, err := a.sched.NewJob(gocron.DurationJob(time.Minute), gocron.NewTask(func(ctx context.Context) {
+		if err := a.syncs.reconcile(ctx); err != nil {
+			a.log.Error("Unable to reconcile sync schedules", slog.Any("error", err))
+		}
+	}), gocron.WithName("sync-schedules"), gocron.WithSingletonMode(gocron.LimitModeReschedule)); err != nil {
+		return err
+	}
 	_, err := a.sched.NewJob(gocron.DurationJob(time.Hour), gocron.NewTask(func(ctx context.Context) {
 		n, err := a.store.DeleteExpiredSessions(ctx, a.cfg.SessionIdle)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -45,6 +46,14 @@ Usage:
   hireloop workspace create --name N --owner EMAIL
                                                create a workspace; prints its id
   hireloop token create --email E --name N     create an API token; prints it once
+  hireloop connections add --workspace ID --provider NAME [--api-key KEY|-] [--base-url URL]
+                 [--integration-id ID] [--acting-user ID] [--webhook-secret S] [--interval 3h]
+                                               connect an ATS (tests it first); prints the id
+  hireloop connections list [--workspace ID] [--json]
+  hireloop connections test --connection ID    check the credentials against the ATS
+  hireloop connections delete --connection ID  delete a connection and its synced data
+  hireloop sync --connection ID [--full] [--json]
+                                               sync now, wait, print the summary
   hireloop backup --to FILE                    write a consistent copy of the database (safe while serving)
   hireloop healthcheck [flags]                 exit 0 when the server at --addr answers /healthz (for containers)
   hireloop version                             print the version
@@ -111,6 +120,10 @@ func (c *CLI) dispatch(args []string) error {
 		return nil
 	case "healthcheck":
 		return c.healthcheck(args)
+	case "connections":
+		return c.connections(args)
+	case "sync":
+		return c.sync(args)
 	case "help", "-h", "--help":
 		fmt.Fprint(c.Stdout, usage)
 		return nil
@@ -133,10 +146,10 @@ func (c *CLI) dispatch(args []string) error {
 }
 
 // flags builds a FlagSet with the configuration flags; parse returns the config.
-func (c *CLI) flags(name string) (*flag.FlagSet, func(args []string) (Config, error)) {
+func (c *CLI) flags(name string, without ...string) (*flag.FlagSet, func(args []string) (Config, error)) {
 	fset := flag.NewFlagSet("hireloop "+name, flag.ContinueOnError)
 	fset.SetOutput(c.Stderr)
-	resolve := ConfigFlags(fset, c.Getenv)
+	resolve := ConfigFlags(fset, c.Getenv, without...)
 	return fset, func(args []string) (Config, error) {
 		if err := fset.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
@@ -402,3 +415,5 @@ func (c *CLI) healthcheck(args []string) error {
 	fmt.Fprintln(c.Stdout, "ok")
 	return nil
 }
+
+func sortStrings(s []string) { sort.Strings(s) }

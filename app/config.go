@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -163,10 +164,18 @@ func options() []option {
 // ConfigFlags registers the configuration flags on fs and returns a
 // function that resolves the final Config after fs.Parse: defaults, then
 // environment variables, then flags given on the command line.
-func ConfigFlags(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
+//
+// Options named in without get no flag (a command may use the name for
+// something else, as "connections add --base-url" does); their
+// environment variables still apply.
+func ConfigFlags(fs *flag.FlagSet, getenv func(string) string, without ...string) func() (Config, error) {
 	opts := options()
 	vals := make([]*string, len(opts))
 	for i, o := range opts {
+		if slices.Contains(without, o.Name) {
+			vals[i] = new(string)
+			continue
+		}
 		vals[i] = fs.String(o.Name, "", fmt.Sprintf("%s (env %s, default %q)", o.Help, o.Env, o.Default))
 	}
 	return func() (Config, error) {

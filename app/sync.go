@@ -95,11 +95,18 @@ func (a *App) connectorFor(c *store.Connection) (ats.Connector, error) {
 type syncer struct {
 	a    *App
 	mu   sync.Mutex
-	jobs map[int64]uuid.UUID // connection id → gocron job
+	jobs map[int64]scheduled // connection id → its gocron job
 	wg   sync.WaitGroup      // background runs, awaited at shutdown
 }
 
-func newSyncer(a *App) *syncer { return &syncer{a: a, jobs: map[int64]uuid.UUID{}} }
+// scheduled remembers what a job was created from, so reconcile can tell
+// when a connection's schedule changed.
+type scheduled struct {
+	id       uuid.UUID
+	interval time.Duration
+}
+
+func newSyncer(a *App) *syncer { return &syncer{a: a, jobs: map[int64]scheduled{}} }
 
 // SyncRequest describes one sync.
 type SyncRequest struct {
@@ -333,8 +340,8 @@ func (a *App) syncInBackground(c *store.Connection, req SyncRequest) (*store.Syn
 func (s *syncer) scheduleConnection(c *store.Connection) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if id, ok := s.jobs[c.ID]; ok {
-		_ = s.a.sched.RemoveJob(id)
+	if j, ok := s.jobs[c.ID]; ok {
+		_ = s.a.sched.RemoveJob(j.id)
 		delete(s.jobs, c.ID)
 	}
 	if c.Paused {
@@ -347,15 +354,15 @@ func (s *syncer) scheduleConnection(c *store.Connection) error {
 	if err != nil {
 		return err
 	}
-	s.jobs[c.ID] = j.ID()
+	s.jobs[c.ID] = scheduled{id: j.ID(), interval: interval}
 	return nil
 }
 
 func (s *syncer) unschedule(connID int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if id, ok := s.jobs[connID]; ok {
-		_ = s.a.sched.RemoveJob(id)
+	if j, ok := s.jobs[connID]; ok {
+		_ = s.a.sched.RemoveJob(j.id)
 		delete(s.jobs, connID)
 	}
 }
@@ -363,13 +370,13 @@ func (s *syncer) unschedule(connID int64) {
 // nextRun tells when the connection's schedule fires next.
 func (s *syncer) nextRun(connID int64) *time.Time {
 	s.mu.Lock()
-	id, ok := s.jobs[connID]
+	sj, ok := s.jobs[connID]
 	s.mu.Unlock()
 	if !ok {
 		return nil
 	}
 	for _, j := range s.a.sched.Jobs() {
-		if j.ID() == id {
+		if j.ID() == sj.id {
 			if t, err := j.NextRun(); err == nil && !t.IsZero() {
 				return &t
 			}
@@ -401,15 +408,48 @@ func (s *syncer) scheduledSync(connID int64) {
 }
 
 // restoreSchedules creates a job for every active connection at start-up.
-func (s *syncer) restoreSchedules(ctx context.Context) error {
+func (s *syncer) restoreSchedules(ctx context.Context) error { return s.reconcile(ctx) }
+
+// reconcile makes the jobs match the connections table. It runs at start-up
+// and every minute, so connections added, edited or deleted by the CLI (a
+// separate process) are picked up by a running server; a connection that
+// has never synced gets its first sync at once.
+func (s *syncer) reconcile(ctx context.Context) error {
 	cs, err := s.a.store.Connections(ctx, 0)
 	if err != nil {
 		return err
 	}
+	live := map[int64]bool{}
 	for i := range cs {
-		if err := s.scheduleConnection(&cs[i]); err != nil {
+		c := &cs[i]
+		live[c.ID] = true
+		s.mu.Lock()
+		j, ok := s.jobs[c.ID]
+		s.mu.Unlock()
+		if ok == !c.Paused && (!ok || j.interval == c.SyncInterval) {
+			continue // unchanged
+		}
+		if err := s.scheduleConnection(c); err != nil {
 			return err
 		}
+		if !ok && !c.Paused && s.a.serving.Load() {
+			if synced, err := s.a.store.HasSynced(ctx, c.ID); err == nil && !synced {
+				if _, err := s.a.syncInBackground(c, SyncRequest{Full: true, Trigger: "create"}); err != nil && !errors.Is(err, store.ErrSyncRunning) {
+					s.a.log.Warn("Unable to start first sync", slog.Int64("connection_id", c.ID), slog.Any("error", err))
+				}
+			}
+		}
+	}
+	s.mu.Lock()
+	var gone []int64
+	for id := range s.jobs {
+		if !live[id] {
+			gone = append(gone, id)
+		}
+	}
+	s.mu.Unlock()
+	for _, id := range gone {
+		s.unschedule(id)
 	}
 	return nil
 }
