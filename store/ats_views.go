@@ -13,20 +13,20 @@ import (
 
 // Position is a synced job with its stage pipeline.
 type Position struct {
-	ID              int64             `json:"id"`
-	ConnectionID    int64             `json:"connection_id"`
-	ExtID           string            `json:"ext_id"`
-	Title           string            `json:"title"`
-	Status          string            `json:"status"`
-	Department      string            `json:"department"`
-	Location        string            `json:"location"`
-	DescriptionHTML string            `json:"description_html,omitempty"`
-	DescriptionText string            `json:"description_text,omitempty"`
-	Questions       json.RawMessage   `json:"questions,omitempty"`
-	UpdatedAt       *time.Time        `json:"updated_at"`
-	Deleted         bool              `json:"deleted"`
-	Applications    int64             `json:"applications"`
-	Stages          []PipelineStage   `json:"stages"`
+	ID              int64           `json:"id"`
+	ConnectionID    int64           `json:"connection_id"`
+	ExtID           string          `json:"ext_id"`
+	Title           string          `json:"title"`
+	Status          string          `json:"status"`
+	Department      string          `json:"department"`
+	Location        string          `json:"location"`
+	DescriptionHTML string          `json:"description_html,omitempty"`
+	DescriptionText string          `json:"description_text,omitempty"`
+	Questions       json.RawMessage `json:"questions,omitempty"`
+	UpdatedAt       *time.Time      `json:"updated_at"`
+	Deleted         bool            `json:"deleted"`
+	Applications    int64           `json:"applications"`
+	Stages          []PipelineStage `json:"stages"`
 }
 
 // PipelineStage is one stage of a position with how many active
@@ -135,7 +135,7 @@ func (s *Store) PositionByID(ctx context.Context, workspaceID, id int64) (*Posit
 }
 
 // pipeline returns a job's stages in order with counts of active
-// applications. Account-wide stages (job_ext_id '') apply to every job.
+// applications. Account-wide stages (job_ext_id ”) apply to every job.
 func (s *Store) pipeline(ctx context.Context, workspaceID, connectionID int64, jobExtID string) ([]PipelineStage, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT st.ext_id, st.name, st.position, st.kind,
 		(SELECT count(*) FROM ats_applications a WHERE a.connection_id = st.connection_id AND a.job_ext_id = ?
