@@ -1,0 +1,237 @@
+// All HTTP calls to the hireloop JSON API live in this module.
+//
+// - Requests go to /api/... on the same origin; the session cookie is sent by the browser.
+// - Every non-GET request carries `Content-Type: application/json` and, once known, the
+//   `X-CSRF-Token` header (the token comes from setup, login or GET /api/me).
+// - Errors (`{"error":{"code","message","fields"}}`) are thrown as ApiError.
+
+/**
+ * @typedef {{id:number, email:string, name:string, is_admin:boolean, created_at:string}} User
+ * @typedef {'admin'|'recruiter'|'viewer'} Role
+ * @typedef {{id:number, name:string, role:Role, created_at?:string}} Workspace
+ * @typedef {{user_id:number, email:string, name:string, role:Role, created_at:string}} Member
+ * @typedef {{id:number, created_at:string, last_seen_at:string, expires_at:string, user_agent:string, ip:string, current:boolean}} Session
+ * @typedef {{id:number, name:string, prefix:string, created_at:string, last_used_at:string|null}} Token
+ * @typedef {{user:User, workspaces:Workspace[], csrf_token:string}} Me
+ */
+
+export class ApiError extends Error {
+  /**
+   * @param {{status:number, code:string, message:string, fields?:Record<string,string>, retryAfter?:number|null}} init
+   */
+  constructor({ status, code, message, fields = {}, retryAfter = null }) {
+    super(message);
+    this.name = 'ApiError';
+    /** HTTP status, 0 when the server could not be reached. */
+    this.status = status;
+    /** Machine-readable error code from the API, e.g. `invalid_input`. */
+    this.code = code;
+    /** Per-field validation messages keyed by request field name. */
+    this.fields = fields;
+    /** Seconds from the Retry-After header (429), or null. */
+    this.retryAfter = retryAfter;
+  }
+}
+
+let csrfToken = '';
+/** @type {((err: ApiError) => void) | null} */
+let unauthenticatedHandler = null;
+
+/** @param {string | null | undefined} token */
+export function setCsrfToken(token) {
+  csrfToken = token || '';
+}
+
+export function getCsrfToken() {
+  return csrfToken;
+}
+
+/**
+ * Called whenever a request fails with 401 `unauthenticated` (for example an expired session).
+ * @param {((err: ApiError) => void) | null} fn
+ */
+export function onUnauthenticated(fn) {
+  unauthenticatedHandler = fn;
+}
+
+/**
+ * Parses a Retry-After header: delta-seconds or an HTTP date.
+ * @param {string | null} value
+ * @param {number} [now] current time in ms (for tests)
+ * @returns {number | null}
+ */
+export function parseRetryAfter(value, now = Date.now()) {
+  if (value == null || value.trim() === '') return null;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return parseInt(v, 10);
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** @param {number} status */
+function fallbackMessage(status) {
+  if (status === 401) return 'Your session has ended. Please sign in again.';
+  if (status === 403) return 'You do not have permission to do that.';
+  if (status === 404) return 'Not found.';
+  if (status === 413) return 'The request is too large.';
+  if (status === 429) return 'Too many requests. Please wait and try again.';
+  if (status >= 500) return `The server had a problem (HTTP ${status}). Please try again.`;
+  return `Request failed (HTTP ${status}).`;
+}
+
+/**
+ * Sends one request to the API and returns the parsed JSON body (null for 204 / empty).
+ * @param {string} method
+ * @param {string} path path below /api, starting with "/"
+ * @param {unknown} [body] JSON body for writes
+ * @returns {Promise<any>}
+ */
+export async function request(method, path, body) {
+  const m = method.toUpperCase();
+  /** @type {Record<string,string>} */
+  const headers = { Accept: 'application/json' };
+  /** @type {RequestInit} */
+  const init = { method: m, headers, credentials: 'same-origin' };
+  if (m !== 'GET' && m !== 'HEAD') {
+    headers['Content-Type'] = 'application/json';
+    if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+    if (body !== undefined) init.body = JSON.stringify(body);
+  }
+
+  let res;
+  try {
+    res = await fetch('/api' + path, init);
+  } catch {
+    throw new ApiError({
+      status: 0,
+      code: 'network_error',
+      message: 'Could not reach the hireloop server. Check your connection and try again.',
+    });
+  }
+
+  let data = null;
+  if (res.status !== 204) {
+    const text = await res.text();
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = null;
+      }
+    }
+  }
+
+  if (!res.ok) {
+    const e = (data && typeof data === 'object' && data.error) || {};
+    const err = new ApiError({
+      status: res.status,
+      code: typeof e.code === 'string' && e.code ? e.code : `http_${res.status}`,
+      message: typeof e.message === 'string' && e.message ? e.message : fallbackMessage(res.status),
+      fields: e.fields && typeof e.fields === 'object' ? e.fields : {},
+      retryAfter: parseRetryAfter(res.headers.get('Retry-After')),
+    });
+    if (res.status === 401 && err.code === 'unauthenticated' && unauthenticatedHandler) {
+      unauthenticatedHandler(err);
+    }
+    throw err;
+  }
+  return data;
+}
+
+/**
+ * @template {{csrf_token?: string}} T
+ * @param {T} data
+ * @returns {T}
+ */
+function keepCsrf(data) {
+  if (data && data.csrf_token) setCsrfToken(data.csrf_token);
+  return data;
+}
+
+const id = encodeURIComponent;
+
+// --- setup & auth ---------------------------------------------------------
+
+/** @returns {Promise<{needed:boolean}>} */
+export const getSetup = () => request('GET', '/setup');
+
+/**
+ * @param {{name:string, email:string, password:string, workspace_name:string}} input
+ * @returns {Promise<{user:User, workspace:Workspace, csrf_token:string}>}
+ */
+export const setup = async (input) => keepCsrf(await request('POST', '/setup', input));
+
+/**
+ * @param {string} email
+ * @param {string} password
+ * @returns {Promise<{user:User, csrf_token:string}>}
+ */
+export const login = async (email, password) =>
+  keepCsrf(await request('POST', '/auth/login', { email, password }));
+
+export async function logout() {
+  try {
+    await request('POST', '/auth/logout');
+  } finally {
+    setCsrfToken('');
+  }
+}
+
+// --- current user ---------------------------------------------------------
+
+/** @returns {Promise<Me>} */
+export const me = async () => keepCsrf(await request('GET', '/me'));
+
+/** @param {string} name @returns {Promise<{user:User}>} */
+export const updateMe = (name) => request('PATCH', '/me', { name });
+
+/** @param {string} currentPassword @param {string} newPassword */
+export const changePassword = (currentPassword, newPassword) =>
+  request('POST', '/me/password', { current_password: currentPassword, new_password: newPassword });
+
+/** @returns {Promise<{sessions:Session[]}>} */
+export const listSessions = () => request('GET', '/me/sessions');
+
+/** @param {number} sessionId */
+export const revokeSession = (sessionId) => request('DELETE', `/me/sessions/${id(sessionId)}`);
+
+/** @returns {Promise<{tokens:Token[]}>} */
+export const listTokens = () => request('GET', '/me/tokens');
+
+/** @param {string} name @returns {Promise<{token:Token, secret:string}>} */
+export const createToken = (name) => request('POST', '/me/tokens', { name });
+
+/** @param {number} tokenId */
+export const revokeToken = (tokenId) => request('DELETE', `/me/tokens/${id(tokenId)}`);
+
+// --- workspaces -----------------------------------------------------------
+
+/** @returns {Promise<{workspaces:Workspace[]}>} */
+export const listWorkspaces = () => request('GET', '/workspaces');
+
+/** @param {string} name @returns {Promise<{workspace:Workspace}>} */
+export const createWorkspace = (name) => request('POST', '/workspaces', { name });
+
+/** @param {number|string} wid @returns {Promise<{workspace:Workspace}>} */
+export const getWorkspace = (wid) => request('GET', `/workspaces/${id(wid)}`);
+
+/** @param {number|string} wid @param {string} name @returns {Promise<{workspace:Workspace}>} */
+export const renameWorkspace = (wid, name) => request('PATCH', `/workspaces/${id(wid)}`, { name });
+
+/** @param {number|string} wid @returns {Promise<{members:Member[]}>} */
+export const listMembers = (wid) => request('GET', `/workspaces/${id(wid)}/members`);
+
+/**
+ * @param {number|string} wid
+ * @param {{email:string, role:Role, name?:string, password?:string}} input
+ * @returns {Promise<{member:Member}>}
+ */
+export const addMember = (wid, input) => request('POST', `/workspaces/${id(wid)}/members`, input);
+
+/** @param {number|string} wid @param {number} uid @param {Role} role @returns {Promise<{member:Member}>} */
+export const updateMemberRole = (wid, uid, role) =>
+  request('PATCH', `/workspaces/${id(wid)}/members/${id(uid)}`, { role });
+
+/** @param {number|string} wid @param {number} uid */
+export const removeMember = (wid, uid) => request('DELETE', `/workspaces/${id(wid)}/members/${id(uid)}`);

@@ -1,0 +1,2 @@
+// Plain JavaScript components: no preprocessors needed.
+export default {};
