@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-co-op/gocron/v2"
 	"github.com/gofiber/fiber/v2"
+	"github.com/hireloop/hireloop/ats"
 	"github.com/hireloop/hireloop/store"
 )
 
@@ -40,6 +41,10 @@ type App struct {
 	baseCtx    context.Context
 	cancelBase context.CancelFunc
 	serving    atomic.Bool
+
+	// atsConfigHook lets tests and benchmarks adjust connector settings
+	// (rate limits, page sizes) that are not stored per connection.
+	atsConfigHook func(*ats.Config)
 }
 
 // Sandbox is the built-in emulated ATS of demo mode: a real HTTP server on

@@ -17,6 +17,7 @@ import (
 // shape, and cancelling the context shuts everything down cleanly.
 func TestServeRejectsOversizeAndShutsDown(t *testing.T) {
 	cfg := testConfig(t)
+	cfg.ShutdownGrace = 5 * time.Second
 	a, err := New(context.Background(), cfg, Options{Version: "test", UI: testUI})
 	if err != nil {
 		t.Fatal(err)

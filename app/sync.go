@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strconv"
 	"sync"
 	"time"
@@ -80,6 +81,9 @@ func (a *App) connectorFor(c *store.Connection) (ats.Connector, error) {
 		WebhookSecret: string(secret),
 		Logger:        a.log.With(slog.Int64("connection_id", c.ID), slog.String("provider", c.Provider)),
 		HTTP:          ats.HTTPSettings{UserAgentVersion: a.version},
+	}
+	if a.atsConfigHook != nil {
+		a.atsConfigHook(&cfg)
 	}
 	provider := c.Provider
 	if provider == providerSandbox {
@@ -230,12 +234,21 @@ func (a *App) executeSync(ctx context.Context, c *store.Connection, run *store.S
 				opts.UpdatedAfter = w
 			}
 		}
+		// Pages are written on a second goroutine while the connector
+		// fetches the next one, so ingest hides behind the vendor's rate
+		// limit instead of adding to it. At most two pages wait in memory.
+		w := newPageWriter(2)
 		newest, err := readModel(ctx, conn, m, opts, func(n int, upsert func() error) error {
-			if err := upsert(); err != nil {
-				return err
-			}
-			return progress(m, n)
+			return w.submit(func() error {
+				if err := upsert(); err != nil {
+					return err
+				}
+				return progress(m, n)
+			})
 		}, a.store, sc)
+		if werr := w.close(); err == nil {
+			err = werr
+		}
 		if errors.Is(err, ats.ErrUnsupported) {
 			continue // e.g. stages that only arrive with their jobs
 		}
@@ -260,6 +273,55 @@ func (a *App) executeSync(ctx context.Context, c *store.Connection, run *store.S
 	st := conn.Stats()
 	run.Requests, run.Retries = st.Requests, st.Retries
 	return nil
+}
+
+// pageWriter applies page writes in order on its own goroutine. After the
+// first failure it runs nothing more, and submit reports the failure so
+// the read stops.
+type pageWriter struct {
+	tasks chan func() error
+	done  chan struct{}
+	mu    sync.Mutex
+	err   error
+}
+
+func newPageWriter(depth int) *pageWriter {
+	w := &pageWriter{tasks: make(chan func() error, depth), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for t := range w.tasks {
+			if w.failed() != nil {
+				continue
+			}
+			if err := t(); err != nil {
+				w.mu.Lock()
+				w.err = err
+				w.mu.Unlock()
+			}
+		}
+	}()
+	return w
+}
+
+func (w *pageWriter) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+func (w *pageWriter) submit(t func() error) error {
+	if err := w.failed(); err != nil {
+		return err
+	}
+	w.tasks <- t
+	return nil
+}
+
+// close waits for every submitted write and returns the first error.
+func (w *pageWriter) close() error {
+	close(w.tasks)
+	<-w.done
+	return w.failed()
 }
 
 // readModel streams one model into the store and returns the newest
@@ -327,12 +389,15 @@ func (a *App) syncInBackground(c *store.Connection, req SyncRequest) (*store.Syn
 	if err != nil {
 		return nil, err
 	}
+	// The caller gets a snapshot: the run itself is the goroutine's.
+	snap := *run
+	snap.Counts = maps.Clone(run.Counts)
 	a.syncs.wg.Add(1)
 	go func() {
 		defer a.syncs.wg.Done()
 		_ = a.ExecuteSync(a.baseCtx, c, run, req)
 	}()
-	return run, nil
+	return &snap, nil
 }
 
 // scheduleConnection (re)creates the connection's periodic sync job, or

@@ -178,6 +178,10 @@ func (s *Store) UpsertCandidates(ctx context.Context, sc SyncScope, cs []ats.Can
 	})
 }
 
+// UpsertApplicationSQL is exported for the ingest benchmark, which
+// compares our ingest path with this statement driven directly.
+const UpsertApplicationSQL = upsertApplication
+
 const upsertApplication = `INSERT INTO ats_applications (workspace_id, connection_id, ext_id, candidate_ext_id, job_ext_id, stage_ext_id,
 	stage_name, status, rejection_reason_ext_id, rejection_reason_name, answers, applied_at, remote_updated_at, deleted_at,
 	seen_run, last_source, synced_at, raw)
