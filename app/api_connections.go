@@ -229,6 +229,11 @@ func (a *App) createConnection(c *fiber.Ctx) error {
 	}
 	ws := currentWorkspace(c)
 	conn := &store.Connection{WorkspaceID: ws.ID, WebhookToken: randomToken(24)}
+	if req.Provider == providerSandbox && a.sandbox != nil {
+		// The sandbox signs its webhooks with a secret we choose.
+		secret := randomToken(24)
+		req.WebhookSecret = &secret
+	}
 	if err := a.applyConnection(req, conn, true); err != nil {
 		return err
 	}
@@ -243,6 +248,9 @@ func (a *App) createConnection(c *fiber.Ctx) error {
 		return err
 	}
 	a.log.Info("ATS connection created", slog.Int64("workspace_id", ws.ID), slog.Int64("connection_id", conn.ID), slog.String("provider", conn.Provider))
+	if conn.Provider == providerSandbox {
+		a.registerSandboxWebhook(conn)
+	}
 	if err := a.syncs.scheduleConnection(conn); err != nil {
 		return err
 	}
@@ -331,6 +339,9 @@ func (a *App) deleteConnection(c *fiber.Ctx) error {
 		return err
 	}
 	a.syncs.unschedule(conn.ID)
+	if conn.Provider == providerSandbox && a.sandbox != nil {
+		a.sandbox.RemoveWebhook(a.sandboxWebhookURL(conn))
+	}
 	if err := a.store.DeleteConnection(c.UserContext(), conn.WorkspaceID, conn.ID); err != nil {
 		return notFoundIs(err)
 	}
@@ -465,4 +476,44 @@ func (a *App) syncRunEvents(c *fiber.Ctx) error {
 		}
 	})
 	return nil
+}
+
+// sandboxWebhookURL is where the sandbox delivers: our own listener on
+// loopback, whatever the public base URL is.
+func (a *App) sandboxWebhookURL(c *store.Connection) string {
+	base := a.localURL
+	if base == "" {
+		base = a.cfg.BaseURL
+	}
+	return base + "/webhooks/ats/" + c.WebhookToken
+}
+
+func (a *App) registerSandboxWebhook(c *store.Connection) {
+	if a.sandbox == nil {
+		return
+	}
+	secret, err := a.unseal(purposeWebhookSecret, c.WebhookSecret)
+	if err != nil {
+		a.log.Warn("Sandbox webhook not registered", slog.Int64("connection_id", c.ID), slog.Any("error", err))
+		return
+	}
+	a.sandbox.AddWebhook(a.sandboxWebhookURL(c), string(secret))
+}
+
+// registerSandboxWebhooks tells the sandbox about existing sandbox
+// connections at start-up (its registrations live in memory).
+func (a *App) registerSandboxWebhooks(ctx context.Context) {
+	if a.sandbox == nil {
+		return
+	}
+	cs, err := a.store.Connections(ctx, 0)
+	if err != nil {
+		a.log.Warn("Sandbox webhooks not registered", slog.Any("error", err))
+		return
+	}
+	for i := range cs {
+		if cs[i].Provider == providerSandbox {
+			a.registerSandboxWebhook(&cs[i])
+		}
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
 	"sync/atomic"
 	"time"
 
@@ -41,6 +42,7 @@ type App struct {
 	baseCtx    context.Context
 	cancelBase context.CancelFunc
 	serving    atomic.Bool
+	localURL   string // http://<listen address>, for loopback callers such as the sandbox
 
 	// atsConfigHook lets tests and benchmarks adjust connector settings
 	// (rate limits, page sizes) that are not stored per connection.
@@ -54,6 +56,15 @@ type Sandbox interface {
 	Provider() string
 	// BaseURL is the sandbox API root.
 	BaseURL() string
+	// APIKey and ActingUserID are the credentials the sandbox accepts.
+	APIKey() string
+	ActingUserID() string
+	// AddWebhook makes the sandbox deliver signed webhooks to url.
+	AddWebhook(url, secret string)
+	RemoveWebhook(url string)
+	// PageHandler is the sandbox's own page, where a person moves and
+	// rejects candidates; the app mounts it under prefix.
+	PageHandler(prefix string) http.Handler
 	Close() error
 }
 
@@ -147,6 +158,8 @@ func Listen(addr string) (net.Listener, error) {
 // shuts down in order: stop taking requests and drain them, stop the
 // schedules (waiting for running jobs), close the database.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	a.localURL = "http://" + ln.Addr().String()
+	a.registerSandboxWebhooks(ctx)
 	a.sched.Start()
 	a.serving.Store(true)
 	errc := make(chan error, 1)
@@ -175,6 +188,11 @@ func (a *App) Close() error {
 	a.syncs.wg.Wait()
 	if err := a.sched.Shutdown(); err != nil {
 		errs = append(errs, fmt.Errorf("scheduler shutdown: %w", err))
+	}
+	if a.sandbox != nil {
+		if err := a.sandbox.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("sandbox close: %w", err))
+		}
 	}
 	if err := a.store.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("store close: %w", err))

@@ -33,6 +33,9 @@ type CLI struct {
 	Getenv  func(string) string
 	// Ctx is cancelled to stop "serve"; main ties it to SIGTERM/SIGINT.
 	Ctx context.Context
+	// StartSandbox starts the demo ATS for "serve --demo"; main provides
+	// it so that app does not depend on the sandbox package.
+	StartSandbox func(cfg Config, log *slog.Logger) (Sandbox, error)
 }
 
 const usage = `hireloop: self-hosted AI interviews for your ATS
@@ -165,7 +168,8 @@ func (c *CLI) flags(name string, without ...string) (*flag.FlagSet, func(args []
 }
 
 func (c *CLI) serve(args []string) error {
-	_, parse := c.flags("serve")
+	fset, parse := c.flags("serve")
+	demo := fset.Bool("demo", c.Getenv("HIRELOOP_DEMO") == "1", "also run the built-in Sandbox ATS, to try hireloop without an ATS account (env HIRELOOP_DEMO=1)")
 	cfg, err := parse(args)
 	if err != nil {
 		return err
@@ -176,9 +180,28 @@ func (c *CLI) serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := New(c.Ctx, cfg, Options{Version: c.Version, Logger: log, UI: c.UI})
+	var sb Sandbox
+	if *demo && c.StartSandbox == nil {
+		ln.Close()
+		return errors.New("demo mode is not available in this build")
+	}
+	if *demo {
+		if err := prepareDataDir(cfg.DataDir); err != nil {
+			ln.Close()
+			return err
+		}
+		if sb, err = c.StartSandbox(cfg, log); err != nil {
+			ln.Close()
+			return fmt.Errorf("sandbox ATS: %w", err)
+		}
+		log.Info("Demo mode: the Sandbox ATS is running", slog.String("page", cfg.BaseURL+"/sandbox/"), slog.String("api", sb.BaseURL()))
+	}
+	a, err := New(c.Ctx, cfg, Options{Version: c.Version, Logger: log, UI: c.UI, Sandbox: sb})
 	if err != nil {
 		ln.Close()
+		if sb != nil {
+			sb.Close()
+		}
 		return err
 	}
 	ctx, stop := signal.NotifyContext(c.Ctx, syscall.SIGTERM, syscall.SIGINT)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 )
@@ -43,6 +44,12 @@ func (a *App) newHTTP() *fiber.App {
 	f.Get("/readyz", a.readyz)
 	f.Get("/metrics", a.metricsHandler())
 	f.Post("/webhooks/ats/:token", a.atsWebhook)
+	if a.sandbox != nil {
+		// Demo mode: the emulated ATS's own page (it changes only sandbox data).
+		h := adaptor.HTTPHandler(a.sandbox.PageHandler("/sandbox"))
+		f.All("/sandbox", h)
+		f.All("/sandbox/*", h)
+	}
 
 	api := f.Group("/api", a.authenticate, a.guardWrites)
 	a.routes(api)

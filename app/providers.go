@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -89,4 +91,52 @@ func (a *App) providers(c *fiber.Ctx) error {
 		out = append(out, info)
 	}
 	return c.JSON(fiber.Map{"providers": out})
+}
+
+// matrixActions are the write options, in the order recruiters think of them.
+var matrixActions = []struct {
+	action ats.WriteAction
+	title  string
+}{
+	{ats.ActionResultLink, "result link"}, {ats.ActionNote, "note"}, {ats.ActionAttachment, "PDF attachment"},
+	{ats.ActionMoveStage, "move stage"}, {ats.ActionReject, "reject"}, {ats.ActionAddTag, "add tag"},
+}
+
+// PrintCapabilityMatrix writes the Markdown table of what each connector
+// can write back, generated from the connectors' declared capabilities
+// (README.md embeds it; a test keeps it current).
+func PrintCapabilityMatrix(w io.Writer) {
+	fmt.Fprint(w, "| ATS |")
+	for _, m := range matrixActions {
+		fmt.Fprintf(w, " %s |", m.title)
+	}
+	fmt.Fprint(w, " webhooks |\n|---|")
+	for range matrixActions {
+		fmt.Fprint(w, "---|")
+	}
+	fmt.Fprintln(w, "---|")
+	for _, name := range ats.Providers() {
+		caps, ok := ats.Declared(name)
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(w, "| %s |", providerTitle(name))
+		for _, m := range matrixActions {
+			s := caps.Writes[m.action]
+			if s.Supported {
+				cell := "yes, on the " + string(s.Target)
+				if m.action == ats.ActionAttachment && s.Transport != "" {
+					cell += " (" + strings.ReplaceAll(string(s.Transport), "_", " ") + ")"
+				}
+				fmt.Fprintf(w, " %s |", cell)
+			} else {
+				fmt.Fprintf(w, " no: %s |", strings.ReplaceAll(s.Reason, "|", "/"))
+			}
+		}
+		if caps.Webhooks.Supported {
+			fmt.Fprintf(w, " yes (%s) |\n", caps.Webhooks.SignatureScheme)
+		} else {
+			fmt.Fprint(w, " no |\n")
+		}
+	}
 }

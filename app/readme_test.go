@@ -25,3 +25,22 @@ func TestREADMEConfigTable(t *testing.T) {
 		t.Fatalf("README config table is stale; replace it with:\n%s", want.String())
 	}
 }
+
+// The README's capability matrix is the generated one.
+func TestREADMECapabilityMatrix(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok1 := strings.Cut(string(b), "<!-- capability-matrix")
+	_, rest, ok2 := strings.Cut(rest, "-->\n")
+	table, _, ok3 := strings.Cut(rest, "<!-- /capability-matrix -->")
+	if !ok1 || !ok2 || !ok3 {
+		t.Fatal("README lacks the capability-matrix markers")
+	}
+	var want bytes.Buffer
+	PrintCapabilityMatrix(&want)
+	if strings.TrimSpace(table) != strings.TrimSpace(want.String()) {
+		t.Fatalf("README capability matrix is stale; replace it with:\n%s", want.String())
+	}
+}

@@ -91,6 +91,7 @@ func (a *App) connectorFor(c *store.Connection) (ats.Connector, error) {
 			return nil, errors.New("the sandbox ATS runs only in demo mode (hireloop serve --demo)")
 		}
 		provider, cfg.BaseURL = a.sandbox.Provider(), a.sandbox.BaseURL()
+		cfg.APIKey, cfg.ActingUserID = a.sandbox.APIKey(), a.sandbox.ActingUserID()
 	}
 	return ats.New(provider, cfg)
 }
