@@ -3,15 +3,27 @@
 package main
 
 import (
+	"log/slog"
 	"os"
+	"path/filepath"
 
 	"github.com/hireloop/hireloop/app"
+	"github.com/hireloop/hireloop/ats/sandbox"
 )
 
 // version is set at build time: -ldflags "-X main.version=v1.2.3".
 var version = "dev"
 
 func main() {
-	cli := &app.CLI{Version: version, UI: uiFS(), Stdout: os.Stdout, Stderr: os.Stderr}
+	cli := &app.CLI{Version: version, UI: uiFS(), Stdout: os.Stdout, Stderr: os.Stderr, StartSandbox: startSandbox}
 	os.Exit(cli.Run(os.Args[1:]))
+}
+
+// startSandbox runs the built-in Sandbox ATS on a loopback port, keeping
+// its state next to the database so a restart keeps the demo's moves.
+func startSandbox(cfg app.Config, log *slog.Logger) (app.Sandbox, error) {
+	return sandbox.Start(sandbox.Options{
+		StatePath: filepath.Join(cfg.DataDir, "sandbox-state.json"),
+		Logger:    log.With(slog.String("component", "sandbox")),
+	})
 }

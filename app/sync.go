@@ -102,6 +102,10 @@ type syncer struct {
 	mu   sync.Mutex
 	jobs map[int64]scheduled // connection id → its gocron job
 	wg   sync.WaitGroup      // background runs, awaited at shutdown
+	// pending holds models that webhooks reported changed while a sync of
+	// the connection was already running; they are re-read when it ends,
+	// so a change is never left waiting for the next interval.
+	pending map[int64]map[ats.Model]bool
 }
 
 // scheduled remembers what a job was created from, so reconcile can tell
@@ -111,7 +115,48 @@ type scheduled struct {
 	interval time.Duration
 }
 
-func newSyncer(a *App) *syncer { return &syncer{a: a, jobs: map[int64]scheduled{}} }
+func newSyncer(a *App) *syncer {
+	return &syncer{a: a, jobs: map[int64]scheduled{}, pending: map[int64]map[ats.Model]bool{}}
+}
+
+// defer_ remembers models to re-read after the running sync.
+func (s *syncer) defer_(connID int64, models []ats.Model) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pending[connID] == nil {
+		s.pending[connID] = map[ats.Model]bool{}
+	}
+	for _, m := range models {
+		s.pending[connID][m] = true
+	}
+}
+
+// takePending returns and clears the deferred models of a connection.
+func (s *syncer) takePending(connID int64) []ats.Model {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []ats.Model
+	for m := range s.pending[connID] {
+		out = append(out, m)
+	}
+	delete(s.pending, connID)
+	return out
+}
+
+// afterRun starts the refresh that webhooks asked for during a run.
+func (s *syncer) afterRun(connID int64) {
+	models := s.takePending(connID)
+	if len(models) == 0 || s.a.baseCtx.Err() != nil {
+		return
+	}
+	c, err := s.a.store.ConnectionByID(s.a.baseCtx, connID)
+	if err != nil {
+		return
+	}
+	if _, err := s.a.syncInBackground(c, SyncRequest{Trigger: "webhook", Models: models, Source: "webhook"}); errors.Is(err, store.ErrSyncRunning) {
+		s.defer_(connID, models) // another process is syncing; try after it
+	}
+}
 
 // SyncRequest describes one sync.
 type SyncRequest struct {
@@ -397,6 +442,7 @@ func (a *App) syncInBackground(c *store.Connection, req SyncRequest) (*store.Syn
 	go func() {
 		defer a.syncs.wg.Done()
 		_ = a.ExecuteSync(a.baseCtx, c, run, req)
+		a.syncs.afterRun(c.ID)
 	}()
 	return &snap, nil
 }
@@ -471,6 +517,7 @@ func (s *syncer) scheduledSync(connID int64) {
 		return
 	}
 	_ = s.a.ExecuteSync(ctx, c, run, req)
+	s.afterRun(connID)
 }
 
 // restoreSchedules creates a job for every active connection at start-up.

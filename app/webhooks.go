@@ -73,10 +73,14 @@ func (a *App) atsWebhook(c *fiber.Ctx) error {
 }
 
 // refreshAfterWebhook re-reads the changed models incrementally. When a
-// sync is already running, the next scheduled one picks the change up.
+// sync is already running, the models are re-read as soon as it ends.
 func (a *App) refreshAfterWebhook(conn *store.Connection, ev ats.WebhookEvent) {
 	_, err := a.syncInBackground(conn, SyncRequest{Trigger: "webhook", Models: ev.Models, Source: "webhook"})
-	if err != nil && !errors.Is(err, store.ErrSyncRunning) {
+	if errors.Is(err, store.ErrSyncRunning) {
+		a.syncs.defer_(conn.ID, ev.Models)
+		return
+	}
+	if err != nil {
 		a.log.Warn("Unable to start webhook refresh", slog.Int64("connection_id", conn.ID), slog.Any("error", err))
 	}
 }
