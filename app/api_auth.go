@@ -234,7 +234,7 @@ func (a *App) login(c *fiber.Ctx) error {
 		a.log.Info("Sign-in failed", slog.String("ip", ip))
 		return &apiError{Status: fiber.StatusUnauthorized, Code: "invalid_credentials", Message: "Email or password is incorrect."}
 	}
-	a.limiter.succeed(req.Email)
+	a.limiter.succeed(ip, req.Email)
 	ss, err := a.startSession(c, u)
 	if err != nil {
 		return err

@@ -117,29 +117,46 @@ func TestLoginRateLimitPerAccountAndIP(t *testing.T) {
 	setupAdmin(t, a)
 	now := time.Unix(1_900_000_000, 0)
 	a.limiter.now = func() time.Time { return now }
-
-	attacker := &client{t: t, a: a, ip: "203.0.113.5"}
-	for i := 0; i < a.limiter.perAccount; i++ {
-		attacker.mustStatus(401, "POST", "/api/auth/login", map[string]string{"email": "ada@example.com", "password": "guess " + strconv.Itoa(i)})
+	fail := func(ip, email string) resp {
+		return (&client{t: t, a: a, ip: ip}).do("POST", "/api/auth/login", map[string]string{"email": email, "password": "wrong guess"})
 	}
+
+	// One address guessing one account is stopped after a few attempts…
+	for i := 0; i < a.limiter.perAccountIP; i++ {
+		if r := fail("203.0.113.5", "ada@example.com"); r.Status != 401 {
+			t.Fatalf("attempt %d: %d", i, r.Status)
+		}
+	}
+	attacker := &client{t: t, a: a, ip: "203.0.113.5"}
 	r := attacker.mustStatus(429, "POST", "/api/auth/login", map[string]string{"email": "ada@example.com", "password": testPassword})
 	if r.errCode(t) != "rate_limited" || r.Header.Get("Retry-After") == "" {
 		t.Fatalf("want rate_limited with Retry-After: %v %s", r.Header, r.Body)
 	}
-	// The account is locked from another IP too: per-account limit.
-	other := &client{t: t, a: a, ip: "198.51.100.7"}
-	other.mustStatus(429, "POST", "/api/auth/login", map[string]string{"email": "ada@example.com", "password": testPassword})
-	// After the window it works again, and a success clears the account.
-	now = now.Add(16 * time.Minute)
-	login(t, a, "ada@example.com", testPassword)
+	// …but that does not lock the owner out from their own address.
+	owner := &client{t: t, a: a, ip: "198.51.100.7"}
+	owner.mustStatus(200, "POST", "/api/auth/login", map[string]string{"email": "ada@example.com", "password": testPassword})
 
-	// Per IP: spraying many accounts from one address is stopped too.
-	sprayer := &client{t: t, a: a, ip: "192.0.2.9"}
-	for i := 0; i < a.limiter.perIP; i++ {
-		sprayer.mustStatus(401, "POST", "/api/auth/login", map[string]string{"email": fmt.Sprintf("u%d@example.com", i), "password": "x"})
+	// Guessing one account from many addresses hits the account-wide limit.
+	for i := 0; a.limiter.perAccountIP*i < a.limiter.perAccount; i++ {
+		for j := 0; j < a.limiter.perAccountIP; j++ {
+			fail(fmt.Sprintf("192.0.2.%d", 100+i), "ada@example.com")
+		}
 	}
-	sprayer.mustStatus(429, "POST", "/api/auth/login", map[string]string{"email": "fresh@example.com", "password": "x"})
-	(&client{t: t, a: a, ip: "192.0.2.10"}).mustStatus(401, "POST", "/api/auth/login", map[string]string{"email": "fresh@example.com", "password": "x"})
+	owner.mustStatus(429, "POST", "/api/auth/login", map[string]string{"email": "ada@example.com", "password": testPassword})
+	// After the window it works again.
+	now = now.Add(16 * time.Minute)
+	owner.mustStatus(200, "POST", "/api/auth/login", map[string]string{"email": "ada@example.com", "password": testPassword})
+
+	// One address spraying many accounts is stopped too.
+	for i := 0; i < a.limiter.perIP; i++ {
+		fail("192.0.2.9", fmt.Sprintf("u%d@example.com", i))
+	}
+	if r := fail("192.0.2.9", "fresh@example.com"); r.Status != 429 {
+		t.Fatalf("sprayer not limited: %d", r.Status)
+	}
+	if r := fail("192.0.2.10", "fresh@example.com"); r.Status != 401 {
+		t.Fatalf("another address was limited: %d", r.Status)
+	}
 }
 
 func TestAPITokensLifecycle(t *testing.T) {

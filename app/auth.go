@@ -100,20 +100,31 @@ func newAPIToken() (secret, prefix string) {
 	return secret, secret[:len(apiTokenPrefix)+6]
 }
 
-// loginLimiter counts failed logins per IP and per account in a sliding
-// window. It lives in memory: one process serves the instance, and a
-// restart forgiving old failures is acceptable.
+// loginLimiter counts failed logins in a sliding window, three ways:
+// per IP (one address spraying many accounts), per account and IP (one
+// address guessing one password: a low limit), and per account from
+// anywhere (distributed guessing: a higher limit, so that a stranger who
+// knows an email cannot lock its owner out with a handful of attempts).
+// It lives in memory: one process serves the instance, and a restart
+// forgiving old failures is acceptable.
 type loginLimiter struct {
-	mu         sync.Mutex
-	window     time.Duration
-	perIP      int
-	perAccount int
-	fails      map[string][]time.Time
-	now        func() time.Time
+	mu           sync.Mutex
+	window       time.Duration
+	perIP        int
+	perAccountIP int
+	perAccount   int
+	fails        map[string][]time.Time
+	now          func() time.Time
 }
 
 func newLoginLimiter() *loginLimiter {
-	return &loginLimiter{window: 15 * time.Minute, perIP: 20, perAccount: 5, fails: map[string][]time.Time{}, now: time.Now}
+	return &loginLimiter{window: 15 * time.Minute, perIP: 20, perAccountIP: 5, perAccount: 30,
+		fails: map[string][]time.Time{}, now: time.Now}
+}
+
+func limiterKeys(ip, account string) (ipKey, acctIPKey, acctKey string) {
+	a := strings.ToLower(account)
+	return "ip:" + ip, "acctip:" + a + "|" + ip, "acct:" + a
 }
 
 var errTooManyAttempts = errors.New("too many failed sign-in attempts")
@@ -148,8 +159,10 @@ func (l *loginLimiter) allow(ip, account string) (time.Duration, bool) {
 			}
 		}
 	}
-	check("ip:"+ip, l.perIP)
-	check("acct:"+strings.ToLower(account), l.perAccount)
+	ipKey, acctIPKey, acctKey := limiterKeys(ip, account)
+	check(ipKey, l.perIP)
+	check(acctIPKey, l.perAccountIP)
+	check(acctKey, l.perAccount)
 	return wait, wait == 0
 }
 
@@ -157,17 +170,20 @@ func (l *loginLimiter) fail(ip, account string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	for _, k := range []string{"ip:" + ip, "acct:" + strings.ToLower(account)} {
+	ipKey, acctIPKey, acctKey := limiterKeys(ip, account)
+	for _, k := range []string{ipKey, acctIPKey, acctKey} {
 		l.fails[k] = append(l.recent(k, now), now)
 	}
 }
 
-// succeed forgets the account's failures (not the IP's: one good password
-// must not reset a sweep across many accounts).
-func (l *loginLimiter) succeed(account string) {
+// succeed forgets the account's failures from this IP (not the IP's own
+// count: one good password must not reset a sweep across many accounts,
+// nor the account-wide count of a distributed attack).
+func (l *loginLimiter) succeed(ip, account string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.fails, "acct:"+strings.ToLower(account))
+	_, acctIPKey, _ := limiterKeys(ip, account)
+	delete(l.fails, acctIPKey)
 }
 
 // sweep drops stale entries so the map cannot grow without bound.
