@@ -77,15 +77,12 @@ func (a *App) applications(c *fiber.Ctx) error {
 		return err
 	}
 	f.Limit = int(limit)
-	rows, total, err := a.store.Applications(c.UserContext(), currentWorkspace(c).ID, f)
+	rows, total, more, err := a.store.Applications(c.UserContext(), currentWorkspace(c).ID, f)
 	if err != nil {
 		return err
 	}
 	out := fiber.Map{"applications": rows, "total": total, "next_after": nil}
-	if f.Limit == 0 {
-		f.Limit = 50
-	}
-	if len(rows) == f.Limit {
+	if more {
 		out["next_after"] = rows[len(rows)-1].ID
 	}
 	return c.JSON(out)

@@ -302,7 +302,7 @@ func TestMembersFlow(t *testing.T) {
 // substitute fills a route pattern's parameters: :wid with the workspace
 // under test and every other id with a real id from alice's workspace, so
 // a 404 can only come from the workspace check.
-func substitute(pattern string, wid int64, ids map[string]int64) string {
+func substitute(pattern string, wid int64, ids map[string]string) string {
 	re := regexp.MustCompile(`:[a-z_]+\??`)
 	return re.ReplaceAllStringFunc(pattern, func(p string) string {
 		if p == ":wid" {
@@ -312,7 +312,7 @@ func substitute(pattern string, wid int64, ids map[string]int64) string {
 		if !ok {
 			panic("substitute: no id for " + p + "; add one to the isolation test")
 		}
-		return strconv.FormatInt(id, 10)
+		return id
 	})
 }
 
@@ -327,11 +327,26 @@ func TestWorkspaceIsolationEveryRoute(t *testing.T) {
 	me := alice.mustStatus(200, "GET", "/api/me", nil).json(t)
 	ps := alice.mustStatus(200, "GET", fmt.Sprintf("/api/workspaces/%d/positions", widA), nil).json(t)["positions"].([]any)
 	runs := alice.mustStatus(200, "GET", s.path("/runs"), nil).json(t)["runs"].([]any)
-	ids := map[string]int64{
-		"uid": int64(me["user"].(map[string]any)["id"].(float64)),
-		"cid": s.cid,
-		"pid": int64(ps[0].(map[string]any)["id"].(float64)),
-		"rid": int64(runs[0].(map[string]any)["id"].(float64)),
+	sm := s.fake.Samples()
+	var pid string
+	for _, p := range ps {
+		if p.(map[string]any)["ext_id"] == sm.JobID {
+			pid = fmt.Sprint(p.(map[string]any)["id"])
+		}
+	}
+	iv := alice.mustStatus(201, "POST", fmt.Sprintf("/api/workspaces/%d/interviews", widA), map[string]any{"position_id": json.Number(pid),
+		"stage_ext_id": sm.StageID, "questions": []map[string]any{{"type": "text", "prompt": "Why us?"}}}).json(t)["interview"].(map[string]any)
+	ivID := fmt.Sprint(iv["id"])
+	alice.mustStatus(200, "POST", fmt.Sprintf("/api/workspaces/%d/interviews/%s/publish", widA, ivID), nil)
+	invs := alice.mustStatus(200, "GET", fmt.Sprintf("/api/workspaces/%d/interviews/%s/invitations", widA, ivID), nil).json(t)["invitations"].([]any)
+	ids := map[string]string{
+		"uid":  fmt.Sprint(me["user"].(map[string]any)["id"]),
+		"cid":  strconv.FormatInt(s.cid, 10),
+		"pid":  fmt.Sprint(ps[0].(map[string]any)["id"]),
+		"rid":  fmt.Sprint(runs[0].(map[string]any)["id"]),
+		"iid":  ivID,
+		"vid":  fmt.Sprint(invs[0].(map[string]any)["id"]),
+		"kind": "invitation",
 	}
 
 	bob, _ := newUser(t, a, "bob@example.com", true)
@@ -339,13 +354,27 @@ func TestWorkspaceIsolationEveryRoute(t *testing.T) {
 	widB := int64(bobWS["workspace"].(map[string]any)["id"].(float64))
 
 	bodies := map[string]any{
-		"PATCH /api/workspaces/:wid":                      map[string]string{"name": "Stolen"},
-		"POST /api/workspaces/:wid/members":               map[string]string{"email": "bob@example.com", "role": "admin"},
-		"PATCH /api/workspaces/:wid/members/:uid":         map[string]string{"role": "viewer"},
-		"POST /api/workspaces/:wid/connections":           map[string]string{"provider": "greenhouse", "api_key": ghKey, "base_url": s.fake.URL()},
-		"PATCH /api/workspaces/:wid/connections/:cid":     map[string]string{"name": "Stolen"},
-		"POST /api/workspaces/:wid/connections/:cid/sync": map[string]bool{"full": true},
-		"POST /api/workspaces/:wid/connections/:cid/test": nil,
+		"PATCH /api/workspaces/:wid":                                        map[string]string{"name": "Stolen"},
+		"POST /api/workspaces/:wid/members":                                 map[string]string{"email": "bob@example.com", "role": "admin"},
+		"PATCH /api/workspaces/:wid/members/:uid":                           map[string]string{"role": "viewer"},
+		"POST /api/workspaces/:wid/connections":                             map[string]string{"provider": "greenhouse", "api_key": ghKey, "base_url": s.fake.URL()},
+		"PATCH /api/workspaces/:wid/connections/:cid":                       map[string]string{"name": "Stolen"},
+		"POST /api/workspaces/:wid/connections/:cid/sync":                   map[string]bool{"full": true},
+		"POST /api/workspaces/:wid/connections/:cid/test":                   nil,
+		"POST /api/workspaces/:wid/interviews":                              map[string]any{"name": "Stolen"},
+		"POST /api/workspaces/:wid/interviews/generate-questions":           map[string]string{"job_description": "- Five years of Go in production"},
+		"PUT /api/workspaces/:wid/interviews/:iid":                          map[string]any{"name": "Stolen"},
+		"POST /api/workspaces/:wid/interviews/:iid/publish":                 nil,
+		"POST /api/workspaces/:wid/interviews/:iid/pause":                   nil,
+		"POST /api/workspaces/:wid/interviews/:iid/resume":                  nil,
+		"POST /api/workspaces/:wid/interviews/:iid/close":                   nil,
+		"POST /api/workspaces/:wid/interviews/:iid/invitations/:vid/resend": nil,
+		"POST /api/workspaces/:wid/interviews/:iid/invitations/:vid/extend": map[string]int{"days": 3},
+		"PUT /api/workspaces/:wid/email":                                    map[string]any{"host": "smtp.evil.example", "port": 25, "tls": "none", "from_address": "x@evil.example"},
+		"POST /api/workspaces/:wid/email/test":                              map[string]string{"to": "x@evil.example"},
+		"PUT /api/workspaces/:wid/email/templates/:kind":                    map[string]string{"subject": "Hi", "html": "<p>Hi</p>"},
+		"POST /api/workspaces/:wid/email/templates/:kind/preview":           map[string]string{"subject": "Hi", "html": "<p>Hi</p>"},
+		"PUT /api/workspaces/:wid/branding":                                 map[string]string{"company_name": "Stolen", "brand_color": "#000000"},
 	}
 	var cases []string
 	for _, r := range a.HTTP().GetRoutes(true) {
@@ -395,8 +424,13 @@ func TestWorkspaceIsolationEveryRoute(t *testing.T) {
 	if conn["name"] != "Greenhouse (test)" {
 		t.Fatalf("alice's connection changed: %v", conn)
 	}
-	if n := len(alice.mustStatus(200, "GET", s.path("/runs"), nil).json(t)["runs"].([]any)); n != 1 {
-		t.Fatalf("bob started syncs on alice's connection: %d runs", n)
+	for _, r := range alice.mustStatus(200, "GET", s.path("/runs"), nil).json(t)["runs"].([]any) {
+		if r.(map[string]any)["trigger"] == "manual" {
+			t.Fatalf("bob started a sync on alice's connection: %v", r)
+		}
+	}
+	if got := alice.mustStatus(200, "GET", fmt.Sprintf("/api/workspaces/%d/interviews/%s", widA, ivID), nil).json(t)["interview"].(map[string]any); got["name"] != iv["name"] || got["status"] != "active" {
+		t.Fatalf("alice's interview changed: %v", got)
 	}
 }
 

@@ -34,6 +34,8 @@ type App struct {
 	limiter *loginLimiter
 	metrics *metrics
 	syncs   *syncer
+	watch   *watchdog
+	outbox  *outbox
 	sandbox Sandbox // nil unless demo mode
 	now     func() time.Time
 
@@ -47,6 +49,7 @@ type App struct {
 	// atsConfigHook lets tests and benchmarks adjust connector settings
 	// (rate limits, page sizes) that are not stored per connection.
 	atsConfigHook func(*ats.Config)
+	maxMedia      int64 // 0: maxMediaBytes
 }
 
 // Sandbox is the built-in emulated ATS of demo mode: a real HTTP server on
@@ -105,11 +108,17 @@ func New(ctx context.Context, cfg Config, o Options) (*App, error) {
 	}
 	a.baseCtx, a.cancelBase = context.WithCancel(context.Background())
 	a.syncs = newSyncer(a)
+	a.watch = newWatchdog(a)
+	a.outbox = newOutbox(a)
 	if err := a.registerJobs(); err != nil {
 		st.Close()
 		return nil, err
 	}
 	if err := a.syncs.restoreSchedules(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := a.watch.restore(ctx); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -162,6 +171,17 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	a.registerSandboxWebhooks(ctx)
 	a.sched.Start()
 	a.serving.Store(true)
+	if n, err := a.store.ReleaseOutboxClaims(ctx); err != nil {
+		a.log.Error("Unable to release email claims", slog.Any("error", err))
+	} else if n > 0 {
+		a.log.Warn("Emails left half-sent by a previous run are queued again", slog.Int64("count", n))
+	}
+	a.syncs.wg.Add(1)
+	go func() {
+		defer a.syncs.wg.Done()
+		a.outbox.run(a.baseCtx)
+	}()
+	a.watch.resumePending(a.baseCtx)
 	errc := make(chan error, 1)
 	go func() { errc <- a.http.Listener(ln) }()
 	a.log.Info("hireloop is running", slog.String("addr", ln.Addr().String()), slog.String("base_url", a.cfg.BaseURL), slog.String("version", a.version))
@@ -207,6 +227,21 @@ func (a *App) registerJobs() error {
 			a.log.Error("Unable to reconcile sync schedules", slog.Any("error", err))
 		}
 	}), gocron.WithName("sync-schedules"), gocron.WithSingletonMode(gocron.LimitModeReschedule)); err != nil {
+		return err
+	}
+	if _, err := a.sched.NewJob(gocron.DurationJob(time.Minute), gocron.NewTask(func(ctx context.Context) {
+		if n, err := a.store.ExpireInvitations(ctx); err != nil {
+			a.log.Error("Unable to expire invitations", slog.Any("error", err))
+		} else if n > 0 {
+			a.log.Info("Invitations expired", slog.Int64("count", n))
+		}
+		if n, err := a.store.DueReminders(ctx); err != nil {
+			a.log.Error("Unable to queue reminders", slog.Any("error", err))
+		} else if n > 0 {
+			a.log.Info("Reminders queued", slog.Int64("count", n))
+			a.outbox.wake()
+		}
+	}), gocron.WithName("invitation-deadlines"), gocron.WithSingletonMode(gocron.LimitModeReschedule)); err != nil {
 		return err
 	}
 	_, err := a.sched.NewJob(gocron.DurationJob(time.Hour), gocron.NewTask(func(ctx context.Context) {

@@ -80,6 +80,14 @@ func (a *App) routes(api fiber.Router) {
 	me.Post("/tokens", a.createToken)
 	me.Delete("/tokens/:id", a.deleteToken)
 
+	cand := api.Group("/candidate/:token")
+	cand.Get("", a.candidateView)
+	cand.Post("/start", a.candidateStart)
+	cand.Put("/answers/:qid", a.candidateAnswer)
+	cand.Post("/answers/:qid/media", a.candidateMedia)
+	cand.Post("/submit", a.candidateSubmit)
+	cand.Post("/adjustment", a.candidateAdjustment)
+
 	ws := api.Group("/workspaces", requireUser)
 	ws.Get("", a.listWorkspaces)
 	ws.Post("", a.createWorkspace)
@@ -108,6 +116,31 @@ func (a *App) routes(api fiber.Router) {
 	one.Get("/positions", a.positions)
 	one.Get("/positions/:pid", a.position)
 	one.Get("/applications", a.applications)
+
+	one.Get("/interviews", a.listInterviews)
+	one.Post("/interviews", requireRole(roleRecruiter), a.createInterview)
+	one.Post("/interviews/generate-questions", requireRole(roleRecruiter), a.generateQuestions)
+	one.Get("/interviews/:iid", a.getInterview)
+	one.Put("/interviews/:iid", requireRole(roleRecruiter), a.updateInterview)
+	one.Delete("/interviews/:iid", requireRole(roleRecruiter), a.deleteInterview)
+	one.Get("/interviews/:iid/publish-preview", a.publishPreview)
+	one.Post("/interviews/:iid/publish", requireRole(roleRecruiter), a.publish)
+	one.Post("/interviews/:iid/pause", requireRole(roleRecruiter), a.setInterviewStatus("paused"))
+	one.Post("/interviews/:iid/resume", requireRole(roleRecruiter), a.setInterviewStatus("active"))
+	one.Post("/interviews/:iid/close", requireRole(roleRecruiter), a.setInterviewStatus("closed"))
+	one.Get("/interviews/:iid/invitations", a.listInvitations)
+	one.Post("/interviews/:iid/invitations/:vid/resend", requireRole(roleRecruiter), a.resendInvitation)
+	one.Post("/interviews/:iid/invitations/:vid/extend", requireRole(roleRecruiter), a.extendInvitation)
+
+	one.Get("/email", a.getEmailSettings)
+	one.Put("/email", requireRole(roleAdmin), a.putEmailSettings)
+	one.Post("/email/test", requireRole(roleAdmin), a.testEmail)
+	one.Get("/email/templates", a.listEmailTemplates)
+	one.Put("/email/templates/:kind", requireRole(roleAdmin), a.putEmailTemplate)
+	one.Delete("/email/templates/:kind", requireRole(roleAdmin), a.deleteEmailTemplate)
+	one.Post("/email/templates/:kind/preview", a.previewEmailTemplate)
+	one.Get("/branding", a.getBranding)
+	one.Put("/branding", requireRole(roleAdmin), a.putBranding)
 }
 
 // securityHeaders sets conservative defaults for every response.
@@ -180,6 +213,10 @@ func (a *App) guardWrites(c *fiber.Ctx) error {
 	}
 	if len(c.Body()) > 0 {
 		ct := strings.ToLower(strings.TrimSpace(strings.Split(c.Get(fiber.HeaderContentType), ";")[0]))
+		if strings.HasSuffix(c.Path(), "/media") && strings.HasPrefix(c.Path(), "/api/candidate/") &&
+			(strings.HasPrefix(ct, "audio/") || strings.HasPrefix(ct, "video/")) {
+			return c.Next() // recordings; the handler checks the exact type
+		}
 		if ct != fiber.MIMEApplicationJSON {
 			return &apiError{Status: fiber.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "Send the body as JSON with Content-Type: application/json."}
 		}

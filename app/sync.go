@@ -441,7 +441,9 @@ func (a *App) syncInBackground(c *store.Connection, req SyncRequest) (*store.Syn
 	a.syncs.wg.Add(1)
 	go func() {
 		defer a.syncs.wg.Done()
-		_ = a.ExecuteSync(a.baseCtx, c, run, req)
+		if err := a.ExecuteSync(a.baseCtx, c, run, req); err == nil {
+			a.watch.consumeConnection(a.baseCtx, c.ID)
+		}
 		a.syncs.afterRun(c.ID)
 	}()
 	return &snap, nil
@@ -516,7 +518,9 @@ func (s *syncer) scheduledSync(connID int64) {
 		s.a.log.Error("Unable to start scheduled sync", slog.Int64("connection_id", connID), slog.Any("error", err))
 		return
 	}
-	_ = s.a.ExecuteSync(ctx, c, run, req)
+	if err := s.a.ExecuteSync(ctx, c, run, req); err == nil {
+		s.a.watch.consumeConnection(ctx, connID)
+	}
 	s.afterRun(connID)
 }
 

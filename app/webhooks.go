@@ -62,9 +62,14 @@ func (a *App) atsWebhook(c *fiber.Ctx) error {
 		return c.JSON(fiber.Map{"status": "ok"})
 	}
 	if sc := ev.StageChange; sc != nil && ev.ApplicationID != "" && sc.ToStageID != "" {
-		if _, err := a.store.ApplyStageHint(ctx, conn.ID, ev.ApplicationID, sc.ToStageID, sc.ToStageName); err != nil {
+		changed, err := a.store.ApplyStageHint(ctx, conn.ID, ev.ApplicationID, sc.ToStageID, sc.ToStageName)
+		if err != nil {
 			_ = a.store.ForgetWebhookDelivery(context.WithoutCancel(ctx), conn.ID, ev.ID)
 			return err
+		}
+		if changed {
+			// Invite at once whoever the change brought into an interview's stage.
+			a.watch.consumeConnection(ctx, conn.ID)
 		}
 	}
 	log.Info("Webhook accepted", slog.String("event", ev.Type), slog.String("delivery_id", ev.ID))

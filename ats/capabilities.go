@@ -64,15 +64,15 @@ type ActionSupport struct {
 
 // WebhookSupport describes inbound webhooks.
 type WebhookSupport struct {
-	Supported bool
+	Supported bool `json:"supported"`
 	// SignatureScheme names the verification scheme, e.g.
 	// "hmac-sha256-hex" (Greenhouse) or "hmac-sha256-base64url" (Kombo).
-	SignatureScheme string
+	SignatureScheme string `json:"signature_scheme"`
 	// SignatureHeader is the header carrying the signature.
-	SignatureHeader string
+	SignatureHeader string `json:"signature_header"`
 	// Setup says how webhooks are registered: "ui" (admin pastes our URL
 	// into the vendor UI) or "api".
-	Setup string
+	Setup string `json:"setup"`
 }
 
 // Capabilities is what one connection can do. Connectors declare defaults

@@ -83,18 +83,20 @@ const (
 )
 
 // Question is a screening/application-form question of a job.
+//
+// The JSON tags are the stored and API form of a position's questions.
 type Question struct {
-	ID       string
-	Label    string
-	Type     QuestionType
-	Options  []Option
-	Required bool
+	ID       string       `json:"id"`
+	Label    string       `json:"label"`
+	Type     QuestionType `json:"type"`
+	Options  []Option     `json:"options"`
+	Required bool         `json:"required"`
 }
 
 // Option is one choice of a choice question.
 type Option struct {
-	ID    string
-	Label string
+	ID    string `json:"id"`
+	Label string `json:"label"`
 }
 
 // StageKind classifies stages where the vendor says so (Teamtailor

@@ -1,6 +1,9 @@
 // Package e2e drives the real hireloop binary with headless Chromium: first-run
 // setup, sign out and in, a second workspace, switching workspaces, and an API
-// token that is then used from Go.
+// token that is then used from Go (TestConsoleEndToEnd); and the ATS loop in
+// demo mode: connect the Sandbox ATS, watch the first sync, browse positions
+// and applications, move a candidate in the sandbox and see the webhook's
+// stage event arrive (TestATSLoop).
 package e2e
 
 import (
@@ -20,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -53,15 +57,7 @@ func (b *syncBuffer) String() string {
 }
 
 func TestConsoleEndToEnd(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but %s is missing: %v", chromiumPath, err)
-		}
-		t.Skipf("%s not found; install the chromium package to run the browser test", chromiumPath)
-	}
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
+	requireBrowser(t)
 
 	tmp := t.TempDir()
 	bin := buildBinary(t, tmp)
@@ -77,57 +73,7 @@ func TestConsoleEndToEnd(t *testing.T) {
 		}
 	}()
 
-	// --- browser ---------------------------------------------------------
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.UserDataDir(filepath.Join(tmp, "chrome-profile")),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1280, 800),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelA()
-	bctx, cancelB := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
-	defer cancelB()
-
-	// Start the browser, then collect console messages for the whole run.
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	var (
-		consoleMu sync.Mutex
-		console   []chromedp.ConsoleMessage
-	)
-	messages := chromedp.Console(bctx)
-	go func() {
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			consoleMu.Lock()
-			console = append(console, m)
-			consoleMu.Unlock()
-		}
-	}()
-	defer func() {
-		consoleMu.Lock()
-		defer consoleMu.Unlock()
-		for _, m := range console {
-			if m.IsException() {
-				t.Errorf("uncaught exception in the page: %s (%s:%d)", m.Text, m.URL, m.Line+1)
-			} else if m.Type == chromedp.ConsoleError {
-				t.Logf("browser console: %s", m)
-			}
-		}
-	}()
+	bctx, closeBrowser := newBrowser(t, ctx, tmp)
 
 	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -281,10 +227,350 @@ func TestConsoleEndToEnd(t *testing.T) {
 	}
 
 	// 8. Close the browser, then stop the server: SIGTERM must exit 0 within 10 s.
-	cancelB()
-	cancelA()
+	closeBrowser()
 	stopped = true
 	stop()
+}
+
+// requireBrowser skips the test when Chromium is missing (outside CI) or in -short mode.
+func requireBrowser(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but %s is missing: %v", chromiumPath, err)
+		}
+		t.Skipf("%s not found; install the chromium package to run the browser test", chromiumPath)
+	}
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+}
+
+// newBrowser starts headless Chromium at 1280x800 and collects the page's
+// console; uncaught exceptions fail the test when it ends. closeBrowser
+// shuts the browser down (it is also done at cleanup).
+func newBrowser(t *testing.T, ctx context.Context, dir string) (bctx context.Context, closeBrowser func()) {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.UserDataDir(filepath.Join(dir, "chrome-profile")),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 800),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(ctx, opts...)
+	bctx, cancelB := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
+	closeBrowser = func() {
+		cancelB()
+		cancelA()
+	}
+	t.Cleanup(closeBrowser)
+
+	// Start the browser, then collect console messages for the whole run.
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	var (
+		consoleMu sync.Mutex
+		console   []chromedp.ConsoleMessage
+	)
+	messages := chromedp.Console(bctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			consoleMu.Lock()
+			console = append(console, m)
+			consoleMu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		consoleMu.Lock()
+		defer consoleMu.Unlock()
+		for _, m := range console {
+			if m.IsException() {
+				t.Errorf("uncaught exception in the page: %s (%s:%d)", m.Text, m.URL, m.Line+1)
+			} else if m.Type == chromedp.ConsoleError {
+				t.Logf("browser console: %s", m)
+			}
+		}
+	})
+	return bctx, closeBrowser
+}
+
+// TestATSLoop connects the built-in Sandbox ATS of `serve --demo` through the
+// console, follows the first sync on the integrations page, checks positions
+// (pipeline with counts) and the applications of one position, then moves a
+// candidate on the sandbox's own page and expects the signed webhook to be
+// recorded as a stage event within 10 seconds.
+func TestATSLoop(t *testing.T) {
+	requireBrowser(t)
+
+	tmp := t.TempDir()
+	bin := buildBinary(t, tmp)
+	if out, _ := exec.Command(bin, "serve", "--demo", "--help").CombinedOutput(); strings.Contains(string(out), "flag provided but not defined: -demo") {
+		t.Skip("this build of hireloop has no demo mode yet: `hireloop serve --demo` is rejected as an unknown flag")
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
+	defer cancel()
+
+	base, stop := startServer(t, ctx, bin, filepath.Join(tmp, "data"), "--demo")
+	stopped := false
+	defer func() {
+		if !stopped {
+			stop()
+		}
+	}()
+	bctx, closeBrowser := newBrowser(t, ctx, tmp)
+
+	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(bctx, actions...); err != nil {
+			t.Fatalf("%s: %v\nserver log:\n%s", name, err, tail(serverLog, 40))
+		}
+	}
+	eval := func(name, expr string) string {
+		t.Helper()
+		v, err := chromedp.Run(bctx, chromedp.Evaluate[string](expr))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return v
+	}
+	tid := func(id string) chromedp.CSS { return chromedp.CSS(`[data-testid="` + id + `"]`) }
+	shots := map[string][]byte{}
+	shoot := func(page string, sel chromedp.CSS) {
+		t.Helper()
+		for _, vp := range []struct{ w, h int64 }{{1280, 800}, {390, 844}} {
+			name := fmt.Sprintf("%s-%dx%d.png", page, vp.w, vp.h)
+			step("viewport for "+name, chromedp.EmulateViewport(vp.w, vp.h), chromedp.WaitVisible(sel),
+				waitGone(`[data-testid="toast"]`), chromedp.Sleep(350*time.Millisecond))
+			if vp.w == 390 {
+				noHorizontalScroll(t, bctx, page+" page at 390px")
+			}
+			png, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatalf("screenshot %s: %v", name, err)
+			}
+			shots[name] = png
+		}
+		step("back to desktop", chromedp.EmulateViewport(1280, 800))
+	}
+
+	// 1. First run.
+	step("setup",
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(tid("setup-name")),
+		chromedp.SendKeys(tid("setup-name"), adminName),
+		chromedp.SendKeys(tid("setup-email"), adminEmail),
+		chromedp.SendKeys(tid("setup-password"), adminPassword),
+		chromedp.SendKeys(tid("setup-password-confirm"), adminPassword),
+		chromedp.SendKeys(tid("setup-workspace"), firstWS),
+		chromedp.Click(tid("setup-submit")),
+		waitText(tid("workspace-heading"), firstWS),
+	)
+
+	// 2. Connect an ATS → Sandbox ATS (demo).
+	sandboxTile := `//button[@data-testid="provider-tile"][.//span[@data-testid="provider-title" and normalize-space()="Sandbox ATS (demo)"]]`
+	step("open integrations",
+		chromedp.Click(tid("nav-connections")),
+		chromedp.WaitVisible(tid("integrations-empty")),
+		chromedp.Click(tid("connect-ats")),
+		chromedp.WaitVisible(tid("provider-gallery")),
+		chromedp.WaitVisible(tid("capability-matrix")),
+		chromedp.WaitVisible(sandboxTile),
+		chromedp.Click(sandboxTile),
+		chromedp.WaitVisible(`[data-testid="connection-form"][data-provider="sandbox"]`),
+	)
+	shoot("connect", tid("connect-panel"))
+	if n := eval("sandbox form fields", `String(document.querySelectorAll('[data-testid="connection-form"] input').length)`); n != "2" {
+		t.Errorf("sandbox connect form has %s inputs, want 2 (name and sync interval)", n)
+	}
+	step("connect the sandbox",
+		chromedp.Sleep(600*time.Millisecond), // the page scrolls the form into view
+		chromedp.Click(tid("connection-submit")),
+		chromedp.WaitVisible(tid("integrations-page")),
+		chromedp.WaitVisible(tid("connection-card")),
+	)
+
+	// 3. The first sync runs (live progress over server-sent events), then finishes.
+	seen := eval("first sync state", `document.querySelector('[data-testid="sync-progress"]') ? "progress" : document.querySelector('[data-testid="connection-status"]').textContent.trim()`)
+	t.Logf("integrations page right after connecting shows: %s", seen)
+	if err := chromedp.Do(bctx, func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Poll[bool](`(() => { const s = document.querySelector('[data-testid="connection-status"]'); return !!s && /Synced|failed/.test(s.textContent); })()`,
+			chromedp.WithPollingTimeout(60*time.Second))(ctx, tg)
+		return chromedp.Void{}, err
+	}); err != nil {
+		t.Fatalf("first sync did not finish within 60s: %v\n%s", err, tail(serverLog, 40))
+	}
+	if status := eval("status", `document.querySelector('[data-testid="connection-status"]').textContent.trim()`); status != "Synced" {
+		t.Fatalf("first sync ended as %q: %s", status, eval("error", `document.querySelector('[data-testid="last-run-error"]')?.textContent ?? ""`))
+	}
+	if counts := eval("counts", `document.querySelector('[data-testid="last-run-counts"]')?.textContent ?? ""`); !strings.Contains(counts, "positions") || !strings.Contains(counts, "applications") {
+		t.Errorf("last run counts read %q, want positions and applications", counts)
+	}
+	loc := location(t, bctx)
+	parts := strings.Split(strings.SplitN(strings.TrimPrefix(loc, base), "?", 2)[0], "/") // /w/{wid}/connections
+	if len(parts) < 4 || parts[1] != "w" || parts[3] != "connections" {
+		t.Fatalf("after connecting the browser is at %s, want /w/{wid}/connections", loc)
+	}
+	wid := parts[2]
+	cid := eval("connection id", `document.querySelector('[data-testid="connection-card"]').dataset.connectionId`)
+	sandboxHref := eval("sandbox link", `document.querySelector('[data-testid="sandbox-link"]')?.getAttribute("href") ?? ""`)
+	if sandboxHref != "/sandbox/" {
+		t.Fatalf("sandbox link is %q, want /sandbox/", sandboxHref)
+	}
+	shoot("integrations", tid("connection-card"))
+
+	// 4. Positions: every sandbox position with a pipeline and counts.
+	step("positions",
+		chromedp.Click(tid("nav-positions")),
+		chromedp.WaitVisible(tid("positions-list")),
+		chromedp.WaitVisible(tid("stage-chip")),
+	)
+	var pipeline struct {
+		Rows   int `json:"rows"`
+		Chips  int `json:"chips"`
+		Counts int `json:"counts"`
+	}
+	js := eval("pipeline", `JSON.stringify({
+		rows: document.querySelectorAll('[data-testid="position-row"]').length,
+		chips: document.querySelectorAll('[data-testid="position-row"] [data-testid="stage-chip"]').length,
+		counts: [...document.querySelectorAll('[data-testid="stage-count"]')].reduce((n, el) => n + Number(el.textContent), 0),
+	})`)
+	if err := json.Unmarshal([]byte(js), &pipeline); err != nil {
+		t.Fatal(err)
+	}
+	if pipeline.Rows == 0 || pipeline.Chips < pipeline.Rows || pipeline.Counts == 0 {
+		t.Errorf("positions page: %d positions, %d stage chips, %d applications in stages; want positions with pipelines and counts", pipeline.Rows, pipeline.Chips, pipeline.Counts)
+	}
+	shoot("positions", tid("positions-list"))
+
+	// 5. One position → its applications (filtered by job through the URL).
+	title := eval("first position", `document.querySelector('[data-testid="position-link"]').textContent.trim()`)
+	step("position detail",
+		chromedp.Click(tid("position-link")),
+		waitText(tid("position-title"), title),
+		chromedp.WaitVisible(tid("pipeline")),
+	)
+	shoot("position", tid("position-description"))
+	step("view applications",
+		chromedp.Click(tid("position-view-applications")),
+		chromedp.WaitVisible(tid("applications-table")),
+	)
+	if loc := location(t, bctx); !strings.Contains(loc, "/w/"+wid+"/applications?") || !strings.Contains(loc, "job=") {
+		t.Errorf("View applications went to %s, want /w/%s/applications?…job=…", loc, wid)
+	}
+	if other := eval("rows of other positions", fmt.Sprintf(`String([...document.querySelectorAll('[data-testid="application-row"]')].filter(r => !r.textContent.includes(%q)).length)`, title)); other != "0" {
+		t.Errorf("%s applications of the filtered list belong to another position than %q", other, title)
+	}
+	if sel := eval("position filter", `document.querySelector('[data-testid="filter-position"]').selectedOptions[0]?.textContent.trim() ?? ""`); !strings.HasPrefix(sel, title) {
+		t.Errorf("position filter shows %q, want %q", sel, title)
+	}
+	shoot("applications", tid("applications-table"))
+
+	// 6. Move a candidate in the sandbox; the webhook must be recorded as a stage event.
+	cookies, err := chromedp.Call(bctx, network.GetCookies, network.GetCookiesParams{URLs: []string{base}})
+	if err != nil {
+		t.Fatalf("read cookies: %v", err)
+	}
+	var cookieHeader []string
+	for _, c := range cookies.Cookies {
+		cookieHeader = append(cookieHeader, c.Name+"="+c.Value)
+	}
+	type stageEvent struct {
+		ID               int64  `json:"id"`
+		ApplicationExtID string `json:"application_ext_id"`
+		ToStageExtID     string `json:"to_stage_ext_id"`
+		Source           string `json:"source"`
+	}
+	eventsURL := fmt.Sprintf("%s/api/workspaces/%s/connections/%s/stage-events", base, wid, cid)
+	stageEvents := func(after int64) []stageEvent {
+		t.Helper()
+		var out struct {
+			Events []stageEvent `json:"events"`
+		}
+		getJSONCookie(t, ctx, fmt.Sprintf("%s?after=%d", eventsURL, after), strings.Join(cookieHeader, "; "), &out)
+		return out.Events
+	}
+	var last int64
+	for evs := stageEvents(0); len(evs) > 0; evs = stageEvents(last) {
+		last = evs[len(evs)-1].ID
+	}
+
+	step("sandbox page", chromedp.Navigate(base+sandboxHref), chromedp.WaitVisible(`form[action="/sandbox/move"]`))
+	move := eval("pick a move", `(() => {
+		const f = document.querySelector('form[action="/sandbox/move"]');
+		const sel = f.querySelector('select[name="stage"]');
+		const to = [...sel.options].find(o => !o.selected);
+		sel.value = to.value;
+		f.dataset.e2e = "move";
+		return f.querySelector('input[name="app"]').value + "|" + to.value + "|" + to.textContent.trim();
+	})()`)
+	picked := strings.SplitN(move, "|", 3)
+	if len(picked) != 3 {
+		t.Fatalf("sandbox move form: %q", move)
+	}
+	appID, toStage, toName := picked[0], picked[1], picked[2]
+	moved := time.Now()
+	step("move the candidate", chromedp.Click(`form[data-e2e="move"] button[type="submit"]`), chromedp.WaitReady(`body`))
+	var got *stageEvent
+	for got == nil && time.Since(moved) < 10*time.Second {
+		for _, e := range stageEvents(last) {
+			if e.ApplicationExtID == appID && e.Source == "webhook" {
+				got = &e
+				break
+			}
+		}
+		if got == nil {
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	if got == nil {
+		t.Fatalf("no stage event with source webhook for application %s within 10s of moving it to %s (%s); events after %d: %+v\n%s",
+			appID, toName, toStage, last, stageEvents(last), tail(serverLog, 30))
+	}
+	t.Logf("webhook stage event for application %s arrived after %s (to stage %s)", appID, time.Since(moved).Round(10*time.Millisecond), got.ToStageExtID)
+	if got.ToStageExtID != toStage {
+		t.Errorf("stage event moves application %s to %s, want %s", appID, got.ToStageExtID, toStage)
+	}
+
+	saveScreenshots(t, tmp, shots)
+	closeBrowser()
+	stopped = true
+	stop()
+}
+
+// getJSONCookie GETs url with a Cookie header (the browser's session) and decodes the JSON answer.
+func getJSONCookie(t *testing.T, ctx context.Context, url, cookie string, v any) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Cookie", cookie)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: status %d: %s", url, resp.StatusCode, body)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("GET %s: decode %s: %v", url, body, err)
+	}
 }
 
 var serverLog = &syncBuffer{}
@@ -304,8 +590,13 @@ func repoRoot(t *testing.T) string {
 	return filepath.Dir(gomod)
 }
 
+// buildBinary builds hireloop into dir, or returns E2E_HIRELOOP_BIN when that
+// names an already built binary.
 func buildBinary(t *testing.T, dir string) string {
 	t.Helper()
+	if prebuilt := os.Getenv("E2E_HIRELOOP_BIN"); prebuilt != "" {
+		return prebuilt
+	}
 	bin := filepath.Join(dir, "hireloop")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -329,10 +620,10 @@ func freeAddr(t *testing.T) string {
 
 // startServer runs `hireloop serve` and waits for /readyz. stop sends
 // SIGTERM and checks for a clean exit within 10 seconds.
-func startServer(t *testing.T, ctx context.Context, bin, dataDir string) (base string, stop func()) {
+func startServer(t *testing.T, ctx context.Context, bin, dataDir string, extraArgs ...string) (base string, stop func()) {
 	t.Helper()
 	addr := freeAddr(t)
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--data-dir", dataDir)
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--data-dir", dataDir}, extraArgs...)...)
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "HIRELOOP_") {

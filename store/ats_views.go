@@ -192,7 +192,8 @@ type ApplicationFilter struct {
 }
 
 // Applications lists applications newest first with the total matching.
-func (s *Store) Applications(ctx context.Context, workspaceID int64, f ApplicationFilter) ([]ApplicationRow, int64, error) {
+// The page has at most f.Limit rows; more is true when another follows.
+func (s *Store) Applications(ctx context.Context, workspaceID int64, f ApplicationFilter) ([]ApplicationRow, int64, bool, error) {
 	where := []string{"a.workspace_id = ?", "a.deleted_at IS NULL"}
 	args := []any{workspaceID}
 	if f.ConnectionID != 0 {
@@ -226,7 +227,7 @@ func (s *Store) Applications(ctx context.Context, workspaceID int64, f Applicati
 		WHERE ` + strings.Join(where, " AND ")
 	var total int64
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: unable to count applications: %w", err)
+		return nil, 0, false, fmt.Errorf("store: unable to count applications: %w", err)
 	}
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
@@ -237,12 +238,13 @@ func (s *Store) Applications(ctx context.Context, workspaceID int64, f Applicati
 		page += " AND a.id < ?"
 		pargs = append(pargs, f.After)
 	}
+	// One row more than asked tells whether another page exists.
 	rows, err := s.r.QueryContext(ctx, `SELECT a.id, a.connection_id, a.ext_id, a.candidate_ext_id, coalesce(c.first_name, ''),
 		coalesce(c.last_name, ''), coalesce(c.email, ''), coalesce(c.tags, '[]'), a.job_ext_id, coalesce(j.title, ''),
 		a.stage_ext_id, a.stage_name, a.status, a.rejection_reason_name, a.applied_at, a.remote_updated_at`+page+
-		` ORDER BY a.id DESC LIMIT ?`, append(pargs, f.Limit)...)
+		` ORDER BY a.id DESC LIMIT ?`, append(pargs, f.Limit+1)...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: unable to list applications: %w", err)
+		return nil, 0, false, fmt.Errorf("store: unable to list applications: %w", err)
 	}
 	defer rows.Close()
 	out := []ApplicationRow{}
@@ -252,7 +254,7 @@ func (s *Store) Applications(ctx context.Context, workspaceID int64, f Applicati
 		var applied, updated *int64
 		if err := rows.Scan(&r.ID, &r.ConnectionID, &r.ExtID, &r.CandidateExtID, &r.FirstName, &r.LastName, &r.Email, &tags,
 			&r.JobExtID, &r.JobTitle, &r.StageExtID, &r.StageName, &r.Status, &r.RejectionReasonName, &applied, &updated); err != nil {
-			return nil, 0, err
+			return nil, 0, false, err
 		}
 		r.Tags = json.RawMessage(tags)
 		if applied != nil {
@@ -265,7 +267,14 @@ func (s *Store) Applications(ctx context.Context, workspaceID int64, f Applicati
 		}
 		out = append(out, r)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, false, err
+	}
+	more := len(out) > f.Limit
+	if more {
+		out = out[:f.Limit]
+	}
+	return out, total, more, nil
 }
 
 // NamedRow is an id+name row (tags, rejection reasons, ATS users).
@@ -353,4 +362,28 @@ func (s *Store) StageEventsAfter(ctx context.Context, workspaceID, connectionID,
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// StageEventsInto returns the events of applications entering one stage of
+// one job after an id, oldest first; the watchdog's query, served by the
+// ats_stage_events_conn index however many other events there are.
+func (s *Store) StageEventsInto(ctx context.Context, connectionID int64, jobExtID, stageExtID string, after int64, limit int) ([]StageEvent, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, application_ext_id, job_ext_id, from_stage_ext_id, to_stage_ext_id, source, seen_at
+		FROM ats_stage_events WHERE connection_id = ? AND job_ext_id = ? AND to_stage_ext_id = ? AND id > ? ORDER BY id LIMIT ?`,
+		connectionID, jobExtID, stageExtID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list stage events: %w", err)
+	}
+	defer rows.Close()
+	out := []StageEvent{}
+	for rows.Next() {
+		var e StageEvent
+		var seen int64
+		if err := rows.Scan(&e.ID, &e.ApplicationExtID, &e.JobExtID, &e.FromStageExtID, &e.ToStageExtID, &e.Source, &seen); err != nil {
+			return nil, err
+		}
+		e.SeenAt = fromUnix(seen)
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }

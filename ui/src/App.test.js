@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach, vi } from 'vitest';
-import { render, screen, waitFor } from '@testing-library/svelte';
+import { render, screen, waitFor, fireEvent } from '@testing-library/svelte';
 import App from './App.svelte';
 import { mockFetch, apiError } from './test/fetch-mock.js';
 import { clearSession, session } from './lib/session.svelte.js';
@@ -91,6 +91,30 @@ describe('App boot', () => {
     render(App);
     await screen.findByTestId('workspace-new-form');
     expect(window.location.pathname).toBe('/workspaces/new');
+  });
+
+  it('routes the ATS pages inside the workspace and marks their sidebar entry', async () => {
+    mockFetch({
+      'GET /api/setup': { body: { needed: false } },
+      'GET /api/me': { body: me },
+      'GET /api/workspaces/3': { body: { workspace: { id: 3, name: 'Acme', role: 'admin' } } },
+      'GET /api/workspaces/3/connections': { body: { connections: [] } },
+      'GET /api/providers': { body: { providers: [] } },
+      'GET /api/workspaces/3/positions?limit=50': { body: { positions: [], total: 0 } },
+    });
+    visit('/w/3/positions');
+    render(App);
+    expect(await screen.findByTestId('positions-empty')).toBeTruthy();
+    expect(screen.getByTestId('positions-empty').textContent).toContain('No ATS connected');
+    const nav = ['nav-positions', 'nav-applications', 'nav-connections', 'nav-workspace'].map((id) => screen.getByTestId(id));
+    expect(nav.map((a) => a.getAttribute('href'))).toEqual(['/w/3/positions', '/w/3/applications', '/w/3/connections', '/w/3']);
+    expect(nav[0].getAttribute('aria-current')).toBe('page');
+    expect(nav[2].classList.contains('active')).toBe(false);
+
+    await fireEvent.click(nav[2]);
+    expect(await screen.findByTestId('integrations-empty')).toBeTruthy();
+    expect(window.location.pathname).toBe('/w/3/connections');
+    expect(screen.getByTestId('nav-connections').classList.contains('active')).toBe(true);
   });
 
   it('shows the 404 page for unknown routes', async () => {

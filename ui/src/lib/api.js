@@ -235,3 +235,144 @@ export const updateMemberRole = (wid, uid, role) =>
 
 /** @param {number|string} wid @param {number} uid */
 export const removeMember = (wid, uid) => request('DELETE', `/workspaces/${id(wid)}/members/${id(uid)}`);
+
+// --- ATS: providers & connections ------------------------------------------
+
+/**
+ * @typedef {'result_link'|'note'|'attachment'|'move_stage'|'reject'|'add_tag'} WriteAction
+ * @typedef {{supported:boolean, reason?:string, target?:'application'|'candidate', transport?:string}} ActionSupport
+ * @typedef {{
+ *   writes?: Partial<Record<WriteAction, ActionSupport>>,
+ *   webhooks?: Record<string, unknown>,
+ *   incremental?: Record<string, boolean>,
+ *   deletions?: Record<string, boolean>,
+ *   stage_scope?: string,
+ *   acting_user_required?: boolean,
+ *   force_sync?: boolean,
+ *   rate_limit?: string,
+ * }} Capabilities
+ * @typedef {'api_key'|'integration_id'|'acting_user_id'|'base_url'|'webhook_secret'} ConnectionField
+ * @typedef {{
+ *   name:string, title:string, fields:ConnectionField[], key_help:string, acting_user_help?:string,
+ *   default_base_url?:string, capabilities:Capabilities, webhook_setup:string, sandbox?:boolean, documentation?:string,
+ * }} Provider
+ * @typedef {{
+ *   id:number, connection_id:number, mode:'full'|'incremental'|'targeted', trigger:string,
+ *   status:'running'|'succeeded'|'failed', phase:string, counts:Record<string,number>|null,
+ *   requests:number, retries:number, error:string, started_at:string, heartbeat_at:string, finished_at:string|null,
+ * }} SyncRun
+ * @typedef {{
+ *   id:number, provider:string, name:string, base_url:string, integration_id:string, acting_user_id:string,
+ *   has_api_key:boolean, has_webhook_secret:boolean, webhook_url:string, sync_interval_minutes:number, paused:boolean,
+ *   capabilities:Capabilities, last_run:SyncRun|null, next_sync_at:string|null, created_at:string,
+ * }} Connection
+ * @typedef {{
+ *   provider?:string, name?:string, base_url?:string, integration_id?:string, acting_user_id?:string,
+ *   api_key?:string, webhook_secret?:string, sync_interval_minutes?:number, paused?:boolean,
+ * }} ConnectionInput
+ */
+
+/**
+ * Builds "?a=1&b=x" from the non-empty values (empty string, null and undefined are left out).
+ * @param {Record<string, string|number|boolean|null|undefined>} params
+ */
+export function queryString(params) {
+  const sp = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '' || v === false) continue;
+    sp.set(k, String(v));
+  }
+  const s = sp.toString();
+  return s ? '?' + s : '';
+}
+
+/** @returns {Promise<{providers:Provider[]}>} */
+export const listProviders = () => request('GET', '/providers');
+
+/** @param {number|string} wid @returns {Promise<{connections:Connection[]}>} */
+export const listConnections = (wid) => request('GET', `/workspaces/${id(wid)}/connections`);
+
+/** @param {number|string} wid @param {number|string} cid @returns {Promise<{connection:Connection}>} */
+export const getConnection = (wid, cid) => request('GET', `/workspaces/${id(wid)}/connections/${id(cid)}`);
+
+/** @param {number|string} wid @param {ConnectionInput} input @returns {Promise<{connection:Connection}>} */
+export const createConnection = (wid, input) => request('POST', `/workspaces/${id(wid)}/connections`, input);
+
+/**
+ * @param {number|string} wid @param {number|string} cid @param {ConnectionInput} input
+ * @returns {Promise<{connection:Connection}>}
+ */
+export const updateConnection = (wid, cid, input) =>
+  request('PATCH', `/workspaces/${id(wid)}/connections/${id(cid)}`, input);
+
+/** @param {number|string} wid @param {number|string} cid */
+export const deleteConnection = (wid, cid) => request('DELETE', `/workspaces/${id(wid)}/connections/${id(cid)}`);
+
+/** @param {number|string} wid @param {number|string} cid @returns {Promise<{ok:boolean, message:string}>} */
+export const testConnection = (wid, cid) => request('POST', `/workspaces/${id(wid)}/connections/${id(cid)}/test`);
+
+/**
+ * Starts a sync ("Synchronize now"); 409 sync_running when one is already running.
+ * @param {number|string} wid @param {number|string} cid @param {boolean} [full]
+ * @returns {Promise<{run:SyncRun}>}
+ */
+export const syncConnection = (wid, cid, full = false) =>
+  request('POST', `/workspaces/${id(wid)}/connections/${id(cid)}/sync`, { full });
+
+/** @param {number|string} wid @param {number|string} cid @returns {Promise<{runs:SyncRun[]}>} */
+export const listSyncRuns = (wid, cid) => request('GET', `/workspaces/${id(wid)}/connections/${id(cid)}/runs`);
+
+/** @param {number|string} wid @param {number|string} rid @returns {Promise<{run:SyncRun}>} */
+export const getSyncRun = (wid, rid) => request('GET', `/workspaces/${id(wid)}/sync-runs/${id(rid)}`);
+
+/**
+ * URL of a run's server-sent event stream ("progress" events, then "done"; data is the SyncRun).
+ * Open it with openEventSource from ./sse.js.
+ * @param {number|string} wid @param {number|string} rid
+ */
+export const syncRunEventsUrl = (wid, rid) => `/api/workspaces/${id(wid)}/sync-runs/${id(rid)}/events`;
+
+/**
+ * @param {number|string} wid @param {number|string} cid
+ * @returns {Promise<{tags:{ext_id:string, name:string}[]}>}
+ */
+export const listConnectionTags = (wid, cid) => request('GET', `/workspaces/${id(wid)}/connections/${id(cid)}/tags`);
+
+// --- ATS data: positions & applications ------------------------------------
+
+/**
+ * @typedef {{ext_id:string, name:string, position:number, kind:string, applications:number}} PipelineStage
+ * @typedef {{
+ *   id:number, connection_id:number, ext_id:string, title:string, status:string, department:string, location:string,
+ *   description_html?:string, description_text?:string, questions?:Record<string, unknown>[],
+ *   updated_at:string|null, deleted:boolean, applications:number, stages:PipelineStage[],
+ * }} Position
+ * @typedef {{
+ *   id:number, connection_id:number, ext_id:string, candidate_ext_id:string, first_name:string, last_name:string,
+ *   email:string, tags:string[]|null, job_ext_id:string, job_title:string, stage_ext_id:string, stage_name:string,
+ *   status:'active'|'rejected'|'hired', rejection_reason_name:string, applied_at:string|null, updated_at:string|null,
+ * }} Application
+ * @typedef {{connection_id?:number|string, q?:string, include_deleted?:boolean, limit?:number, offset?:number}} PositionQuery
+ * @typedef {{
+ *   connection_id?:number|string, job?:string, stage?:string, tag?:string, status?:string, q?:string,
+ *   after?:number|null, limit?:number,
+ * }} ApplicationQuery
+ */
+
+/**
+ * @param {number|string} wid @param {PositionQuery} [query]
+ * @returns {Promise<{positions:Position[], total:number}>}
+ */
+export const listPositions = (wid, query = {}) =>
+  request('GET', `/workspaces/${id(wid)}/positions${queryString({ ...query })}`);
+
+/** @param {number|string} wid @param {number|string} pid @returns {Promise<{position:Position}>} */
+export const getPosition = (wid, pid) => request('GET', `/workspaces/${id(wid)}/positions/${id(pid)}`);
+
+/**
+ * Keyset-paged: pass the previous page's next_after as `after`.
+ * @param {number|string} wid @param {ApplicationQuery} [query]
+ * @returns {Promise<{applications:Application[], total:number, next_after:number|null}>}
+ */
+export const listApplications = (wid, query = {}) =>
+  request('GET', `/workspaces/${id(wid)}/applications${queryString({ ...query })}`);

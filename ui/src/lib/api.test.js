@@ -129,3 +129,12 @@ describe('api', () => {
     expect(calls[1].body).toEqual({ role: 'viewer' });
   });
 });
+
+describe('queryString', () => {
+  it('leaves out empty values and encodes the rest', () => {
+    expect(api.queryString({ a: '', b: null, c: undefined, d: false, job: 'J 1&x', after: 0, limit: 50 })).toBe(
+      '?job=J+1%26x&after=0&limit=50',
+    );
+    expect(api.queryString({})).toBe('');
+  });
+});

@@ -1,0 +1,192 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// inviteOne publishes an interview and returns the first invitation link's
+// token, read from the email in mailpit.
+func inviteOne(t *testing.T, s *interviewSetup) (int64, string, map[string]any) {
+	t.Helper()
+	id, iv := s.createInterview(t)
+	s.admin.mustStatus(200, "POST", s.ws(fmt.Sprintf("/interviews/%d/publish", id)), nil)
+	msgs := s.mp.WaitFor(t, 1, 15*time.Second)
+	full := s.mp.Message(t, msgs[0].ID)
+	m := linkRe.FindStringSubmatch(full.Text)
+	if m == nil {
+		t.Fatalf("no link in:\n%s", full.Text)
+	}
+	return id, m[1], iv
+}
+
+func TestCandidateTakesInterview(t *testing.T) {
+	s := newInterviewSetup(t)
+	_, tok, _ := inviteOne(t, s)
+	cand := &client{t: t, a: s.a}
+	base := "/api/candidate/" + tok
+	view := cand.mustStatus(200, "GET", base, nil).json(t)
+	if view["status"] != "opened" || view["ai_disclosure"] == "" {
+		t.Fatalf("view: %v", view)
+	}
+	qs := view["questions"].([]any)
+	if len(qs) != 5 {
+		t.Fatalf("questions: %v", qs)
+	}
+	for _, q := range qs {
+		if _, leak := q.(map[string]any)["rubric"]; leak {
+			t.Fatal("rubric sent to the candidate")
+		}
+	}
+	qid := func(i int) int64 { return int64(qs[i].(map[string]any)["id"].(float64)) }
+	ans := func(i int, v any) resp {
+		return cand.do("PUT", fmt.Sprintf("%s/answers/%d", base, qid(i)), map[string]any{"value": v})
+	}
+	if r := ans(0, "too early"); r.Status != 409 || r.errCode(t) != "not_started" {
+		t.Fatalf("answer before start: %d %s", r.Status, r.Body)
+	}
+	if r := cand.do("POST", base+"/start", map[string]bool{"consent": false}); r.Status != 422 {
+		t.Fatalf("start without consent: %d", r.Status)
+	}
+	cand.mustStatus(204, "POST", base+"/start", map[string]bool{"consent": true})
+
+	for _, tc := range []struct {
+		i      int
+		v      any
+		status int
+	}{
+		{0, "I led the migration of our billing system.", 200},
+		{1, "maybe", 422},
+		{1, "yes", 200},
+		{2, "Night", 422},
+		{2, "Late", 200},
+		{3, []string{"English", "Klingon"}, 422},
+		{3, []string{"English", "German"}, 200},
+		{4, "many", 422},
+		{4, "7,5", 200},
+	} {
+		if r := ans(tc.i, tc.v); r.Status != tc.status {
+			t.Fatalf("answer q%d=%v: %d %s", tc.i, tc.v, r.Status, r.Body)
+		}
+	}
+	// Answers are autosaved: a fresh load shows them.
+	again := cand.mustStatus(200, "GET", base, nil).json(t)
+	if again["status"] != "started" || len(again["answers"].([]any)) != 5 {
+		t.Fatalf("resume: %v", again)
+	}
+	for _, a := range again["answers"].([]any) {
+		m := a.(map[string]any)
+		if int64(m["question_id"].(float64)) == qid(4) && m["value"] != "7.5" {
+			t.Fatalf("number not normalised: %v", m)
+		}
+	}
+	cand.mustStatus(204, "POST", base+"/adjustment", map[string]string{"text": "I use a screen reader; please allow extra time."})
+	cand.mustStatus(204, "POST", base+"/submit", nil)
+	if r := cand.do("POST", base+"/submit", nil); r.Status != 409 || r.errCode(t) != "already_submitted" {
+		t.Fatalf("double submit: %d %s", r.Status, r.Body)
+	}
+	if r := ans(0, "changed after submit"); r.Status != 409 {
+		t.Fatalf("answer after submit: %d", r.Status)
+	}
+	if v := cand.mustStatus(200, "GET", base, nil).json(t); v["status"] != "submitted" || v["questions"] != nil {
+		t.Fatalf("submitted view: %v", v)
+	}
+}
+
+func TestCandidateLinksBadInput(t *testing.T) {
+	s := newInterviewSetup(t)
+	_, tok, _ := inviteOne(t, s)
+	cand := &client{t: t, a: s.a}
+	// Unknown and tampered tokens.
+	for _, bad := range []string{"short", strings.Repeat("A", 43), tok[:len(tok)-1] + "x"} {
+		if r := cand.do("GET", "/api/candidate/"+bad, nil); r.Status != 404 || r.errCode(t) != "unknown_link" {
+			t.Fatalf("token %q: %d %s", bad, r.Status, r.Body)
+		}
+	}
+	base := "/api/candidate/" + tok
+	cand.mustStatus(204, "POST", base+"/start", map[string]bool{"consent": true})
+	// A question of another interview.
+	_, otherIV := s.createInterview(t)
+	otherQ := int64(otherIV["questions"].([]any)[0].(map[string]any)["id"].(float64))
+	if r := cand.do("PUT", fmt.Sprintf("%s/answers/%d", base, otherQ), map[string]any{"value": "x"}); r.Status != 404 || r.errCode(t) != "unknown_question" {
+		t.Fatalf("foreign question: %d %s", r.Status, r.Body)
+	}
+	// Submitting with required questions unanswered names them.
+	if r := cand.do("POST", base+"/submit", nil); r.Status != 422 || r.errCode(t) != "incomplete" {
+		t.Fatalf("incomplete submit: %d %s", r.Status, r.Body)
+	}
+	// Expired links get their own answer.
+	now := time.Now().Add(6 * 24 * time.Hour)
+	s.a.now = func() time.Time { return now }
+	s.a.Store().SetClock(func() time.Time { return now })
+	if r := cand.do("POST", base+"/submit", nil); r.Status != 410 || r.errCode(t) != "link_expired" {
+		t.Fatalf("expired submit: %d %s", r.Status, r.Body)
+	}
+	if n, err := s.a.Store().ExpireInvitations(context.Background()); err != nil || n == 0 {
+		t.Fatalf("expiry job: %d %v", n, err)
+	}
+	if v := cand.mustStatus(200, "GET", base, nil).json(t); v["status"] != "expired" {
+		t.Fatalf("expired view: %v", v)
+	}
+}
+
+func TestCandidateMediaUploadInChunks(t *testing.T) {
+	s := newInterviewSetup(t)
+	pid, _, stage := s.sampleStage(t)
+	iv := s.admin.mustStatus(201, "POST", s.ws("/interviews"), map[string]any{
+		"position_id": pid, "stage_ext_id": stage,
+		"questions": []map[string]any{{"type": "audio", "prompt": "Introduce yourself in one minute.", "required": true, "max_media_seconds": 60}},
+	}).json(t)["interview"].(map[string]any)
+	id := int64(iv["id"].(float64))
+	qid := int64(iv["questions"].([]any)[0].(map[string]any)["id"].(float64))
+	s.admin.mustStatus(200, "POST", s.ws(fmt.Sprintf("/interviews/%d/publish", id)), nil)
+	full := s.mp.Message(t, s.mp.WaitFor(t, 1, 15*time.Second)[0].ID)
+	tok := linkRe.FindStringSubmatch(full.Text)[1]
+	cand := &client{t: t, a: s.a}
+	base := "/api/candidate/" + tok
+	cand.mustStatus(204, "POST", base+"/start", map[string]bool{"consent": true})
+	upload := func(offset int, body []byte, ct string, final bool) resp {
+		q := fmt.Sprintf("%s/answers/%d/media?offset=%d", base, qid, offset)
+		if final {
+			q += "&final=1"
+		}
+		req := httptest.NewRequest("POST", q, bytes.NewReader(body))
+		req.Header.Set("Content-Type", ct)
+		res, err := s.a.HTTP().Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var b bytes.Buffer
+		b.ReadFrom(res.Body)
+		return resp{Status: res.StatusCode, Body: b.Bytes()}
+	}
+	chunk := bytes.Repeat([]byte("a"), 1000)
+	if r := upload(0, chunk, "video/webm", false); r.Status != 415 {
+		t.Fatalf("video for an audio question: %d", r.Status)
+	}
+	if r := upload(0, chunk, "audio/webm", false); r.Status != 200 {
+		t.Fatalf("chunk 1: %d %s", r.Status, r.Body)
+	}
+	if r := upload(0+500, chunk, "audio/webm", false); r.Status != 409 {
+		t.Fatalf("wrong offset: %d", r.Status)
+	}
+	if r := upload(1000, chunk, "audio/webm", true); r.Status != 200 || !strings.Contains(string(r.Body), `"received":2000`) {
+		t.Fatalf("final chunk: %d %s", r.Status, r.Body)
+	}
+	// Past the size limit the upload is refused and the partial file dropped.
+	s.a.maxMedia = 1500
+	if r := upload(0, chunk, "audio/webm", false); r.Status != 200 {
+		t.Fatalf("retake chunk 1: %d", r.Status)
+	}
+	if r := upload(1000, chunk, "audio/webm", true); r.Status != 413 {
+		t.Fatalf("oversized: %d %s", r.Status, r.Body)
+	}
+	s.a.maxMedia = 0
+	cand.mustStatus(204, "POST", base+"/submit", nil)
+}

@@ -1,0 +1,170 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hireloop/hireloop/app/mail/mailpittest"
+)
+
+// interviewSetup is a workspace connected to the Greenhouse fake, with
+// email going to a real mailpit.
+type interviewSetup struct {
+	*ghSetup
+	mp *mailpittest.Server
+}
+
+func newInterviewSetup(t *testing.T) *interviewSetup {
+	t.Helper()
+	mp := mailpittest.Start(t)
+	s := &interviewSetup{ghSetup: newGreenhouseSetup(t), mp: mp}
+	// The app is not serving (requests go through app.Test), so run the
+	// email worker here as Serve would.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); s.a.outbox.run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	s.admin.mustStatus(200, "PUT", s.ws("/email"), map[string]any{
+		"host": mp.SMTPHost(), "port": mp.SMTPPort(), "tls": "none", "from_name": "Acme Talent", "from_address": "talent@acme.example",
+	})
+	return s
+}
+
+func (s *interviewSetup) ws(p string) string { return fmt.Sprintf("/api/workspaces/%d%s", s.wid, p) }
+
+// sampleStage picks the fake's first application's job and stage.
+func (s *interviewSetup) sampleStage(t *testing.T) (positionID int64, job, stage string) {
+	t.Helper()
+	sm := s.fake.Samples()
+	ps := s.admin.mustStatus(200, "GET", s.ws("/positions?limit=100"), nil).json(t)["positions"].([]any)
+	for _, p := range ps {
+		m := p.(map[string]any)
+		if m["ext_id"] == sm.JobID {
+			return int64(m["id"].(float64)), sm.JobID, sm.StageID
+		}
+	}
+	t.Fatal("sample position not found")
+	return 0, "", ""
+}
+
+func (s *interviewSetup) createInterview(t *testing.T) (int64, map[string]any) {
+	t.Helper()
+	pid, _, stage := s.sampleStage(t)
+	iv := s.admin.mustStatus(201, "POST", s.ws("/interviews"), map[string]any{
+		"position_id": pid, "stage_ext_id": stage, "deadline_days": 5,
+		"questions": []map[string]any{
+			{"type": "text", "prompt": "Tell us about a project you are proud of.", "required": true,
+				"rubric": []map[string]any{{"name": "Ownership", "weight": 2, "strong": "Owns the outcome"}}},
+			{"type": "yes_no", "prompt": "Do you have a work permit for the EU?", "required": true, "knockout": map[string]any{"values": []string{"no"}, "reason": "No work permit"}},
+			{"type": "single_choice", "prompt": "Preferred shift", "options": []string{"Early", "Late"}, "required": false},
+			{"type": "multi_choice", "prompt": "Languages", "options": []string{"English", "German", "French"}, "required": false},
+			{"type": "number", "prompt": "Years of experience", "required": true},
+		},
+	}).json(t)["interview"].(map[string]any)
+	return int64(iv["id"].(float64)), iv
+}
+
+var linkRe = regexp.MustCompile(`/i/([A-Za-z0-9_-]{40,})`)
+
+func TestInterviewPublishInvitesStageOnceAndEmails(t *testing.T) {
+	s := newInterviewSetup(t)
+	id, iv := s.createInterview(t)
+	if iv["status"] != "draft" || iv["connection_id"] == nil || len(iv["questions"].([]any)) != 5 {
+		t.Fatalf("created interview: %v", iv)
+	}
+	prev := s.admin.mustStatus(200, "GET", s.ws(fmt.Sprintf("/interviews/%d/publish-preview", id)), nil).json(t)
+	will := int(prev["will_invite"].(float64))
+	if will < 1 || !strings.Contains(prev["message"].(string), "will be invited") {
+		t.Fatalf("preview: %v", prev)
+	}
+	r := s.admin.mustStatus(200, "POST", s.ws(fmt.Sprintf("/interviews/%d/publish", id)), nil).json(t)
+	if int(r["invited"].(float64)) != will || r["interview"].(map[string]any)["status"] != "active" {
+		t.Fatalf("publish: %v (preview said %d)", r, will)
+	}
+	msgs := s.mp.WaitFor(t, will, 15*time.Second)
+	if len(msgs) != will {
+		t.Fatalf("%d emails, want %d", len(msgs), will)
+	}
+	full := s.mp.Message(t, msgs[0].ID)
+	m := linkRe.FindStringSubmatch(full.Text)
+	if m == nil {
+		t.Fatalf("no interview link in the email text:\n%s", full.Text)
+	}
+	// A second publish is refused, and a watchdog pass invites nobody new.
+	s.admin.mustStatus(409, "POST", s.ws(fmt.Sprintf("/interviews/%d/publish", id)), nil)
+	s.a.watch.tick(id)
+	time.Sleep(300 * time.Millisecond)
+	if n := len(s.mp.Messages(t)); n != will {
+		t.Fatalf("after a tick: %d emails, want %d", n, will)
+	}
+	invs := s.admin.mustStatus(200, "GET", s.ws(fmt.Sprintf("/interviews/%d/invitations", id)), nil).json(t)["invitations"].([]any)
+	if len(invs) != will || invs[0].(map[string]any)["status"] != "sent" {
+		t.Fatalf("invitations: %v", invs)
+	}
+}
+
+func TestInterviewWatchdogAndWebhookInviteExactlyOnce(t *testing.T) {
+	s := newInterviewSetup(t)
+	id, _ := s.createInterview(t)
+	_, job, stage := s.sampleStage(t)
+	s.admin.mustStatus(200, "POST", s.ws(fmt.Sprintf("/interviews/%d/publish", id)), nil)
+	before := len(s.mp.WaitFor(t, 1, 15*time.Second))
+
+	// Find an application of the same job in another stage and move it in.
+	apps := s.admin.mustStatus(200, "GET", s.ws("/applications?status=active&job="+url.QueryEscape(job)+"&limit=200"), nil).json(t)["applications"].([]any)
+	var mover string
+	for _, a := range apps {
+		m := a.(map[string]any)
+		if m["stage_ext_id"] != stage {
+			mover = m["ext_id"].(string)
+			break
+		}
+	}
+	if mover == "" {
+		t.Skip("the fake seed has no other application of this job")
+	}
+	s.fake.MoveApplication(mover, stage)
+	// Tick, webhook-style consume and a concurrent tick race: one invitation.
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); s.a.watch.tick(id) }()
+	}
+	wg.Wait()
+	s.a.watch.consumeConnection(context.Background(), s.cid)
+	msgs := s.mp.WaitFor(t, before+1, 15*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	if n := len(s.mp.Messages(t)); n != before+1 || len(msgs) != before+1 {
+		t.Fatalf("emails: %d, want %d", n, before+1)
+	}
+	got := s.admin.mustStatus(200, "GET", s.ws(fmt.Sprintf("/interviews/%d", id)), nil).json(t)
+	wd := got["watchdog"].(map[string]any)
+	if wd["scheduled"] != true || wd["last_tick_at"] == nil || !strings.Contains(wd["last_result"].(string), "invited") {
+		t.Fatalf("watchdog status: %v", wd)
+	}
+	// Leaving and re-entering the stage does not invite again.
+	sm := s.fake.Samples()
+	s.fake.MoveApplication(mover, sm.OtherStageID)
+	s.a.watch.tick(id)
+	s.fake.MoveApplication(mover, stage)
+	s.a.watch.tick(id)
+	time.Sleep(500 * time.Millisecond)
+	if n := len(s.mp.Messages(t)); n != before+1 {
+		t.Fatalf("re-entry invited again: %d emails", n)
+	}
+	// Pause removes the watchdog; resume restores it.
+	s.admin.mustStatus(200, "POST", s.ws(fmt.Sprintf("/interviews/%d/pause", id)), nil)
+	if wd := s.admin.mustStatus(200, "GET", s.ws(fmt.Sprintf("/interviews/%d", id)), nil).json(t)["watchdog"].(map[string]any); wd["scheduled"] != false {
+		t.Fatalf("paused watchdog still scheduled: %v", wd)
+	}
+	s.admin.mustStatus(200, "POST", s.ws(fmt.Sprintf("/interviews/%d/resume", id)), nil)
+	if wd := s.admin.mustStatus(200, "GET", s.ws(fmt.Sprintf("/interviews/%d", id)), nil).json(t)["watchdog"].(map[string]any); wd["scheduled"] != true {
+		t.Fatalf("resumed watchdog not scheduled: %v", wd)
+	}
+}

@@ -1,0 +1,569 @@
+// Package mail sends hireloop's candidate emails (invitations, reminders,
+// acceptances, rejections) over a workspace's own SMTP server and renders
+// them from editable templates inside a fixed, branded layout.
+//
+// Send delivers a batch over one SMTP connection and reports one error slot
+// per message; IsPermanent tells the outbox whether a failure is worth
+// retrying. Message bodies and passwords are never logged.
+package mail
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/textproto"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
+)
+
+// Message is one email to one candidate.
+type Message struct {
+	// ID is a stable identifier (e.g. "outbox-42"). It becomes the
+	// Message-ID <ID@from-domain>, so a resend after a crash is recognisable.
+	// Characters not allowed in a Message-ID are replaced by '-'. Empty means
+	// a random Message-ID.
+	ID string
+	// To is the bare recipient address; ToName its display name.
+	To, ToName string
+	Subject    string
+	// Text is the plain-text part. When empty and HTML is set, it is derived
+	// from HTML.
+	Text string
+	// HTML is the HTML alternative; empty sends text only.
+	HTML string
+	// Headers are extra headers such as X-Hireloop-Invitation. Structural
+	// headers (From, To, Subject, Message-ID, Content-*, ...) are refused.
+	Headers map[string]string
+}
+
+// Sender sends messages. Implementations reuse one SMTP connection per Send
+// call and return one error slot per message (nil = accepted by the server).
+type Sender interface {
+	Send(ctx context.Context, msgs []Message) []error
+}
+
+// SMTP is the go-mail Sender for one workspace's settings. It is safe for
+// concurrent use; each Send call uses its own connection.
+type SMTP struct {
+	s   Settings
+	log *slog.Logger
+	tls *tls.Config
+}
+
+var _ Sender = (*SMTP)(nil)
+
+// NewSMTP returns a sender for s, or an error when s does not validate.
+// A nil log discards logs.
+func NewSMTP(s Settings, log *slog.Logger) (*SMTP, error) {
+	if errs := s.Validate(); errs != nil {
+		keys := make([]string, 0, len(errs))
+		for k := range errs {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + " " + errs[k]
+		}
+		return nil, fmt.Errorf("mail: invalid settings: %s", strings.Join(parts, "; "))
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s.Host = strings.Trim(strings.TrimSpace(s.Host), "[]")
+	return &SMTP{
+		s:   s,
+		log: log,
+		tls: &tls.Config{
+			ServerName:         s.Host,
+			MinVersion:         tls.VersionTLS12,
+			InsecureSkipVerify: s.InsecureSkipVerify, //nolint:gosec // opt-in for private CAs
+		},
+	}, nil
+}
+
+// Test sends a short "hireloop test email" to the address to, for the
+// settings page's "send test email" button. The error carries the server's
+// own reply text (e.g. "535 5.7.8 authentication failed").
+func (c *SMTP) Test(ctx context.Context, to string) error {
+	msg := Message{
+		ID:      "test-" + randomID(),
+		To:      to,
+		Subject: "hireloop test email",
+		Text: "This is a test email from hireloop.\n\n" +
+			"Your SMTP settings work: hireloop can send interview invitations and updates from " +
+			c.s.FromAddress + " through " + net.JoinHostPort(c.s.Host, strconv.Itoa(c.s.Port)) + ".\n",
+	}
+	return c.Send(ctx, []Message{msg})[0]
+}
+
+// Send delivers msgs over one connection: it dials once, sends each message
+// and quits. If the connection drops mid-batch it reconnects once and goes on;
+// the message in flight is resent on the new connection unless the server may
+// already have accepted it. A cancelled ctx aborts the exchange in progress
+// and fails the remaining messages.
+func (c *SMTP) Send(ctx context.Context, msgs []Message) []error {
+	errs := make([]error, len(msgs))
+	if len(msgs) == 0 {
+		return errs
+	}
+	start := time.Now()
+	built := make([]*gomail.Msg, len(msgs))
+	pending := 0
+	for i := range msgs {
+		m, err := c.build(msgs[i])
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		built[i] = m
+		pending++
+	}
+	b := &batch{c: c, ctx: ctx}
+	if pending > 0 {
+		b.run(built, errs)
+	}
+	failed := 0
+	for _, err := range errs {
+		if err != nil {
+			failed++
+		}
+	}
+	c.log.Debug("Mail batch done",
+		slog.String("host", c.s.Host), slog.Int("port", c.s.Port),
+		slog.Int("count", len(msgs)), slog.Int("failed", failed),
+		slog.Int("connections", b.dials),
+		slog.Int64("duration_ms", time.Since(start).Milliseconds()))
+	return errs
+}
+
+// batch is the state of one Send call: its go-mail client, the live SMTP
+// session and the connection beneath it.
+type batch struct {
+	c      *SMTP
+	ctx    context.Context
+	client *gomail.Client
+	conn   *trackedConn // the raw connection of the current session
+	dials  int
+}
+
+func (b *batch) run(built []*gomail.Msg, errs []error) {
+	c := b.c
+	client, err := c.newClient(b.dialFunc)
+	if err != nil {
+		fillPending(built, errs, &sendError{err: fmt.Errorf("mail: %w", err)})
+		return
+	}
+	b.client = client
+	sc, err := b.dial()
+	if err != nil {
+		fillPending(built, errs, err)
+		return
+	}
+	var lost error // why the connection is gone for good
+	reconnected, retried := false, false
+	for i := 0; i < len(built); {
+		m := built[i]
+		if m == nil {
+			i++
+			continue
+		}
+		if err := b.ctx.Err(); err != nil {
+			errs[i] = cancelled(err)
+			i++
+			continue
+		}
+		if sc == nil {
+			errs[i] = lost
+			i++
+			continue
+		}
+		sendErr := client.SendWithSMTPClient(sc, m)
+		if sendErr == nil {
+			i, retried = i+1, false
+			continue
+		}
+		if err := b.ctx.Err(); err != nil { // aborted mid-exchange
+			errs[i] = cancelled(err)
+			_ = sc.Close()
+			sc = nil
+			lost = cancelled(err)
+			i, retried = i+1, false
+			continue
+		}
+		se := classify(m.GetToString(), sendErr)
+		if !b.conn.isBroken() && se.code != 421 {
+			errs[i] = se // the server answered; the session is still usable
+			i, retried = i+1, false
+			continue
+		}
+		// The connection is gone: reconnect once per batch.
+		_ = sc.Close()
+		sc = nil
+		lost = se
+		if !reconnected {
+			reconnected = true
+			c.log.Warn("SMTP connection lost mid-batch; reconnecting",
+				slog.String("host", c.s.Host), slog.Int("port", c.s.Port), slog.Int("sent", i))
+			if sc, err = b.dial(); err != nil {
+				lost = err
+			}
+		}
+		if sc != nil && !retried && se.resendable() {
+			retried = true
+			continue
+		}
+		errs[i] = se
+		i, retried = i+1, false
+	}
+	if sc != nil {
+		_ = client.CloseWithSMTPClient(sc) // QUIT
+	}
+	if b.conn != nil {
+		_ = b.conn.Close() // in case QUIT failed; a second Close is harmless
+	}
+}
+
+func (b *batch) dial() (*smtp.Client, error) {
+	b.dials++
+	b.conn = nil
+	sc, err := b.client.DialToSMTPClientWithContext(b.ctx)
+	if err != nil {
+		if b.conn != nil {
+			_ = b.conn.Close()
+		}
+		if cerr := b.ctx.Err(); cerr != nil {
+			return nil, cancelled(cerr)
+		}
+		return nil, &sendError{err: fmt.Errorf("mail: connect to %s: %w",
+			net.JoinHostPort(b.c.s.Host, strconv.Itoa(b.c.s.Port)), err)}
+	}
+	return sc, nil
+}
+
+// dialFunc opens the TCP connection (and, in TLSImplicit mode, the TLS
+// session) for go-mail, wrapped so that cancelling the batch's context
+// interrupts a blocked read or write.
+func (b *batch) dialFunc(dctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer
+	raw, err := d.DialContext(dctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	tc := &trackedConn{Conn: raw}
+	tc.stop = context.AfterFunc(b.ctx, tc.abort)
+	b.conn = tc
+	if b.c.s.TLS != TLSImplicit {
+		return tc, nil
+	}
+	tlsConn := tls.Client(tc, b.c.tls.Clone())
+	if err := tlsConn.HandshakeContext(dctx); err != nil {
+		_ = tc.Close()
+		return nil, err
+	}
+	return tlsConn, nil
+}
+
+func (c *SMTP) newClient(dial gomail.DialContextFunc) (*gomail.Client, error) {
+	opts := []gomail.Option{
+		gomail.WithPort(c.s.Port),
+		gomail.WithTimeout(c.s.timeout()),
+		gomail.WithTLSConfig(c.tls.Clone()),
+		gomail.WithDialContextFunc(dial),
+		// One round trip less per message: a dead connection shows up as an
+		// I/O error on MAIL FROM, and a DATA transaction needs no RSET.
+		gomail.WithoutNoop(),
+		gomail.WithoutRset(),
+	}
+	switch c.s.TLS {
+	case TLSStartTLS:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	case TLSOpportunistic:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic))
+	default: // TLSNone; TLSImplicit does its TLS in dialFunc
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	}
+	if c.s.Username != "" {
+		// PLAIN and LOGIN refuse to run over an unencrypted connection to
+		// anything but localhost (go-mail's smtp package checks).
+		opts = append(opts,
+			gomail.WithOpportunisticSMTPAuth(gomail.SMTPAuthSCRAMSHA256, gomail.SMTPAuthSCRAMSHA1,
+				gomail.SMTPAuthPlain, gomail.SMTPAuthLogin, gomail.SMTPAuthCramMD5),
+			gomail.WithUsername(c.s.Username), gomail.WithPassword(c.s.Password))
+	}
+	return gomail.NewClient(c.s.Host, opts...)
+}
+
+func fillPending(built []*gomail.Msg, errs []error, err error) {
+	for i, m := range built {
+		if m != nil {
+			errs[i] = err
+		}
+	}
+}
+
+// trackedConn remembers whether I/O on the connection failed and turns a
+// context cancellation into an immediate deadline that go-mail's per-command
+// deadline updates cannot push back.
+type trackedConn struct {
+	net.Conn
+	broken  atomic.Bool
+	mu      sync.Mutex
+	aborted bool
+	stop    func() bool
+}
+
+var pastDeadline = time.Unix(1, 0)
+
+func (c *trackedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if err != nil {
+		c.broken.Store(true)
+	}
+	return n, err
+}
+
+func (c *trackedConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	if err != nil {
+		c.broken.Store(true)
+	}
+	return n, err
+}
+
+func (c *trackedConn) SetDeadline(t time.Time) error {
+	return c.setDeadline(c.Conn.SetDeadline, t)
+}
+
+func (c *trackedConn) SetReadDeadline(t time.Time) error {
+	return c.setDeadline(c.Conn.SetReadDeadline, t)
+}
+
+func (c *trackedConn) SetWriteDeadline(t time.Time) error {
+	return c.setDeadline(c.Conn.SetWriteDeadline, t)
+}
+
+func (c *trackedConn) setDeadline(set func(time.Time) error, t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.aborted {
+		t = pastDeadline
+	}
+	return set(t)
+}
+
+func (c *trackedConn) abort() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.aborted = true
+	_ = c.Conn.SetDeadline(pastDeadline)
+}
+
+func (c *trackedConn) Close() error {
+	if c.stop != nil {
+		c.stop()
+	}
+	c.broken.Store(true)
+	return c.Conn.Close()
+}
+
+func (c *trackedConn) isBroken() bool { return c == nil || c.broken.Load() }
+
+// build turns m into a go-mail message. Its errors are permanent: the same
+// message would fail the same way on every attempt.
+func (c *SMTP) build(m Message) (*gomail.Msg, error) {
+	invalid := func(format string, args ...any) error {
+		return &sendError{permanent: true, err: fmt.Errorf("mail: message %q: "+format, append([]any{m.ID}, args...)...)}
+	}
+	if !validAddress(m.To) {
+		return nil, invalid("to %q is not a valid email address", m.To)
+	}
+	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
+	var err error
+	if c.s.FromName != "" {
+		err = msg.FromFormat(c.s.FromName, c.s.FromAddress)
+	} else {
+		err = msg.From(c.s.FromAddress)
+	}
+	if err != nil {
+		return nil, invalid("from: %v", err)
+	}
+	if c.s.ReplyTo != "" {
+		if err := msg.ReplyTo(c.s.ReplyTo); err != nil {
+			return nil, invalid("reply-to: %v", err)
+		}
+	}
+	if err := msg.AddToFormat(oneLine(m.ToName), m.To); err != nil {
+		return nil, invalid("to: %v", err)
+	}
+	msg.Subject(oneLine(m.Subject))
+	msg.SetMessageIDWithValue(messageID(m.ID, c.s.FromAddress))
+	msg.SetDate()
+	msg.SetGenHeader(gomail.HeaderXMailer, "hireloop")
+	keys := make([]string, 0, len(m.Headers))
+	for k := range m.Headers {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		v := m.Headers[k]
+		name := textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(k))
+		switch {
+		case !validHeaderName(name):
+			return nil, invalid("header name %q is not valid", k)
+		case reservedHeaders[name]:
+			return nil, invalid("header %s is set by hireloop and cannot be overridden", name)
+		case strings.ContainsAny(v, "\r\n"):
+			return nil, invalid("header %s must be a single line", name)
+		}
+		msg.SetGenHeader(gomail.Header(name), v)
+	}
+	text := m.Text
+	if text == "" && m.HTML != "" {
+		text = htmlToText(m.HTML)
+	}
+	msg.SetBodyString(gomail.TypeTextPlain, text)
+	if m.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	return msg, nil
+}
+
+var reservedHeaders = map[string]bool{
+	"From": true, "To": true, "Cc": true, "Bcc": true, "Reply-To": true, "Sender": true,
+	"Subject": true, "Date": true, "Message-Id": true, "Mime-Version": true,
+	"Content-Type": true, "Content-Transfer-Encoding": true, "Return-Path": true,
+}
+
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, r := range name {
+		if r <= ' ' || r > '~' || r == ':' {
+			return false
+		}
+	}
+	return true
+}
+
+// messageID returns "ID@domain-of-from" with characters outside RFC 5322's
+// dot-atom replaced by '-'; an empty id gets a random one.
+func messageID(id, from string) string {
+	var b strings.Builder
+	for _, r := range id {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9',
+			strings.ContainsRune("!#$%&'*+/=?^_`{|}~.-", r):
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	local := strings.Trim(b.String(), ".")
+	for strings.Contains(local, "..") {
+		local = strings.ReplaceAll(local, "..", ".")
+	}
+	if local == "" {
+		local = randomID()
+	}
+	domain := domainOf(from)
+	if domain == "" {
+		domain = "hireloop.invalid"
+	}
+	return local + "@" + domain
+}
+
+func randomID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// oneLine folds CR, LF and tabs into single spaces.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n\t") {
+		return strings.TrimSpace(s)
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// IsPermanent reports whether err is a failure that retrying will not fix:
+// a 5xx reply to that message's recipient or content (unknown mailbox,
+// rejected message) or a message that cannot be built (invalid address).
+// Connection failures, timeouts, cancellations, authentication problems and
+// 4xx replies are transient.
+func IsPermanent(err error) bool {
+	var se *sendError
+	return errors.As(err, &se) && se.permanent
+}
+
+// sendError is what Send reports per message.
+type sendError struct {
+	code      int // SMTP reply code; 0 when the server gave none
+	permanent bool
+	reason    gomail.SendErrReason
+	err       error
+}
+
+func (e *sendError) Error() string { return unquoteReplies(e.err.Error()) }
+func (e *sendError) Unwrap() error { return e.err }
+
+// quotedReply matches net/textproto's rendering of a server reply,
+// `550 "5.1.1 user unknown"`.
+var quotedReply = regexp.MustCompile(`\b([2-5]\d\d) ("(?:[^"\\]|\\.)*")`)
+
+// unquoteReplies shows server replies as the server sent them:
+// `550 5.1.1 user unknown`.
+func unquoteReplies(s string) string {
+	return quotedReply.ReplaceAllStringFunc(s, func(m string) string {
+		code, q, _ := strings.Cut(m, " ")
+		if u, err := strconv.Unquote(q); err == nil {
+			return code + " " + u
+		}
+		return m
+	})
+}
+
+// resendable reports whether the message certainly was not accepted, so that
+// sending it again on a new connection cannot duplicate it. A connection lost
+// while waiting for the reply to the final "." is ambiguous.
+func (e *sendError) resendable() bool {
+	return e.code == 421 || (e.code == 0 && e.reason != gomail.ErrSMTPDataClose)
+}
+
+func cancelled(err error) error {
+	return &sendError{err: fmt.Errorf("mail: send cancelled: %w", err)}
+}
+
+// classify wraps a go-mail send error for the recipients rcpts.
+func classify(rcpts []string, err error) *sendError {
+	se := &sendError{err: fmt.Errorf("mail: send to %s: %w", strings.Join(rcpts, ", "), err), reason: gomail.ErrAmbiguous}
+	var gse *gomail.SendError
+	if errors.As(err, &gse) {
+		se.code = gse.ErrorCode()
+		se.reason = gse.Reason
+	}
+	switch se.reason {
+	case gomail.ErrSMTPRcptTo, gomail.ErrSMTPData, gomail.ErrSMTPDataClose, gomail.ErrWriteContent:
+		// Replies about this recipient or this content. A 5xx to MAIL FROM
+		// concerns the workspace's sender settings and is left transient.
+		se.permanent = se.code >= 500 && se.code <= 599
+	case gomail.ErrGetRcpts, gomail.ErrGetSender, gomail.ErrNoUnencoded:
+		se.permanent = true
+	}
+	return se
+}

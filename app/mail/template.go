@@ -1,0 +1,611 @@
+package mail
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"math"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"text/template"
+	"text/template/parse"
+	"time"
+)
+
+// Kind names one of the emails hireloop sends to candidates.
+type Kind string
+
+// The candidate emails.
+const (
+	Invitation Kind = "invitation"
+	Reminder   Kind = "reminder"
+	Acceptance Kind = "acceptance"
+	Rejection  Kind = "rejection"
+)
+
+// Kinds lists every Kind, in the order the console shows them.
+var Kinds = []Kind{Invitation, Reminder, Acceptance, Rejection}
+
+// Template is the editable part of an email. Subject and Text use Go
+// text/template; HTML uses html/template (values are escaped) and is the body
+// only: Render wraps it in the fixed, branded layout. An empty Text is derived
+// from the HTML.
+type Template struct {
+	Subject string `json:"subject"`
+	HTML    string `json:"html"`
+	Text    string `json:"text"`
+}
+
+// Branding is the workspace's look in the email layout.
+type Branding struct {
+	CompanyName string `json:"company_name"`
+	// LogoURL is an https: or data:image/... URL; empty shows no logo.
+	LogoURL string `json:"logo_url"`
+	// Color is the brand colour as hex ("#4f46e5" or "#46e"), used for the
+	// header and buttons; empty means DefaultColor.
+	Color string `json:"color"`
+}
+
+// DefaultColor is the brand colour used when Branding.Color is empty.
+const DefaultColor = "#4f46e5"
+
+// Vars are the values a template can use, as {{.CandidateFirstName}} etc.
+type Vars struct {
+	CandidateFirstName, CandidateName, Position, Link, CompanyName, RecruiterName, InterviewName string
+	// Deadline is shown as e.g. "Friday, 20 March 2026 at 17:00 CET" in its
+	// own location; the zero time renders as "".
+	Deadline time.Time
+	// Language is the candidate's language tag ("en"); it sets the layout's
+	// lang attribute and templates may branch on it.
+	Language string
+}
+
+// VarDoc documents one placeholder for the console's template editor.
+type VarDoc struct {
+	Name        string `json:"name"`        // e.g. "CandidateFirstName"
+	Placeholder string `json:"placeholder"` // e.g. "{{.CandidateFirstName}}"
+	Description string `json:"description"`
+	Example     string `json:"example"`
+}
+
+// data is what templates execute against; its fields are the variables.
+type data struct {
+	CandidateFirstName string
+	CandidateName      string
+	Position           string
+	Link               string
+	CompanyName        string
+	RecruiterName      string
+	InterviewName      string
+	Deadline           string
+	Language           string
+}
+
+const deadlineLayout = "Monday, 2 January 2006 at 15:04 MST"
+
+var varDocs = []VarDoc{
+	{Name: "CandidateFirstName", Description: "The candidate's first name.", Example: "Zoë"},
+	{Name: "CandidateName", Description: "The candidate's full name.", Example: "Zoë Łukasz"},
+	{Name: "Position", Description: "The job the candidate applied for.", Example: "Senior Backend Engineer"},
+	{Name: "InterviewName", Description: "The name of the interview.", Example: "Technical screening"},
+	{Name: "Link", Description: "The candidate's personal interview link.", Example: "https://hireloop.example.com/c/9f3b2c7a"},
+	{Name: "Deadline", Description: "When the interview closes; empty when there is no deadline.", Example: "Friday, 20 March 2026 at 17:00 CET"},
+	{Name: "CompanyName", Description: "The hiring company.", Example: "Acme Robotics"},
+	{Name: "RecruiterName", Description: "The recruiter who owns the position.", Example: "Sam Rivera"},
+	{Name: "Language", Description: "The candidate's language code.", Example: "en"},
+}
+
+var knownVars = func() map[string]bool {
+	m := map[string]bool{}
+	for _, d := range varDocs {
+		m[d.Name] = true
+	}
+	return m
+}()
+
+// Variables documents the template variables, plus the button helper, in the
+// order the console lists them.
+func Variables() []VarDoc {
+	out := make([]VarDoc, 0, len(varDocs)+1)
+	for _, d := range varDocs {
+		d.Placeholder = "{{." + d.Name + "}}"
+		out = append(out, d)
+	}
+	return append(out, VarDoc{
+		Name:        "button",
+		Placeholder: `{{button "Start your interview" .Link}}`,
+		Description: "A button in the brand colour (HTML body); in the subject and text it renders as “label: link”.",
+		Example:     "Start your interview",
+	})
+}
+
+// SampleVars returns realistic values for the console's live preview.
+func SampleVars() Vars {
+	loc := time.FixedZone("CET", 3600)
+	return Vars{
+		CandidateFirstName: "Zoë",
+		CandidateName:      "Zoë Łukasz",
+		Position:           "Senior Backend Engineer",
+		Link:               "https://hireloop.example.com/c/9f3b2c7a",
+		CompanyName:        "Acme Robotics",
+		RecruiterName:      "Sam Rivera",
+		InterviewName:      "Technical screening",
+		Deadline:           time.Date(2026, time.March, 20, 17, 0, 0, 0, loc),
+		Language:           "en",
+	}
+}
+
+//go:embed templates
+var files embed.FS
+
+var layout = htmltemplate.Must(htmltemplate.New("layout.html").ParseFS(files, "templates/layout.html"))
+
+// Defaults returns the built-in English template for k (empty for an unknown
+// Kind).
+func Defaults(k Kind) Template {
+	read := func(ext string) string {
+		b, err := files.ReadFile("templates/" + string(k) + ext)
+		if err != nil {
+			return ""
+		}
+		return string(b)
+	}
+	return Template{
+		Subject: strings.TrimSpace(read(".subject.txt")),
+		HTML:    read(".html"),
+		Text:    read(".txt"),
+	}
+}
+
+// TemplateError is a problem in one part ("subject", "html" or "text") of a
+// template. Line is 1-based, 0 when unknown.
+type TemplateError struct {
+	Part    string `json:"part"`
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
+func (e *TemplateError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s: line %d: %s", e.Part, e.Line, e.Message)
+	}
+	return e.Part + ": " + e.Message
+}
+
+// TemplateErrors is what Parse returns for a bad template: one entry per
+// failing part.
+type TemplateErrors []*TemplateError
+
+func (e TemplateErrors) Error() string {
+	msgs := make([]string, len(e))
+	for i, te := range e {
+		msgs[i] = te.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// Parse checks that t compiles: syntax errors (with line numbers), unknown
+// variables such as {{.Foo}}, and errors when rendering with sample and empty
+// values. The error, if any, is a TemplateErrors with one entry per part.
+// Empty parts are fine (Render falls back to defaults or derives the text).
+func Parse(t Template) error {
+	var errs TemplateErrors
+	for _, p := range parts(t) {
+		if p.src == "" {
+			continue
+		}
+		if err := p.check(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// Render produces the subject, the full HTML document and the plain text of
+// one email. An empty Subject uses the default for k; a template with neither
+// HTML nor Text uses the defaults for k; an empty Text is derived from the
+// HTML; an empty HTML (with Text set) gives html == "" for a text-only email.
+func Render(k Kind, t Template, b Branding, v Vars) (subject, html, text string, err error) {
+	if !slices.Contains(Kinds, k) {
+		return "", "", "", fmt.Errorf("mail: unknown email kind %q", k)
+	}
+	if errs := b.Validate(); errs != nil {
+		for _, f := range []string{"color", "logo_url", "company_name"} {
+			if msg, ok := errs[f]; ok {
+				return "", "", "", fmt.Errorf("mail: branding %s %s", f, msg)
+			}
+		}
+	}
+	def := Defaults(k)
+	if strings.TrimSpace(t.Subject) == "" {
+		t.Subject = def.Subject
+	}
+	if strings.TrimSpace(t.HTML) == "" && strings.TrimSpace(t.Text) == "" {
+		t.HTML, t.Text = def.HTML, def.Text
+	}
+	d := newData(v, b)
+	color := b.Color
+	if color == "" {
+		color = DefaultColor
+	}
+
+	subject, err = renderText("subject", t.Subject, d)
+	if err != nil {
+		return "", "", "", err
+	}
+	subject = oneLine(subject)
+	if subject == "" {
+		return "", "", "", &TemplateError{Part: "subject", Message: "renders to an empty subject"}
+	}
+	var body string
+	if strings.TrimSpace(t.HTML) != "" {
+		if body, err = renderHTML(t.HTML, d, color); err != nil {
+			return "", "", "", err
+		}
+	}
+	if strings.TrimSpace(t.Text) != "" {
+		if text, err = renderText("text", t.Text, d); err != nil {
+			return "", "", "", err
+		}
+	} else {
+		text = htmlToText(body)
+	}
+	if body == "" {
+		return subject, "", text, nil
+	}
+	html, err = renderLayout(subject, body, text, b, d, color)
+	if err != nil {
+		return "", "", "", err
+	}
+	return subject, html, text, nil
+}
+
+// Validate checks the branding; keys are "color", "logo_url" and
+// "company_name". It returns nil when the branding is usable.
+func (b Branding) Validate() map[string]string {
+	errs := map[string]string{}
+	if b.Color != "" && !hexColor.MatchString(b.Color) {
+		errs["color"] = "must be a hex colour like #4f46e5"
+	}
+	if b.LogoURL != "" && !safeLogoURL(b.LogoURL) {
+		errs["logo_url"] = "must be an https:// URL or a data:image/ URL"
+	}
+	if strings.ContainsAny(b.CompanyName, "\r\n") {
+		errs["company_name"] = "must be a single line"
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
+}
+
+var (
+	hexColor  = regexp.MustCompile(`^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
+	dataImage = regexp.MustCompile(`^data:image/(?:png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]+$`)
+)
+
+func safeLogoURL(s string) bool {
+	if strings.HasPrefix(strings.ToLower(s), "data:") {
+		return dataImage.MatchString(s)
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "https" && u.Host != "" && !strings.ContainsAny(s, " \"'<>\r\n")
+}
+
+func newData(v Vars, b Branding) data {
+	d := data{
+		CandidateFirstName: v.CandidateFirstName,
+		CandidateName:      v.CandidateName,
+		Position:           v.Position,
+		Link:               v.Link,
+		CompanyName:        v.CompanyName,
+		RecruiterName:      v.RecruiterName,
+		InterviewName:      v.InterviewName,
+		Language:           v.Language,
+	}
+	if d.CompanyName == "" {
+		d.CompanyName = b.CompanyName
+	}
+	if d.CandidateFirstName == "" {
+		d.CandidateFirstName, _, _ = strings.Cut(strings.TrimSpace(v.CandidateName), " ")
+	}
+	if !v.Deadline.IsZero() {
+		d.Deadline = v.Deadline.Format(deadlineLayout)
+	}
+	return d
+}
+
+// ---- the three parts -------------------------------------------------------
+
+type part struct {
+	name string // "subject", "html", "text"
+	src  string
+}
+
+func parts(t Template) []part {
+	return []part{{"subject", t.Subject}, {"html", t.HTML}, {"text", t.Text}}
+}
+
+func (p part) check() *TemplateError {
+	// Syntax and unknown variables come from the render below; rendering
+	// with sample and with empty values also catches run-time errors.
+	for _, v := range []Vars{SampleVars(), {}} {
+		d := newData(v, Branding{})
+		var err error
+		if p.name == "html" {
+			_, err = renderHTML(p.src, d, DefaultColor)
+		} else {
+			_, err = renderText(p.name, p.src, d)
+		}
+		if err != nil {
+			var te *TemplateError
+			if errors.As(err, &te) {
+				return te
+			}
+			return &TemplateError{Part: p.name, Message: err.Error()}
+		}
+	}
+	return nil
+}
+
+func renderText(name, src string, d data) (string, error) {
+	t, err := template.New(name).Funcs(textFuncs).Option("missingkey=error").Parse(src)
+	if err != nil {
+		return "", templateError(name, err)
+	}
+	trees := []*parse.Tree{t.Tree}
+	for _, tt := range t.Templates() {
+		trees = append(trees, tt.Tree)
+	}
+	if te := unknownVarsIn(name, trees); te != nil {
+		return "", te
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, d); err != nil {
+		return "", templateError(name, err)
+	}
+	return buf.String(), nil
+}
+
+func renderHTML(src string, d data, color string) (string, error) {
+	t, err := htmltemplate.New("html").Funcs(htmlFuncs(color)).Option("missingkey=error").Parse(src)
+	if err != nil {
+		return "", templateError("html", err)
+	}
+	trees := []*parse.Tree{t.Tree}
+	for _, tt := range t.Templates() {
+		trees = append(trees, tt.Tree)
+	}
+	if te := unknownVarsIn("html", trees); te != nil {
+		return "", te
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, d); err != nil {
+		return "", templateError("html", err)
+	}
+	return buf.String(), nil
+}
+
+type layoutData struct {
+	Lang, Title, Preheader, CompanyName string
+	LogoURL                             htmltemplate.URL
+	Color, TextColor                    string
+	Body                                htmltemplate.HTML
+}
+
+func renderLayout(subject, body, text string, b Branding, d data, color string) (string, error) {
+	ld := layoutData{
+		Lang:        "en",
+		Title:       subject,
+		Preheader:   preheader(text),
+		CompanyName: b.CompanyName,
+		Color:       expandHex(color),
+		Body:        htmltemplate.HTML(body), //nolint:gosec // produced by html/template above
+	}
+	ld.TextColor = contrastText(ld.Color)
+	if ld.CompanyName == "" {
+		ld.CompanyName = d.CompanyName
+	}
+	if langTag.MatchString(d.Language) {
+		ld.Lang = d.Language
+	}
+	if b.LogoURL != "" {
+		ld.LogoURL = htmltemplate.URL(b.LogoURL) //nolint:gosec // validated by safeLogoURL
+	}
+	var buf bytes.Buffer
+	if err := layout.Execute(&buf, ld); err != nil {
+		return "", fmt.Errorf("mail: layout: %w", err)
+	}
+	return buf.String(), nil
+}
+
+var langTag = regexp.MustCompile(`^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$`)
+
+// preheader is the inbox preview line: the start of the text part.
+func preheader(text string) string {
+	p := strings.Join(strings.Fields(text), " ")
+	if r := []rune(p); len(r) > 120 {
+		p = string(r[:119]) + "…"
+	}
+	return p
+}
+
+func expandHex(c string) string {
+	if len(c) == 4 {
+		return strings.ToLower(string([]byte{'#', c[1], c[1], c[2], c[2], c[3], c[3]}))
+	}
+	return strings.ToLower(c)
+}
+
+// contrastText picks white or near-black text for a #rrggbb background by
+// WCAG relative luminance.
+func contrastText(bg string) string {
+	lin := func(h string) float64 {
+		v, _ := strconv.ParseUint(h, 16, 8)
+		c := float64(v) / 255
+		if c <= 0.03928 {
+			return c / 12.92
+		}
+		return math.Pow((c+0.055)/1.055, 2.4)
+	}
+	if len(bg) != 7 {
+		return "#ffffff"
+	}
+	l := 0.2126*lin(bg[1:3]) + 0.7152*lin(bg[3:5]) + 0.0722*lin(bg[5:7])
+	// Contrast with white is 1.05/(l+0.05); with #111827 about (l+0.05)/0.0637.
+	if 1.05/(l+0.05) >= (l+0.05)/0.0637 {
+		return "#ffffff"
+	}
+	return "#111827"
+}
+
+// ---- helpers available in templates ------------------------------------------
+
+var textFuncs = template.FuncMap{
+	"button": func(label, link string) string { return label + ": " + link },
+}
+
+func htmlFuncs(color string) htmltemplate.FuncMap {
+	color = expandHex(color)
+	fg := contrastText(color)
+	return htmltemplate.FuncMap{
+		"button": func(label, link string) htmltemplate.HTML {
+			if !linkable(link) {
+				link = "#"
+			}
+			esc := htmltemplate.HTMLEscapeString
+			return htmltemplate.HTML(`<table role="presentation" border="0" cellpadding="0" cellspacing="0" style="margin:24px 0;border-collapse:separate;">` + //nolint:gosec // every value is escaped
+				`<tr><td align="center" bgcolor="` + color + `" style="border-radius:6px;background-color:` + color + `;">` +
+				`<a href="` + esc(link) + `" target="_blank" rel="noopener" style="display:inline-block;padding:12px 28px;` +
+				`font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:16px;` +
+				`font-weight:600;line-height:1.2;color:` + fg + `;text-decoration:none;border-radius:6px;">` + esc(label) + `</a>` +
+				`</td></tr></table>`)
+		},
+	}
+}
+
+// ---- error reporting ----------------------------------------------------------
+
+// template errors look like `template: html:3: unexpected "}" in operand` or
+// `template: text:2:14: executing "text" at <.X>: ...`.
+var tmplErrRe = regexp.MustCompile(`^(?:html/)?template: ([a-z]+):(\d+):(?:\d+:)? ?(.*)$`)
+
+func templateError(part string, err error) *TemplateError {
+	msg := err.Error()
+	if m := tmplErrRe.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[2])
+		return &TemplateError{Part: part, Line: line, Message: strings.TrimSpace(m[3])}
+	}
+	// html/template escaping errors: `html/template:html:3:5: ...`
+	if m := regexp.MustCompile(`^html/template:[a-z]+:(\d+):(?:\d+:)? ?(.*)$`).FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &TemplateError{Part: part, Line: line, Message: strings.TrimSpace(m[2])}
+	}
+	msg = strings.TrimPrefix(strings.TrimPrefix(msg, "html/template: "), "template: ")
+	return &TemplateError{Part: part, Message: msg}
+}
+
+// unknownVarsIn checks trees in order; the main template comes first.
+func unknownVarsIn(part string, trees []*parse.Tree) *TemplateError {
+	for _, t := range trees {
+		if te := unknownVars(part, t); te != nil {
+			return te
+		}
+	}
+	return nil
+}
+
+// unknownVars rejects fields that are not template variables, naming the
+// first one and its line.
+func unknownVars(part string, tree *parse.Tree) *TemplateError {
+	if tree == nil {
+		return nil
+	}
+	var bad *TemplateError
+	var walk func(n parse.Node)
+	check := func(n parse.Node, idents []string, ref string) {
+		if bad != nil || len(idents) == 0 {
+			return
+		}
+		if len(idents) == 1 && knownVars[idents[0]] {
+			return
+		}
+		line := 0
+		if loc, _ := tree.ErrorContext(n); loc != "" {
+			if f := strings.Split(loc, ":"); len(f) >= 2 {
+				line, _ = strconv.Atoi(f[1])
+			}
+		}
+		bad = &TemplateError{Part: part, Line: line, Message: fmt.Sprintf(
+			"unknown variable %s; available: %s", ref, availableList())}
+	}
+	walk = func(n parse.Node) {
+		if n == nil || bad != nil {
+			return
+		}
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n == nil {
+				return
+			}
+			for _, c := range n.Nodes {
+				walk(c)
+			}
+		case *parse.ActionNode:
+			walk(n.Pipe)
+		case *parse.PipeNode:
+			if n == nil {
+				return
+			}
+			for _, c := range n.Cmds {
+				walk(c)
+			}
+		case *parse.CommandNode:
+			for _, a := range n.Args {
+				walk(a)
+			}
+		case *parse.FieldNode:
+			check(n, n.Ident, "{{."+strings.Join(n.Ident, ".")+"}}")
+		case *parse.VariableNode:
+			if len(n.Ident) > 1 && n.Ident[0] == "$" {
+				check(n, n.Ident[1:], "{{$."+strings.Join(n.Ident[1:], ".")+"}}")
+			}
+		case *parse.ChainNode:
+			walk(n.Node)
+		case *parse.IfNode:
+			walkBranch(&n.BranchNode, walk)
+		case *parse.RangeNode:
+			walkBranch(&n.BranchNode, walk)
+		case *parse.WithNode:
+			walkBranch(&n.BranchNode, walk)
+		case *parse.TemplateNode:
+			walk(n.Pipe)
+		}
+	}
+	walk(tree.Root)
+	return bad
+}
+
+func walkBranch(b *parse.BranchNode, walk func(parse.Node)) {
+	walk(b.Pipe)
+	walk(b.List)
+	if b.ElseList != nil {
+		walk(b.ElseList)
+	}
+}
+
+func availableList() string {
+	names := make([]string, len(varDocs))
+	for i, d := range varDocs {
+		names[i] = "{{." + d.Name + "}}"
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrClosed means the invitation no longer takes changes (submitted or expired).
+var ErrClosed = errors.New("store: the invitation is closed")
+
+// Answer is a candidate's answer to one question.
+type Answer struct {
+	QuestionID int64     `json:"question_id"`
+	Value      string    `json:"value"`
+	MediaPath  string    `json:"-"`
+	MediaType  string    `json:"media_type,omitempty"`
+	MediaBytes int64     `json:"media_bytes,omitempty"`
+	Attempts   int       `json:"attempts"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// openStatuses are the states in which a candidate may still work.
+const openStatuses = `('queued', 'sent', 'opened', 'started')`
+
+// MarkOpened records the first time a candidate opened the link.
+func (s *Store) MarkOpened(ctx context.Context, id int64) error {
+	now := s.unix()
+	_, err := s.w.ExecContext(ctx, `UPDATE invitations SET opened_at = coalesce(opened_at, ?),
+		status = CASE WHEN status IN ('queued', 'sent') THEN 'opened' ELSE status END, updated_at = ? WHERE id = ? AND expires_at > ?`,
+		now, now, id, now)
+	return err
+}
+
+// StartInvitation records consent and the start of the interview.
+func (s *Store) StartInvitation(ctx context.Context, id int64) error {
+	now := s.unix()
+	res, err := s.w.ExecContext(ctx, `UPDATE invitations SET consent_at = coalesce(consent_at, ?), started_at = coalesce(started_at, ?),
+		opened_at = coalesce(opened_at, ?), status = 'started', updated_at = ? WHERE id = ? AND status IN `+openStatuses+` AND expires_at > ?`,
+		now, now, now, now, id, now)
+	if err != nil {
+		return fmt.Errorf("store: unable to start: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrClosed
+	}
+	return nil
+}
+
+// SaveAnswer stores (or replaces) an answer. The question must belong to
+// the invitation's interview, and the invitation must be started and open.
+func (s *Store) SaveAnswer(ctx context.Context, invitationID int64, a Answer) (*Answer, error) {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		now := s.unix()
+		var ok int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invitations i JOIN interview_questions q ON q.interview_id = i.interview_id
+			WHERE i.id = ? AND q.id = ?`, invitationID, a.QuestionID).Scan(&ok)
+		if err != nil {
+			return err
+		}
+		if ok == 0 {
+			return ErrNotFound
+		}
+		var open int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invitations WHERE id = ? AND status = 'started' AND expires_at > ?`,
+			invitationID, now).Scan(&open); err != nil {
+			return err
+		}
+		if open == 0 {
+			return ErrClosed
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, value, media_path, media_type, media_bytes, attempts, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT (invitation_id, question_id) DO UPDATE SET value = excluded.value,
+			media_path = CASE WHEN excluded.media_path != '' THEN excluded.media_path ELSE media_path END,
+			media_type = CASE WHEN excluded.media_path != '' THEN excluded.media_type ELSE media_type END,
+			media_bytes = CASE WHEN excluded.media_path != '' THEN excluded.media_bytes ELSE media_bytes END,
+			attempts = attempts + CASE WHEN excluded.media_path != '' THEN 1 ELSE 0 END, updated_at = excluded.updated_at`,
+			invitationID, a.QuestionID, a.Value, a.MediaPath, a.MediaType, a.MediaBytes, now)
+		return err
+	})
+	if err != nil {
+		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrClosed) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("store: unable to save answer: %w", err)
+	}
+	return s.answer(ctx, invitationID, a.QuestionID)
+}
+
+func (s *Store) answer(ctx context.Context, invitationID, questionID int64) (*Answer, error) {
+	var a Answer
+	var updated int64
+	err := s.r.QueryRowContext(ctx, `SELECT question_id, value, media_path, media_type, media_bytes, attempts, updated_at FROM answers
+		WHERE invitation_id = ? AND question_id = ?`, invitationID, questionID).Scan(&a.QuestionID, &a.Value, &a.MediaPath, &a.MediaType,
+		&a.MediaBytes, &a.Attempts, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	a.UpdatedAt = fromUnix(updated)
+	return &a, err
+}
+
+// Answers lists an invitation's answers.
+func (s *Store) Answers(ctx context.Context, invitationID int64) ([]Answer, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT question_id, value, media_path, media_type, media_bytes, attempts, updated_at FROM answers
+		WHERE invitation_id = ? ORDER BY question_id`, invitationID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list answers: %w", err)
+	}
+	defer rows.Close()
+	out := []Answer{}
+	for rows.Next() {
+		var a Answer
+		var updated int64
+		if err := rows.Scan(&a.QuestionID, &a.Value, &a.MediaPath, &a.MediaType, &a.MediaBytes, &a.Attempts, &updated); err != nil {
+			return nil, err
+		}
+		a.UpdatedAt = fromUnix(updated)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// SubmitInvitation closes an invitation as submitted. A second submit, or
+// one after expiry, is ErrClosed: exactly one submission counts.
+func (s *Store) SubmitInvitation(ctx context.Context, id int64) error {
+	now := s.unix()
+	res, err := s.w.ExecContext(ctx, `UPDATE invitations SET status = 'submitted', submitted_at = ?, updated_at = ?
+		WHERE id = ? AND status = 'started' AND expires_at > ?`, now, now, id, now)
+	if err != nil {
+		return fmt.Errorf("store: unable to submit: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrClosed
+	}
+	return nil
+}
+
+// RequestAdjustment stores a candidate's request for an adjustment.
+func (s *Store) RequestAdjustment(ctx context.Context, id int64, text string) error {
+	now := s.unix()
+	res, err := s.w.ExecContext(ctx, `UPDATE invitations SET adjustment_request = ?, updated_at = ? WHERE id = ? AND status IN `+openStatuses+` AND expires_at > ?`,
+		text, now, id, now)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrClosed
+	}
+	return nil
+}
+
+// ExtendInvitation grants extra days (an adjustment); it reopens an
+// expired invitation that was not submitted.
+func (s *Store) ExtendInvitation(ctx context.Context, workspaceID, id int64, days int) error {
+	now := s.unix()
+	res, err := s.w.ExecContext(ctx, `UPDATE invitations SET expires_at = max(expires_at, ?) + ? * 86400,
+		status = CASE WHEN status = 'expired' THEN CASE WHEN started_at IS NOT NULL THEN 'started' WHEN opened_at IS NOT NULL THEN 'opened'
+		WHEN sent_at IS NOT NULL THEN 'sent' ELSE 'queued' END ELSE status END, updated_at = ?
+		WHERE id = ? AND workspace_id = ? AND status != 'submitted'`, now, days, now, id, workspaceID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

@@ -1,0 +1,377 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Interview is what candidates of one ATS stage are invited to take.
+type Interview struct {
+	ID                  int64      `json:"id"`
+	WorkspaceID         int64      `json:"-"`
+	Name                string     `json:"name"`
+	Kind                string     `json:"kind"`
+	Language            string     `json:"language"`
+	Intro               string     `json:"intro"`
+	JobDescription      string     `json:"job_description"`
+	DeadlineDays        int        `json:"deadline_days"`
+	ReminderHours       int        `json:"reminder_hours"`
+	Status              string     `json:"status"`
+	ConnectionID        *int64     `json:"connection_id"`
+	JobExtID            string     `json:"job_ext_id"`
+	StageExtID          string     `json:"stage_ext_id"`
+	SyncResults         bool       `json:"sync_results"`
+	CompletedStageExtID string     `json:"completed_stage_ext_id"`
+	AcceptStageExtID    string     `json:"accept_stage_ext_id"`
+	RejectReasonExtID   string     `json:"reject_reason_ext_id"`
+	WatchInterval       int        `json:"watch_interval_seconds"`
+	EventCursor         int64      `json:"-"`
+	PublishPending      bool       `json:"publish_pending"`
+	LastTickAt          *time.Time `json:"last_tick_at"`
+	LastTickResult      string     `json:"last_tick_result"`
+	PublishedAt         *time.Time `json:"published_at"`
+	CreatedAt           time.Time  `json:"created_at"`
+	UpdatedAt           time.Time  `json:"updated_at"`
+	Questions           []Question `json:"questions"`
+}
+
+// Question is one step of an interview.
+type Question struct {
+	ID          int64           `json:"id"`
+	Position    int             `json:"position"`
+	Type        string          `json:"type"`
+	Prompt      string          `json:"prompt"`
+	Help        string          `json:"help"`
+	Options     []string        `json:"options"`
+	Required    bool            `json:"required"`
+	Rubric      json.RawMessage `json:"rubric"`
+	Knockout    json.RawMessage `json:"knockout"`
+	TimeLimitS  int             `json:"time_limit_seconds"`
+	Retakes     int             `json:"retakes"`
+	MaxMediaS   int             `json:"max_media_seconds"`
+	SourceExtID string          `json:"source_ext_id"`
+}
+
+const interviewCols = `id, workspace_id, name, kind, language, intro, job_description, deadline_days, reminder_hours, status,
+	connection_id, job_ext_id, stage_ext_id, sync_results, completed_stage_ext_id, accept_stage_ext_id, reject_reason_ext_id,
+	watch_interval_s, event_cursor, publish_pending, last_tick_at, last_tick_result, published_at, created_at, updated_at`
+
+func scanInterview(row interface{ Scan(...any) error }) (*Interview, error) {
+	var iv Interview
+	var conn, tick, published sql.NullInt64
+	var created, updated int64
+	if err := row.Scan(&iv.ID, &iv.WorkspaceID, &iv.Name, &iv.Kind, &iv.Language, &iv.Intro, &iv.JobDescription, &iv.DeadlineDays,
+		&iv.ReminderHours, &iv.Status, &conn, &iv.JobExtID, &iv.StageExtID, &iv.SyncResults, &iv.CompletedStageExtID,
+		&iv.AcceptStageExtID, &iv.RejectReasonExtID, &iv.WatchInterval, &iv.EventCursor, &iv.PublishPending, &tick,
+		&iv.LastTickResult, &published, &created, &updated); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, fmt.Errorf("store: unable to read interview: %w", err)
+	}
+	if conn.Valid {
+		iv.ConnectionID = &conn.Int64
+	}
+	iv.LastTickAt, iv.PublishedAt = fromNullUnix(tick), fromNullUnix(published)
+	iv.CreatedAt, iv.UpdatedAt = fromUnix(created), fromUnix(updated)
+	iv.Questions = []Question{}
+	return &iv, nil
+}
+
+func nullID(p *int64) any {
+	if p == nil || *p == 0 {
+		return nil
+	}
+	return *p
+}
+
+// SaveInterview inserts (ID 0) or updates an interview with its questions,
+// replacing the question list in the same transaction.
+func (s *Store) SaveInterview(ctx context.Context, iv *Interview) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		now := s.unix()
+		if iv.ID == 0 {
+			err := tx.QueryRowContext(ctx, `INSERT INTO interviews (workspace_id, name, kind, language, intro, job_description, deadline_days,
+				reminder_hours, status, connection_id, job_ext_id, stage_ext_id, sync_results, completed_stage_ext_id, accept_stage_ext_id,
+				reject_reason_ext_id, watch_interval_s, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				RETURNING id`, iv.WorkspaceID, iv.Name, iv.Kind, iv.Language, iv.Intro, iv.JobDescription, iv.DeadlineDays, iv.ReminderHours,
+				nullID(iv.ConnectionID), iv.JobExtID, iv.StageExtID, iv.SyncResults, iv.CompletedStageExtID, iv.AcceptStageExtID,
+				iv.RejectReasonExtID, iv.WatchInterval, now, now).Scan(&iv.ID)
+			if err != nil {
+				return fmt.Errorf("store: unable to create interview: %w", err)
+			}
+			iv.Status, iv.CreatedAt = "draft", fromUnix(now)
+		} else {
+			res, err := tx.ExecContext(ctx, `UPDATE interviews SET name = ?, kind = ?, language = ?, intro = ?, job_description = ?,
+				deadline_days = ?, reminder_hours = ?, connection_id = ?, job_ext_id = ?, stage_ext_id = ?, sync_results = ?,
+				completed_stage_ext_id = ?, accept_stage_ext_id = ?, reject_reason_ext_id = ?, watch_interval_s = ?, updated_at = ?
+				WHERE id = ? AND workspace_id = ?`, iv.Name, iv.Kind, iv.Language, iv.Intro, iv.JobDescription, iv.DeadlineDays,
+				iv.ReminderHours, nullID(iv.ConnectionID), iv.JobExtID, iv.StageExtID, iv.SyncResults, iv.CompletedStageExtID,
+				iv.AcceptStageExtID, iv.RejectReasonExtID, iv.WatchInterval, now, iv.ID, iv.WorkspaceID)
+			if err != nil {
+				return fmt.Errorf("store: unable to update interview: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return ErrNotFound
+			}
+		}
+		iv.UpdatedAt = fromUnix(now)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM interview_questions WHERE interview_id = ? AND id NOT IN (SELECT value FROM json_each(?))`,
+			iv.ID, keptIDs(iv.Questions)); err != nil {
+			return fmt.Errorf("store: unable to save questions: %w", err)
+		}
+		for i := range iv.Questions {
+			q := &iv.Questions[i]
+			q.Position = i + 1
+			opts, _ := json.Marshal(q.Options)
+			rubric := string(q.Rubric)
+			if rubric == "" || rubric == "null" {
+				rubric = "[]"
+			}
+			knockout := string(q.Knockout)
+			if knockout == "null" {
+				knockout = ""
+			}
+			if q.ID != 0 {
+				res, err := tx.ExecContext(ctx, `UPDATE interview_questions SET position = ?, type = ?, prompt = ?, help = ?, options = ?,
+					required = ?, rubric = ?, knockout = ?, time_limit_s = ?, retakes = ?, max_media_s = ?, source_ext_id = ?
+					WHERE id = ? AND interview_id = ?`, q.Position, q.Type, q.Prompt, q.Help, string(opts), q.Required, rubric, knockout,
+					q.TimeLimitS, q.Retakes, q.MaxMediaS, q.SourceExtID, q.ID, iv.ID)
+				if err != nil {
+					return fmt.Errorf("store: unable to save question: %w", err)
+				}
+				if n, _ := res.RowsAffected(); n == 1 {
+					continue
+				}
+				// An id that is not this interview's is treated as a new question.
+			}
+			if err := tx.QueryRowContext(ctx, `INSERT INTO interview_questions (interview_id, position, type, prompt, help, options, required,
+				rubric, knockout, time_limit_s, retakes, max_media_s, source_ext_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				iv.ID, q.Position, q.Type, q.Prompt, q.Help, string(opts), q.Required, rubric, knockout, q.TimeLimitS, q.Retakes,
+				q.MaxMediaS, q.SourceExtID).Scan(&q.ID); err != nil {
+				return fmt.Errorf("store: unable to save question: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+func keptIDs(qs []Question) string {
+	ids := []int64{}
+	for _, q := range qs {
+		if q.ID != 0 {
+			ids = append(ids, q.ID)
+		}
+	}
+	b, _ := json.Marshal(ids)
+	return string(b)
+}
+
+// Interview loads one interview of a workspace with its questions.
+func (s *Store) Interview(ctx context.Context, workspaceID, id int64) (*Interview, error) {
+	iv, err := scanInterview(s.r.QueryRowContext(ctx, `SELECT `+interviewCols+` FROM interviews WHERE id = ? AND workspace_id = ?`, id, workspaceID))
+	if err != nil {
+		return nil, err
+	}
+	if iv.Questions, err = s.questions(ctx, iv.ID); err != nil {
+		return nil, err
+	}
+	return iv, nil
+}
+
+// InterviewByID loads an interview for background work (watchdog).
+func (s *Store) InterviewByID(ctx context.Context, id int64) (*Interview, error) {
+	iv, err := scanInterview(s.r.QueryRowContext(ctx, `SELECT `+interviewCols+` FROM interviews WHERE id = ?`, id))
+	if err != nil {
+		return nil, err
+	}
+	if iv.Questions, err = s.questions(ctx, iv.ID); err != nil {
+		return nil, err
+	}
+	return iv, nil
+}
+
+func (s *Store) questions(ctx context.Context, interviewID int64) ([]Question, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, position, type, prompt, help, options, required, rubric, knockout, time_limit_s, retakes,
+		max_media_s, source_ext_id FROM interview_questions WHERE interview_id = ? ORDER BY position, id`, interviewID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to load questions: %w", err)
+	}
+	defer rows.Close()
+	out := []Question{}
+	for rows.Next() {
+		var q Question
+		var opts, rubric, knockout string
+		if err := rows.Scan(&q.ID, &q.Position, &q.Type, &q.Prompt, &q.Help, &opts, &q.Required, &rubric, &knockout, &q.TimeLimitS,
+			&q.Retakes, &q.MaxMediaS, &q.SourceExtID); err != nil {
+			return nil, err
+		}
+		_ = json.Unmarshal([]byte(opts), &q.Options)
+		if q.Options == nil {
+			q.Options = []string{}
+		}
+		q.Rubric = json.RawMessage(rubric)
+		if knockout != "" {
+			q.Knockout = json.RawMessage(knockout)
+		}
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
+// InterviewStats are funnel counts per interview.
+type InterviewStats struct {
+	Invited   int64 `json:"invited"`
+	Sent      int64 `json:"sent"`
+	Opened    int64 `json:"opened"`
+	Started   int64 `json:"started"`
+	Submitted int64 `json:"submitted"`
+	Expired   int64 `json:"expired"`
+	Failed    int64 `json:"failed"`
+}
+
+// InterviewSummary is a row of the interview list.
+type InterviewSummary struct {
+	Interview
+	Stats InterviewStats `json:"stats"`
+}
+
+// Interviews lists a workspace's interviews with their funnels.
+func (s *Store) Interviews(ctx context.Context, workspaceID int64) ([]InterviewSummary, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+interviewCols+` FROM interviews WHERE workspace_id = ?
+		ORDER BY status = 'closed', updated_at DESC, id DESC`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list interviews: %w", err)
+	}
+	defer rows.Close()
+	out := []InterviewSummary{}
+	for rows.Next() {
+		iv, err := scanInterview(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, InterviewSummary{Interview: *iv})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		st, err := s.InterviewStats(ctx, out[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Stats = st
+	}
+	return out, nil
+}
+
+// InterviewStats counts invitations by how far they got. The funnel is
+// cumulative: a submitted invitation was also sent, opened and started.
+func (s *Store) InterviewStats(ctx context.Context, interviewID int64) (InterviewStats, error) {
+	var st InterviewStats
+	err := s.r.QueryRowContext(ctx, `SELECT count(*),
+		count(sent_at), count(opened_at), count(started_at), count(submitted_at),
+		sum(status = 'expired'), sum(status = 'failed') FROM invitations WHERE interview_id = ?`, interviewID).
+		Scan(&st.Invited, &st.Sent, &st.Opened, &st.Started, &st.Submitted, nullInt(&st.Expired), nullInt(&st.Failed))
+	return st, err
+}
+
+type nullIntScanner struct{ dst *int64 }
+
+func (n nullIntScanner) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*n.dst = 0
+	case int64:
+		*n.dst = x
+	default:
+		return fmt.Errorf("unexpected %T", v)
+	}
+	return nil
+}
+
+func nullInt(dst *int64) nullIntScanner { return nullIntScanner{dst} }
+
+// SetInterviewStatus changes the lifecycle status.
+func (s *Store) SetInterviewStatus(ctx context.Context, workspaceID, id int64, status string) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE interviews SET status = ?, updated_at = ? WHERE id = ? AND workspace_id = ?`, status, s.unix(), id, workspaceID)
+	if err != nil {
+		return fmt.Errorf("store: unable to set interview status: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// DeleteInterview removes a draft interview.
+func (s *Store) DeleteInterview(ctx context.Context, workspaceID, id int64) error {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM interviews WHERE id = ? AND workspace_id = ? AND status = 'draft'`, id, workspaceID)
+	if err != nil {
+		return fmt.Errorf("store: unable to delete interview: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// ActiveInterviews lists interviews whose watchdog should run.
+func (s *Store) ActiveInterviews(ctx context.Context) ([]Interview, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+interviewCols+` FROM interviews WHERE status = 'active' ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list active interviews: %w", err)
+	}
+	defer rows.Close()
+	var out []Interview
+	for rows.Next() {
+		iv, err := scanInterview(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *iv)
+	}
+	return out, rows.Err()
+}
+
+// RecordTick stores a watchdog tick's outcome.
+func (s *Store) RecordTick(ctx context.Context, id int64, result string) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE interviews SET last_tick_at = ?, last_tick_result = ? WHERE id = ?`, s.unix(), result, id)
+	return err
+}
+
+// AdvanceCursor records the last stage event the watchdog consumed.
+func (s *Store) AdvanceCursor(ctx context.Context, id, cursor int64) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE interviews SET event_cursor = max(event_cursor, ?) WHERE id = ?`, cursor, id)
+	return err
+}
+
+// WatchState is what the watchdog needs of an interview, in one query.
+type WatchState struct {
+	ID, WorkspaceID      int64
+	Status               string
+	ConnectionID         int64
+	JobExtID, StageExtID string
+	DeadlineDays         int
+	EventCursor          int64
+}
+
+// InterviewWatchState loads an interview's watchdog state.
+func (s *Store) InterviewWatchState(ctx context.Context, id int64) (*WatchState, error) {
+	var w WatchState
+	var conn sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT id, workspace_id, status, connection_id, job_ext_id, stage_ext_id, deadline_days, event_cursor
+		FROM interviews WHERE id = ?`, id).Scan(&w.ID, &w.WorkspaceID, &w.Status, &conn, &w.JobExtID, &w.StageExtID, &w.DeadlineDays, &w.EventCursor)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to load interview: %w", err)
+	}
+	w.ConnectionID = conn.Int64
+	return &w, nil
+}
