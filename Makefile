@@ -6,7 +6,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 export GOTOOLCHAIN := local
 
-.PHONY: build run test deps chromium ui ui-deps ui-dev ui-check ui-dist-check vet go-test bench docker clean
+.PHONY: build run test deps chromium mailpit ui ui-deps ui-dev ui-check ui-dist-check vet go-test bench docker clean
 
 build: ## build ./hireloop (with the committed UI; no Node needed)
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o hireloop .
@@ -18,7 +18,7 @@ run: ## run the server with local defaults and debug logs
 
 test: deps vet ui-check ui-dist-check go-test ## everything CI runs
 
-deps: ui-deps chromium
+deps: ui-deps chromium mailpit
 
 ui/node_modules/.package-lock.json: ui/package-lock.json ui/package.json
 	cd ui && npm ci --no-audit --no-fund
@@ -33,6 +33,13 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "The browser test needs Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+# Email tests send through a real SMTP server: mailpit, built from the Go
+# module proxy into GOPATH/bin (not a dependency of hireloop itself).
+MAILPIT_VERSION := v1.33.1
+mailpit:
+	@command -v mailpit >/dev/null 2>&1 || test -x "$$($(GO) env GOPATH)/bin/mailpit" || \
+	  { echo "installing mailpit $(MAILPIT_VERSION) (about 90 s)"; $(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION); }
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }

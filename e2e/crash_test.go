@@ -146,7 +146,7 @@ func TestPublishSurvivesSIGKILL(t *testing.T) {
 	srv = start()
 	defer func() { srv.Process.Signal(syscall.SIGTERM); srv.Wait() }()
 	var invs []store.Invitation
-	for time.Now().Add(-60*time.Second).Before(deadline.Add(40 * time.Second)) {
+	for time.Now().Add(-60 * time.Second).Before(deadline.Add(40 * time.Second)) {
 		s, b := api("GET", fmt.Sprintf("/api/workspaces/%d/interviews/%d/invitations", wid, iv.ID))
 		var out struct{ Invitations []store.Invitation }
 		if s == 200 && json.Unmarshal(b, &out) == nil {
