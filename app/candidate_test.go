@@ -190,3 +190,25 @@ func TestCandidateMediaUploadInChunks(t *testing.T) {
 	s.a.maxMedia = 0
 	cand.mustStatus(204, "POST", base+"/submit", nil)
 }
+
+func TestInvitationLinkForRecruiters(t *testing.T) {
+	s := newInterviewSetup(t)
+	id, tok, _ := inviteOne(t, s)
+	invs := s.admin.mustStatus(200, "GET", s.ws(fmt.Sprintf("/interviews/%d/invitations", id)), nil).json(t)["invitations"].([]any)
+	found := false
+	for _, v := range invs {
+		vid := int64(v.(map[string]any)["id"].(float64))
+		u := s.admin.mustStatus(200, "GET", s.ws(fmt.Sprintf("/interviews/%d/invitations/%d/link", id, vid)), nil).json(t)["url"].(string)
+		if !strings.HasPrefix(u, s.a.cfg.BaseURL+"/i/") {
+			t.Fatalf("link %q", u)
+		}
+		found = found || strings.HasSuffix(u, "/i/"+tok)
+	}
+	if !found {
+		t.Fatal("the emailed link is not among the recruiter's links")
+	}
+	viewer, _ := newUser(t, s.a, "viewer@example.com", false)
+	s.admin.mustStatus(201, "POST", s.ws("/members"), map[string]string{"email": "viewer@example.com", "role": "viewer"})
+	vid := int64(invs[0].(map[string]any)["id"].(float64))
+	viewer.mustStatus(403, "GET", s.ws(fmt.Sprintf("/interviews/%d/invitations/%d/link", id, vid)), nil)
+}

@@ -129,6 +129,7 @@ func (a *App) routes(api fiber.Router) {
 	one.Post("/interviews/:iid/resume", requireRole(roleRecruiter), a.setInterviewStatus("active"))
 	one.Post("/interviews/:iid/close", requireRole(roleRecruiter), a.setInterviewStatus("closed"))
 	one.Get("/interviews/:iid/invitations", a.listInvitations)
+	one.Get("/interviews/:iid/invitations/:vid/link", requireRole(roleRecruiter), a.invitationLink)
 	one.Post("/interviews/:iid/invitations/:vid/resend", requireRole(roleRecruiter), a.resendInvitation)
 	one.Post("/interviews/:iid/invitations/:vid/extend", requireRole(roleRecruiter), a.extendInvitation)
 

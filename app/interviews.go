@@ -538,3 +538,26 @@ func (a *App) extendInvitation(c *fiber.Ctx) error {
 	}
 	return errNotFound()
 }
+
+// invitationLink returns a candidate's interview link, for a recruiter who
+// wants to send it another way (or, in demo mode, has no SMTP server).
+func (a *App) invitationLink(c *fiber.Ctx) error {
+	iv, err := a.loadInterview(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "vid")
+	if err != nil {
+		return err
+	}
+	inv, err := a.store.InvitationByID(c.UserContext(), id)
+	if err != nil || inv.InterviewID != iv.ID || inv.WorkspaceID != iv.WorkspaceID {
+		return errNotFound()
+	}
+	tok, err := a.unseal(purposeInvitationToken, inv.SealedToken)
+	if err != nil {
+		return err
+	}
+	a.log.Info("Invitation link viewed", slog.Int64("invitation_id", inv.ID), slog.Int64("user_id", currentUser(c).ID))
+	return c.JSON(fiber.Map{"url": a.cfg.BaseURL + "/i/" + string(tok)})
+}
