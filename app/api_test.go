@@ -347,6 +347,8 @@ func TestWorkspaceIsolationEveryRoute(t *testing.T) {
 		"iid":  ivID,
 		"vid":  fmt.Sprint(invs[0].(map[string]any)["id"]),
 		"kind": "invitation",
+		"qid":  fmt.Sprint(iv["questions"].([]any)[0].(map[string]any)["id"]),
+		"wrid": "1",
 	}
 
 	bob, _ := newUser(t, a, "bob@example.com", true)
@@ -375,6 +377,12 @@ func TestWorkspaceIsolationEveryRoute(t *testing.T) {
 		"PUT /api/workspaces/:wid/email/templates/:kind":                    map[string]string{"subject": "Hi", "html": "<p>Hi</p>"},
 		"POST /api/workspaces/:wid/email/templates/:kind/preview":           map[string]string{"subject": "Hi", "html": "<p>Hi</p>"},
 		"PUT /api/workspaces/:wid/branding":                                 map[string]string{"company_name": "Stolen", "brand_color": "#000000"},
+		"POST /api/workspaces/:wid/results/:rid/override":                   map[string]any{"question_id": 0, "score": 10, "reason": "stolen"},
+		"POST /api/workspaces/:wid/results/:rid/accept":                     nil,
+		"POST /api/workspaces/:wid/results/:rid/reject":                     nil,
+		"POST /api/workspaces/:wid/ats-writes/:wrid/retry":                  nil,
+		"PUT /api/workspaces/:wid/ai":                                       map[string]string{"llm_base_url": "https://evil.example/v1", "llm_model": "x"},
+		"PUT /api/workspaces/:wid/write-options":                            map[string]bool{"note": false},
 	}
 	var cases []string
 	for _, r := range a.HTTP().GetRoutes(true) {

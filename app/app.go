@@ -23,21 +23,23 @@ import (
 // App holds the running instance. There are no package globals: everything
 // a handler needs hangs off App, so tests can run several side by side.
 type App struct {
-	cfg     Config
-	version string
-	log     *slog.Logger
-	store   *store.Store
-	key     []byte
-	ui      fs.FS // nil in no_ui builds
-	sched   gocron.Scheduler
-	http    *fiber.App
-	limiter *loginLimiter
-	metrics *metrics
-	syncs   *syncer
-	watch   *watchdog
-	outbox  *outbox
-	sandbox Sandbox // nil unless demo mode
-	now     func() time.Time
+	cfg       Config
+	version   string
+	log       *slog.Logger
+	store     *store.Store
+	key       []byte
+	ui        fs.FS // nil in no_ui builds
+	sched     gocron.Scheduler
+	http      *fiber.App
+	limiter   *loginLimiter
+	metrics   *metrics
+	syncs     *syncer
+	watch     *watchdog
+	outbox    *outbox
+	results   *resultsWorker
+	atsWriter *atsWriter
+	sandbox   Sandbox // nil unless demo mode
+	now       func() time.Time
 
 	// baseCtx lives as long as the app; background work (syncs started
 	// from requests or webhooks) runs under it and stops at shutdown.
@@ -49,7 +51,8 @@ type App struct {
 	// atsConfigHook lets tests and benchmarks adjust connector settings
 	// (rate limits, page sizes) that are not stored per connection.
 	atsConfigHook func(*ats.Config)
-	maxMedia      int64 // 0: maxMediaBytes
+	maxMedia      int64         // 0: maxMediaBytes
+	retryBase     time.Duration // 0: 30 s
 }
 
 // Sandbox is the built-in emulated ATS of demo mode: a real HTTP server on
@@ -110,6 +113,8 @@ func New(ctx context.Context, cfg Config, o Options) (*App, error) {
 	a.syncs = newSyncer(a)
 	a.watch = newWatchdog(a)
 	a.outbox = newOutbox(a)
+	a.results = newResultsWorker(a)
+	a.atsWriter = newATSWriter(a)
 	if err := a.registerJobs(); err != nil {
 		st.Close()
 		return nil, err
@@ -176,11 +181,18 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	} else if n > 0 {
 		a.log.Warn("Emails left half-sent by a previous run are queued again", slog.Int64("count", n))
 	}
-	a.syncs.wg.Add(1)
-	go func() {
-		defer a.syncs.wg.Done()
-		a.outbox.run(a.baseCtx)
-	}()
+	if n, err := a.store.ReleaseATSWrites(ctx); err != nil {
+		a.log.Error("Unable to release ATS writes", slog.Any("error", err))
+	} else if n > 0 {
+		a.log.Warn("ATS writes interrupted by a previous run will be checked before retrying", slog.Int64("count", n))
+	}
+	for _, run := range []func(context.Context){a.outbox.run, a.results.run, a.atsWriter.run} {
+		a.syncs.wg.Add(1)
+		go func() {
+			defer a.syncs.wg.Done()
+			run(a.baseCtx)
+		}()
+	}
 	a.watch.resumePending(a.baseCtx)
 	errc := make(chan error, 1)
 	go func() { errc <- a.http.Listener(ln) }()

@@ -403,6 +403,7 @@ func (a *App) candidateSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	a.log.Info("Interview submitted", slog.Int64("invitation_id", inv.ID), slog.Int64("interview_id", inv.InterviewID))
+	a.results.wake()
 	return c.SendStatus(fiber.StatusNoContent)
 }
 

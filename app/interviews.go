@@ -48,6 +48,9 @@ type interviewRequest struct {
 	AcceptStageExtID    string           `json:"accept_stage_ext_id"`
 	RejectReasonExtID   string           `json:"reject_reason_ext_id"`
 	WatchIntervalS      int              `json:"watch_interval_seconds"`
+	TagScoreThreshold   float64          `json:"tag_score_threshold"`
+	TagScoreName        string           `json:"tag_score_name"`
+	TagAcceptedName     string           `json:"tag_accepted_name"`
 	Questions           []store.Question `json:"questions"`
 	// PositionID imports a synced position: title, description, screening
 	// questions and connection, for fields the request leaves empty.
@@ -124,6 +127,12 @@ func (a *App) toInterview(c *fiber.Ctx, req interviewRequest, iv *store.Intervie
 		fe.add("watch_interval_seconds", "must be between 30 and 86400")
 	}
 	iv.SyncResults = req.SyncResults == nil || *req.SyncResults
+	iv.TagScoreThreshold, iv.TagScoreName, iv.TagAcceptedName = req.TagScoreThreshold, strings.TrimSpace(req.TagScoreName), strings.TrimSpace(req.TagAcceptedName)
+	if iv.TagScoreName != "" && (iv.TagScoreThreshold <= 0 || iv.TagScoreThreshold > 100) {
+		fe.add("tag_score_threshold", "must be between 1 and 100 when a score tag is set")
+	}
+	fe.add("tag_score_name", validName(iv.TagScoreName, false, 100))
+	fe.add("tag_accepted_name", validName(iv.TagAcceptedName, false, 100))
 	iv.ConnectionID, iv.JobExtID, iv.StageExtID = req.ConnectionID, strings.TrimSpace(req.JobExtID), strings.TrimSpace(req.StageExtID)
 	iv.CompletedStageExtID, iv.AcceptStageExtID, iv.RejectReasonExtID = req.CompletedStageExtID, req.AcceptStageExtID, req.RejectReasonExtID
 	if iv.ConnectionID != nil && *iv.ConnectionID != 0 {

@@ -113,9 +113,14 @@ func (o *outbox) drain(ctx context.Context) {
 	}
 }
 
-func backoff(attempt int) time.Duration {
-	d := 30 * time.Second << min(attempt, 7)
-	return min(d, time.Hour)
+// backoff is the wait before retry n of a worker's job: 30 s doubling to
+// an hour. Tests shorten the base.
+func (a *App) backoff(attempt int) time.Duration {
+	base := a.retryBase
+	if base == 0 {
+		base = 30 * time.Second
+	}
+	return min(base<<min(attempt, 7), time.Hour)
 }
 
 func (o *outbox) fail(ctx context.Context, it store.OutboxItem, err error, permanent bool) {
@@ -123,7 +128,7 @@ func (o *outbox) fail(ctx context.Context, it store.OutboxItem, err error, perma
 		permanent = true
 	}
 	msg := err.Error()
-	if ferr := o.a.store.MarkOutboxFailed(context.WithoutCancel(ctx), it, msg, permanent, o.a.now().Add(backoff(it.Attempts))); ferr != nil {
+	if ferr := o.a.store.MarkOutboxFailed(context.WithoutCancel(ctx), it, msg, permanent, o.a.now().Add(o.a.backoff(it.Attempts))); ferr != nil {
 		o.a.log.Error("Unable to record email failure", slog.Int64("outbox_id", it.ID), slog.Any("error", ferr))
 	}
 	o.a.log.Warn("Email not sent", slog.Int64("outbox_id", it.ID), slog.String("kind", it.Kind), slog.Bool("permanent", permanent), slog.String("error", msg))

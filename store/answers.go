@@ -18,6 +18,7 @@ type Answer struct {
 	MediaPath  string    `json:"-"`
 	MediaType  string    `json:"media_type,omitempty"`
 	MediaBytes int64     `json:"media_bytes,omitempty"`
+	Transcript string    `json:"transcript,omitempty"`
 	Attempts   int       `json:"attempts"`
 	UpdatedAt  time.Time `json:"updated_at"`
 }
@@ -104,7 +105,7 @@ func (s *Store) answer(ctx context.Context, invitationID, questionID int64) (*An
 
 // Answers lists an invitation's answers.
 func (s *Store) Answers(ctx context.Context, invitationID int64) ([]Answer, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT question_id, value, media_path, media_type, media_bytes, attempts, updated_at FROM answers
+	rows, err := s.r.QueryContext(ctx, `SELECT question_id, value, media_path, media_type, media_bytes, attempts, updated_at, transcript FROM answers
 		WHERE invitation_id = ? ORDER BY question_id`, invitationID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list answers: %w", err)
@@ -114,7 +115,7 @@ func (s *Store) Answers(ctx context.Context, invitationID int64) ([]Answer, erro
 	for rows.Next() {
 		var a Answer
 		var updated int64
-		if err := rows.Scan(&a.QuestionID, &a.Value, &a.MediaPath, &a.MediaType, &a.MediaBytes, &a.Attempts, &updated); err != nil {
+		if err := rows.Scan(&a.QuestionID, &a.Value, &a.MediaPath, &a.MediaType, &a.MediaBytes, &a.Attempts, &updated, &a.Transcript); err != nil {
 			return nil, err
 		}
 		a.UpdatedAt = fromUnix(updated)
@@ -123,19 +124,27 @@ func (s *Store) Answers(ctx context.Context, invitationID int64) ([]Answer, erro
 	return out, rows.Err()
 }
 
-// SubmitInvitation closes an invitation as submitted. A second submit, or
-// one after expiry, is ErrClosed: exactly one submission counts.
+// SubmitInvitation closes an invitation as submitted and, in the same
+// transaction, creates its result waiting to be scored: a submission can
+// never exist without the job that scores it. A second submit, or one
+// after expiry, is ErrClosed: exactly one submission counts.
 func (s *Store) SubmitInvitation(ctx context.Context, id int64) error {
-	now := s.unix()
-	res, err := s.w.ExecContext(ctx, `UPDATE invitations SET status = 'submitted', submitted_at = ?, updated_at = ?
-		WHERE id = ? AND status = 'started' AND expires_at > ?`, now, now, id, now)
-	if err != nil {
-		return fmt.Errorf("store: unable to submit: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrClosed
-	}
-	return nil
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		now := s.unix()
+		res, err := tx.ExecContext(ctx, `UPDATE invitations SET status = 'submitted', submitted_at = ?, updated_at = ?
+			WHERE id = ? AND status = 'started' AND expires_at > ?`, now, now, id, now)
+		if err != nil {
+			return fmt.Errorf("store: unable to submit: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrClosed
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO results (workspace_id, invitation_id, interview_id, next_attempt_at, created_at, updated_at)
+			SELECT workspace_id, id, interview_id, ?, ?, ? FROM invitations WHERE id = ?`, now, now, now, id); err != nil {
+			return fmt.Errorf("store: unable to queue scoring: %w", err)
+		}
+		return nil
+	})
 }
 
 // RequestAdjustment stores a candidate's request for an adjustment.
@@ -167,4 +176,10 @@ func (s *Store) ExtendInvitation(ctx context.Context, workspaceID, id int64, day
 		return ErrNotFound
 	}
 	return nil
+}
+
+// SetTranscript stores the transcript of a recorded answer.
+func (s *Store) SetTranscript(ctx context.Context, invitationID, questionID int64, text string) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE answers SET transcript = ? WHERE invitation_id = ? AND question_id = ?`, text, invitationID, questionID)
+	return err
 }

@@ -387,3 +387,30 @@ func (s *Store) StageEventsInto(ctx context.Context, connectionID int64, jobExtI
 	}
 	return out, rows.Err()
 }
+
+// ApplicationStage returns an application's current stage in the synced copy.
+func (s *Store) ApplicationStage(ctx context.Context, connectionID int64, appExtID string) (string, error) {
+	st, _, err := s.ApplicationState(ctx, connectionID, appExtID)
+	return st, err
+}
+
+// ApplicationState returns an application's stage and status.
+func (s *Store) ApplicationState(ctx context.Context, connectionID int64, appExtID string) (stage, status string, err error) {
+	err = s.r.QueryRowContext(ctx, `SELECT stage_ext_id, status FROM ats_applications WHERE connection_id = ? AND ext_id = ?`,
+		connectionID, appExtID).Scan(&stage, &status)
+	if err != nil && strings.Contains(err.Error(), "no rows") {
+		return "", "", ErrNotFound
+	}
+	return stage, status, err
+}
+
+// TagIDByName finds a synced tag of a connection by name, ignoring case.
+func (s *Store) TagIDByName(ctx context.Context, connectionID int64, name string) (string, error) {
+	var id string
+	err := s.r.QueryRowContext(ctx, `SELECT ext_id FROM ats_tags WHERE connection_id = ? AND lower(name) = lower(?) AND deleted_at IS NULL
+		AND ext_id NOT LIKE 'name:%' ORDER BY id LIMIT 1`, connectionID, name).Scan(&id)
+	if err != nil && strings.Contains(err.Error(), "no rows") {
+		return "", ErrNotFound
+	}
+	return id, err
+}

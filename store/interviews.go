@@ -29,6 +29,9 @@ type Interview struct {
 	AcceptStageExtID    string     `json:"accept_stage_ext_id"`
 	RejectReasonExtID   string     `json:"reject_reason_ext_id"`
 	WatchInterval       int        `json:"watch_interval_seconds"`
+	TagScoreThreshold   float64    `json:"tag_score_threshold"`
+	TagScoreName        string     `json:"tag_score_name"`
+	TagAcceptedName     string     `json:"tag_accepted_name"`
 	EventCursor         int64      `json:"-"`
 	PublishPending      bool       `json:"publish_pending"`
 	LastTickAt          *time.Time `json:"last_tick_at"`
@@ -58,7 +61,8 @@ type Question struct {
 
 const interviewCols = `id, workspace_id, name, kind, language, intro, job_description, deadline_days, reminder_hours, status,
 	connection_id, job_ext_id, stage_ext_id, sync_results, completed_stage_ext_id, accept_stage_ext_id, reject_reason_ext_id,
-	watch_interval_s, event_cursor, publish_pending, last_tick_at, last_tick_result, published_at, created_at, updated_at`
+	watch_interval_s, event_cursor, publish_pending, last_tick_at, last_tick_result, published_at, created_at, updated_at,
+	tag_score_threshold, tag_score_name, tag_accepted_name`
 
 func scanInterview(row interface{ Scan(...any) error }) (*Interview, error) {
 	var iv Interview
@@ -67,7 +71,7 @@ func scanInterview(row interface{ Scan(...any) error }) (*Interview, error) {
 	if err := row.Scan(&iv.ID, &iv.WorkspaceID, &iv.Name, &iv.Kind, &iv.Language, &iv.Intro, &iv.JobDescription, &iv.DeadlineDays,
 		&iv.ReminderHours, &iv.Status, &conn, &iv.JobExtID, &iv.StageExtID, &iv.SyncResults, &iv.CompletedStageExtID,
 		&iv.AcceptStageExtID, &iv.RejectReasonExtID, &iv.WatchInterval, &iv.EventCursor, &iv.PublishPending, &tick,
-		&iv.LastTickResult, &published, &created, &updated); err != nil {
+		&iv.LastTickResult, &published, &created, &updated, &iv.TagScoreThreshold, &iv.TagScoreName, &iv.TagAcceptedName); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -97,10 +101,11 @@ func (s *Store) SaveInterview(ctx context.Context, iv *Interview) error {
 		if iv.ID == 0 {
 			err := tx.QueryRowContext(ctx, `INSERT INTO interviews (workspace_id, name, kind, language, intro, job_description, deadline_days,
 				reminder_hours, status, connection_id, job_ext_id, stage_ext_id, sync_results, completed_stage_ext_id, accept_stage_ext_id,
-				reject_reason_ext_id, watch_interval_s, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				reject_reason_ext_id, watch_interval_s, tag_score_threshold, tag_score_name, tag_accepted_name, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				RETURNING id`, iv.WorkspaceID, iv.Name, iv.Kind, iv.Language, iv.Intro, iv.JobDescription, iv.DeadlineDays, iv.ReminderHours,
 				nullID(iv.ConnectionID), iv.JobExtID, iv.StageExtID, iv.SyncResults, iv.CompletedStageExtID, iv.AcceptStageExtID,
-				iv.RejectReasonExtID, iv.WatchInterval, now, now).Scan(&iv.ID)
+				iv.RejectReasonExtID, iv.WatchInterval, iv.TagScoreThreshold, iv.TagScoreName, iv.TagAcceptedName, now, now).Scan(&iv.ID)
 			if err != nil {
 				return fmt.Errorf("store: unable to create interview: %w", err)
 			}
@@ -108,10 +113,12 @@ func (s *Store) SaveInterview(ctx context.Context, iv *Interview) error {
 		} else {
 			res, err := tx.ExecContext(ctx, `UPDATE interviews SET name = ?, kind = ?, language = ?, intro = ?, job_description = ?,
 				deadline_days = ?, reminder_hours = ?, connection_id = ?, job_ext_id = ?, stage_ext_id = ?, sync_results = ?,
-				completed_stage_ext_id = ?, accept_stage_ext_id = ?, reject_reason_ext_id = ?, watch_interval_s = ?, updated_at = ?
+				completed_stage_ext_id = ?, accept_stage_ext_id = ?, reject_reason_ext_id = ?, watch_interval_s = ?,
+				tag_score_threshold = ?, tag_score_name = ?, tag_accepted_name = ?, updated_at = ?
 				WHERE id = ? AND workspace_id = ?`, iv.Name, iv.Kind, iv.Language, iv.Intro, iv.JobDescription, iv.DeadlineDays,
 				iv.ReminderHours, nullID(iv.ConnectionID), iv.JobExtID, iv.StageExtID, iv.SyncResults, iv.CompletedStageExtID,
-				iv.AcceptStageExtID, iv.RejectReasonExtID, iv.WatchInterval, now, iv.ID, iv.WorkspaceID)
+				iv.AcceptStageExtID, iv.RejectReasonExtID, iv.WatchInterval, iv.TagScoreThreshold, iv.TagScoreName, iv.TagAcceptedName,
+				now, iv.ID, iv.WorkspaceID)
 			if err != nil {
 				return fmt.Errorf("store: unable to update interview: %w", err)
 			}

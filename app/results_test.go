@@ -1,0 +1,238 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hireloop/hireloop/app/scoring"
+	"github.com/hireloop/hireloop/ats/atstest"
+)
+
+// runWorkers runs the results and ATS-write workers as Serve would.
+func runWorkers(t *testing.T, s *interviewSetup) {
+	t.Helper()
+	s.a.retryBase = 20 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{}, 2)
+	go func() { s.a.results.run(ctx); done <- struct{}{} }()
+	go func() { s.a.atsWriter.run(ctx); done <- struct{}{} }()
+	t.Cleanup(func() { cancel(); <-done; <-done })
+}
+
+// submitted publishes an interview with rules and write-back configured,
+// has the first invited candidate answer and submit, and returns the
+// interview id and the result id once scored.
+func submitted(t *testing.T, s *interviewSetup) (ivID int64, resultPath string) {
+	t.Helper()
+	sm := s.fake.Samples()
+	pid, _, stage := s.sampleStage(t)
+	iv := s.admin.mustStatus(201, "POST", s.ws("/interviews"), map[string]any{
+		"position_id": pid, "stage_ext_id": stage, "completed_stage_ext_id": sm.OtherStageID,
+		"accept_stage_ext_id": sm.OtherStageID, "reject_reason_ext_id": sm.RejectionReasonID,
+		"tag_score_threshold": 1, "tag_score_name": "hireloop: strong", "tag_accepted_name": "hireloop: next stage",
+		"questions": []map[string]any{
+			{"type": "text", "prompt": "Tell us about leading a migration.", "required": true,
+				"rubric": []map[string]any{{"name": "Migration planning", "weight": 1, "strong": "plans rollback and phases"}}},
+			{"type": "yes_no", "prompt": "Work permit?", "required": true, "knockout": map[string]any{"values": []string{"no"}, "reason": "No permit"}},
+		},
+	}).json(t)["interview"].(map[string]any)
+	ivID = int64(iv["id"].(float64))
+	s.admin.mustStatus(200, "POST", s.ws(fmt.Sprintf("/interviews/%d/publish", ivID)), nil)
+	full := s.mp.Message(t, s.mp.WaitFor(t, 1, 15*time.Second)[0].ID)
+	tok := linkRe.FindStringSubmatch(full.Text)[1]
+	cand := &client{t: t, a: s.a}
+	base := "/api/candidate/" + tok
+	cand.mustStatus(204, "POST", base+"/start", map[string]bool{"consent": true})
+	qs := cand.mustStatus(200, "GET", base, nil).json(t)["questions"].([]any)
+	q := func(i int) int64 { return int64(qs[i].(map[string]any)["id"].(float64)) }
+	cand.mustStatus(200, "PUT", fmt.Sprintf("%s/answers/%d", base, q(0)), map[string]any{"value": "I planned the migration planning in phases. We kept a rollback ready."})
+	cand.mustStatus(200, "PUT", fmt.Sprintf("%s/answers/%d", base, q(1)), map[string]any{"value": "no"})
+	s.fake.ResetWrites()
+	cand.mustStatus(204, "POST", base+"/submit", nil)
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		rs := s.admin.mustStatus(200, "GET", s.ws(fmt.Sprintf("/interviews/%d/results", ivID)), nil).json(t)["results"].([]any)
+		if len(rs) == 1 && rs[0].(map[string]any)["status"] == "scored" {
+			return ivID, s.ws(fmt.Sprintf("/results/%v", rs[0].(map[string]any)["id"]))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("the submission was not scored")
+	return 0, ""
+}
+
+// waitWrites waits until every ATS write of the result has ended.
+func waitWrites(t *testing.T, s *interviewSetup, path string, n int) []any {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		ws := s.admin.mustStatus(200, "GET", path, nil).json(t)["ats_writes"].([]any)
+		busy := len(ws) < n
+		for _, w := range ws {
+			if st := w.(map[string]any)["status"]; st == "queued" || st == "running" || st == "unknown" {
+				busy = true
+			}
+		}
+		if !busy {
+			return ws
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("ATS writes did not finish: %s", s.admin.mustStatus(200, "GET", path, nil).Body)
+	return nil
+}
+
+func countWrites(s *interviewSetup, method, pathPart string) int {
+	n := 0
+	for _, w := range s.fake.Writes() {
+		if w.Method == method && strings.Contains(w.Path, pathPart) {
+			n++
+		}
+	}
+	return n
+}
+
+func TestResultScoredReportedAndWrittenBackOnce(t *testing.T) {
+	s := newInterviewSetup(t)
+	runWorkers(t, s)
+	_, rpath := submitted(t, s)
+	// Greenhouse has no result links: the note carries the link. One of each.
+	ws := waitWrites(t, s, rpath, 4)
+	res := s.admin.mustStatus(200, "GET", rpath, nil).json(t)
+	r := res["result"].(map[string]any)
+	if r["scorer"] != "builtin" || r["overall"] == nil || r["has_report"] != true {
+		t.Fatalf("result: %v", r)
+	}
+	if !strings.Contains(string(r["flags"].([]any)[0].(map[string]any)["kind"].(string)), "knockout") {
+		t.Fatalf("knockout not flagged: %v", r["flags"])
+	}
+	for _, w := range ws {
+		if w.(map[string]any)["status"] != "done" {
+			t.Fatalf("write not done: %v", w)
+		}
+	}
+	if got := [4]int{countWrites(s, "POST", "/activity_feed/notes"), countWrites(s, "POST", "/attachments"), countWrites(s, "POST", "/move"),
+		countWrites(s, "PUT", "/tags/")}; got != [4]int{1, 1, 1, 1} {
+		t.Fatalf("writes (note, attachment, move, tag) = %v", got)
+	}
+	for _, w := range s.fake.Writes() {
+		if strings.Contains(w.Path, "/activity_feed/notes") && !strings.Contains(string(w.Body), "/results/") {
+			t.Fatalf("the note lacks the results link: %s", w.Body)
+		}
+		if w.Header.Get("On-Behalf-Of") != "4000" {
+			t.Fatalf("write without the acting user: %v", w.Header)
+		}
+	}
+	pdf := s.admin.mustStatus(200, "GET", rpath+"/report.pdf", nil)
+	if !strings.HasPrefix(string(pdf.Body), "%PDF") {
+		t.Fatal("report is not a PDF")
+	}
+
+	// Accept: one move to the accept stage, one tag, one email; never twice.
+	s.fake.ResetWrites()
+	before := len(s.mp.Messages(t))
+	s.admin.mustStatus(200, "POST", rpath+"/accept", nil)
+	if code := s.admin.mustStatus(409, "POST", rpath+"/accept", nil).errCode(t); code != "already_decided" {
+		t.Fatal(code)
+	}
+	s.admin.mustStatus(409, "POST", rpath+"/reject", nil)
+	waitWrites(t, s, rpath, 6)
+	msgs := s.mp.WaitFor(t, before+1, 15*time.Second)
+	if len(msgs) != before+1 || countWrites(s, "PUT", "/tags/") != 1 {
+		t.Fatalf("after accept: %d emails (want %d), writes %v", len(msgs), before+1, s.fake.Writes())
+	}
+	// The move to the accept stage is skipped: the application is there already
+	// (the completed-stage move put it there), so nothing is written twice.
+	if n := countWrites(s, "POST", "/move"); n > 1 {
+		t.Fatalf("%d moves", n)
+	}
+
+	// Overrides keep the original and land in the audit log.
+	s.admin.mustStatus(422, "POST", rpath+"/override", map[string]any{"question_id": 0, "score": 120, "reason": "x"})
+	got := s.admin.mustStatus(200, "POST", rpath+"/override", map[string]any{"question_id": 0, "score": 80, "reason": "Strong references"}).json(t)
+	if ovs := got["overrides"].([]any); len(ovs) != 1 || ovs[0].(map[string]any)["original"] == nil {
+		t.Fatalf("overrides: %v", ovs)
+	}
+	csv := string(s.admin.mustStatus(200, "GET", s.ws("/audit?format=csv"), nil).Body)
+	for _, want := range []string{"decision.accept", "score.override", "ats_write.note", "ats_write.attachment"} {
+		if !strings.Contains(csv, want) {
+			t.Errorf("audit CSV lacks %s:\n%s", want, csv)
+		}
+	}
+}
+
+func TestWriteBackRetriesTransientAndSurfacesPermanent(t *testing.T) {
+	s := newInterviewSetup(t)
+	// Everything fails once with 500, then a 429: retried, still exactly once.
+	s.fake.Inject(atstest.Fault{Kind: atstest.FaultServer}, atstest.Fault{Kind: atstest.FaultRateLimited, RetryAfter: 50 * time.Millisecond})
+	runWorkers(t, s)
+	_, rpath := submitted(t, s)
+	waitWrites(t, s, rpath, 4)
+	// The fake recorded the failed attempts too; what exists in the ATS is one note.
+	if n := hireloopNotes(s); n != 1 {
+		t.Fatalf("%d notes in the ATS, want 1", n)
+	}
+	// A refused write (the ATS says 422) stops with the vendor's message and can be retried.
+	s.fake.Inject(atstest.Fault{Kind: atstest.FaultInvalid, Message: "Application is not active"})
+	s.admin.mustStatus(200, "POST", rpath+"/reject", nil)
+	ws := waitWrites(t, s, rpath, 5)
+	var failed map[string]any
+	for _, w := range ws {
+		if w.(map[string]any)["action"] == "reject" {
+			failed = w.(map[string]any)
+		}
+	}
+	if failed == nil || failed["status"] != "failed" || !strings.Contains(failed["last_error"].(string), "not active") {
+		t.Fatalf("reject write: %v", failed)
+	}
+	s.admin.mustStatus(200, "POST", s.ws(fmt.Sprintf("/ats-writes/%v/retry", failed["id"])), nil)
+	waitWrites(t, s, rpath, 5)
+	if n := countWrites(s, "POST", "/reject"); n != 2 { // the refused attempt and the retry
+		t.Fatalf("%d reject calls", n)
+	}
+}
+
+// failingScorer stands in for an LLM that is down for its first calls.
+type failingScorer struct {
+	calls *atomic.Int32
+	fails int32
+}
+
+func (f failingScorer) Score(ctx context.Context, in scoring.Input) (scoring.Result, error) {
+	if f.calls.Add(1) <= f.fails {
+		return scoring.Result{}, errors.New("llm: 503 service unavailable")
+	}
+	return scoring.NewBuiltin().Score(ctx, in)
+}
+
+func TestScoringWaitsWhileTheScorerIsDown(t *testing.T) {
+	s := newInterviewSetup(t)
+	var calls atomic.Int32
+	s.a.results.scorerFor = func(ctx context.Context, ws int64) (scoring.Scorer, error) {
+		return failingScorer{calls: &calls, fails: 3}, nil
+	}
+	runWorkers(t, s)
+	_, rpath := submitted(t, s)
+	r := s.admin.mustStatus(200, "GET", rpath, nil).json(t)["result"].(map[string]any)
+	if r["status"] != "scored" || r["attempts"].(float64) != 4 || calls.Load() != 4 {
+		t.Fatalf("after three failures: %v (scorer called %d times)", r, calls.Load())
+	}
+	if r["overall"] == nil {
+		t.Fatal("no score after the scorer came back")
+	}
+}
+
+func hireloopNotes(s *interviewSetup) int {
+	n := 0
+	for _, note := range s.fake.Notes() {
+		if strings.Contains(note.Body, "hireloop result") {
+			n++
+		}
+	}
+	return n
+}
