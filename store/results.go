@@ -106,9 +106,9 @@ func (s *Store) ScoringFailed(ctx context.Context, id int64, msg string, retryAt
 
 // ScoredResult is what the scorer produced.
 type ScoredResult struct {
-	Overall                               *float64
+	Overall                              *float64
 	Scorer, Model, PromptVersion, Rubric string
-	Details, Flags, Raw                   json.RawMessage
+	Details, Flags, Raw                  json.RawMessage
 }
 
 // SaveScore stores a score. It only moves a result from 'scoring' to
@@ -248,7 +248,7 @@ func (s *Store) Overrides(ctx context.Context, resultID int64) ([]Override, erro
 
 // DecisionEmail is the email a decision sends to the candidate.
 type DecisionEmail struct {
-	InvitationID  int64
+	InvitationID   int64
 	Kind, To, Name string
 }
 
