@@ -23,7 +23,14 @@ type interviewSetup struct {
 func newInterviewSetup(t *testing.T) *interviewSetup {
 	t.Helper()
 	mp := mailpittest.Start(t)
-	s := &interviewSetup{ghSetup: newGreenhouseSetup(t), mp: mp}
+	return withEmail(t, newGreenhouseSetup(t), mp)
+}
+
+// withEmail adds mailpit as the workspace's SMTP server and runs the email
+// worker.
+func withEmail(t *testing.T, g *ghSetup, mp *mailpittest.Server) *interviewSetup {
+	t.Helper()
+	s := &interviewSetup{ghSetup: g, mp: mp}
 	// The app is not serving (requests go through app.Test), so run the
 	// email worker here as Serve would.
 	ctx, cancel := context.WithCancel(context.Background())

@@ -9,7 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hireloop/hireloop/app/mail/mailpittest"
 	"github.com/hireloop/hireloop/app/scoring"
+	"github.com/hireloop/hireloop/ats/greenhouse/fake"
+	kombofake "github.com/hireloop/hireloop/ats/kombo/fake"
 	"github.com/hireloop/hireloop/ats/atstest"
 )
 
@@ -229,10 +232,52 @@ func TestScoringWaitsWhileTheScorerIsDown(t *testing.T) {
 
 func hireloopNotes(s *interviewSetup) int {
 	n := 0
-	for _, note := range s.fake.Notes() {
+	for _, note := range s.fake.(*fake.Fake).Notes() {
 		if strings.Contains(note.Body, "hireloop result") {
 			n++
 		}
 	}
 	return n
+}
+
+// Through Kombo, which has result links: the link goes as a result link,
+// the note, the PDF and the move each once, with Kombo's documented bodies.
+func TestResultWriteBackThroughKombo(t *testing.T) {
+	f := kombofake.New("kombo-key", "integration-1", kombofake.SmallSeed)
+	t.Cleanup(f.Close)
+	g := newVendorSetup(t, f, map[string]any{"provider": "kombo", "name": "Kombo (test)", "base_url": f.URL(),
+		"api_key": "kombo-key", "integration_id": "integration-1"})
+	s := withEmail(t, g, mailpittest.Start(t))
+	runWorkers(t, s)
+	_, rpath := submitted(t, s)
+	ws := waitWrites(t, s, rpath, 5)
+	for _, w := range ws {
+		if w.(map[string]any)["status"] != "done" {
+			t.Fatalf("write not done: %v", w)
+		}
+	}
+	got := map[string]int{}
+	for _, w := range s.fake.Writes() {
+		switch {
+		case strings.HasSuffix(w.Path, "/result-links"):
+			got["result_link"]++
+			if !strings.Contains(string(w.Body), "/results/") {
+				t.Errorf("result link without the results URL: %s", w.Body)
+			}
+		case strings.HasSuffix(w.Path, "/notes"):
+			got["note"]++
+		case strings.HasSuffix(w.Path, "/attachments"):
+			got["attachment"]++
+			if !strings.Contains(string(w.Body), "application/pdf") {
+				t.Errorf("attachment is not the PDF: %.200s", w.Body)
+			}
+		case strings.HasSuffix(w.Path, "/stage"):
+			got["move"]++
+		case strings.HasSuffix(w.Path, "/tags"):
+			got["tag"]++
+		}
+	}
+	if want := map[string]int{"result_link": 1, "note": 1, "attachment": 1, "move": 1, "tag": 1}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("Kombo writes %v, want %v", got, want)
+	}
 }

@@ -24,24 +24,41 @@ type ghSetup struct {
 	admin *client
 	wid   int64
 	cid   int64
-	fake  *fake.Fake
+	fake  vendorFake
+}
+
+// vendorFake is what the tests use of a vendor fake (Greenhouse, Kombo).
+type vendorFake interface {
+	atstest.Fake
+	Inject(...atstest.Fault)
+	Requests() int
+	Writes() []atstest.RecordedRequest
+	ResetWrites()
+	URL() string
 }
 
 func newGreenhouseSetup(t *testing.T) *ghSetup {
 	t.Helper()
 	f := fake.New(ghKey, fake.SmallSeed)
 	t.Cleanup(f.Close)
-	a := newTestApp(t)
-	admin, wid := setupAdmin(t, a)
-	r := admin.mustStatus(201, "POST", fmt.Sprintf("/api/workspaces/%d/connections", wid), map[string]any{
+	return newVendorSetup(t, f, map[string]any{
 		"provider": "greenhouse", "name": "Greenhouse (test)", "base_url": f.URL(), "api_key": ghKey,
 		"acting_user_id": "4000", "webhook_secret": "whsec-test", "sync_interval_minutes": 180,
-	}).json(t)
-	conn := r["connection"].(map[string]any)
-	if strings.Contains(fmt.Sprint(conn), ghKey) || strings.Contains(fmt.Sprint(conn), "whsec-test") {
+	})
+}
+
+// newVendorSetup connects a fresh workspace to a vendor fake through the
+// API and waits for the first full sync.
+func newVendorSetup(t *testing.T, f vendorFake, conn map[string]any) *ghSetup {
+	t.Helper()
+	a := newTestApp(t)
+	admin, wid := setupAdmin(t, a)
+	r := admin.mustStatus(201, "POST", fmt.Sprintf("/api/workspaces/%d/connections", wid), conn).json(t)
+	view := r["connection"].(map[string]any)
+	if strings.Contains(fmt.Sprint(view), fmt.Sprint(conn["api_key"])) || strings.Contains(fmt.Sprint(view), "whsec-test") {
 		t.Fatal("the API returned a secret")
 	}
-	s := &ghSetup{a: a, admin: admin, wid: wid, cid: int64(conn["id"].(float64)), fake: f}
+	s := &ghSetup{a: a, admin: admin, wid: wid, cid: int64(view["id"].(float64)), fake: f}
 	run := s.waitIdle(t)
 	if run["status"] != "succeeded" || run["mode"] != "full" || run["trigger"] != "create" {
 		t.Fatalf("first sync: %v", run)
