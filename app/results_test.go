@@ -11,9 +11,9 @@ import (
 
 	"github.com/hireloop/hireloop/app/mail/mailpittest"
 	"github.com/hireloop/hireloop/app/scoring"
+	"github.com/hireloop/hireloop/ats/atstest"
 	"github.com/hireloop/hireloop/ats/greenhouse/fake"
 	kombofake "github.com/hireloop/hireloop/ats/kombo/fake"
-	"github.com/hireloop/hireloop/ats/atstest"
 )
 
 // runWorkers runs the results and ATS-write workers as Serve would.
