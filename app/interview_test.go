@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -118,24 +117,45 @@ func TestInterviewPublishInvitesStageOnceAndEmails(t *testing.T) {
 
 func TestInterviewWatchdogAndWebhookInviteExactlyOnce(t *testing.T) {
 	s := newInterviewSetup(t)
-	id, _ := s.createInterview(t)
-	_, job, stage := s.sampleStage(t)
-	s.admin.mustStatus(200, "POST", s.ws(fmt.Sprintf("/interviews/%d/publish", id)), nil)
-	before := len(s.mp.WaitFor(t, 1, 15*time.Second))
-
-	// Find an application of the same job in another stage and move it in.
-	apps := s.admin.mustStatus(200, "GET", s.ws("/applications?status=active&job="+url.QueryEscape(job)+"&limit=200"), nil).json(t)["applications"].([]any)
-	var mover string
+	// Take a job with two active applications; put one of them in another
+	// stage of the job first (in the ATS, then synced), so it can move in.
+	apps := s.admin.mustStatus(200, "GET", s.ws("/applications?status=active&limit=200"), nil).json(t)["applications"].([]any)
+	var job, stage, mover, moverStage string
 	for _, a := range apps {
-		m := a.(map[string]any)
-		if m["stage_ext_id"] != stage {
-			mover = m["ext_id"].(string)
-			break
+		for _, b := range apps {
+			ma, mb := a.(map[string]any), b.(map[string]any)
+			if job == "" && ma["job_ext_id"] == mb["job_ext_id"] && ma["ext_id"] != mb["ext_id"] && ma["stage_ext_id"] == mb["stage_ext_id"] {
+				job, stage, mover = ma["job_ext_id"].(string), ma["stage_ext_id"].(string), mb["ext_id"].(string)
+			}
 		}
 	}
-	if mover == "" {
-		t.Skip("the fake seed has no other application of this job")
+	if job == "" {
+		t.Fatal("the fake's seed has no job with two active applications; change the seed")
 	}
+	for _, p := range s.admin.mustStatus(200, "GET", s.ws("/positions?limit=100"), nil).json(t)["positions"].([]any) {
+		if p.(map[string]any)["ext_id"] == job {
+			for _, st := range p.(map[string]any)["stages"].([]any) {
+				if id := st.(map[string]any)["ext_id"].(string); id != stage && moverStage == "" {
+					moverStage = id
+				}
+			}
+		}
+	}
+	s.fake.MoveApplication(mover, moverStage)
+	s.syncNow(t, false)
+	var pid int64
+	for _, p := range s.admin.mustStatus(200, "GET", s.ws("/positions?limit=100"), nil).json(t)["positions"].([]any) {
+		if p.(map[string]any)["ext_id"] == job {
+			pid = int64(p.(map[string]any)["id"].(float64))
+		}
+	}
+	id := int64(s.admin.mustStatus(201, "POST", s.ws("/interviews"), map[string]any{"position_id": pid, "stage_ext_id": stage,
+		"questions": []map[string]any{{"type": "text", "prompt": "Why us?"}}}).json(t)["interview"].(map[string]any)["id"].(float64))
+	before := int(s.admin.mustStatus(200, "POST", s.ws(fmt.Sprintf("/interviews/%d/publish", id)), nil).json(t)["invited"].(float64))
+	if got := len(s.mp.WaitFor(t, before, 15*time.Second)); got != before || before == 0 {
+		t.Fatalf("publish emails: %d, want %d", got, before)
+	}
+
 	s.fake.MoveApplication(mover, stage)
 	// Tick, webhook-style consume and a concurrent tick race: one invitation.
 	var wg sync.WaitGroup
@@ -156,8 +176,7 @@ func TestInterviewWatchdogAndWebhookInviteExactlyOnce(t *testing.T) {
 		t.Fatalf("watchdog status: %v", wd)
 	}
 	// Leaving and re-entering the stage does not invite again.
-	sm := s.fake.Samples()
-	s.fake.MoveApplication(mover, sm.OtherStageID)
+	s.fake.MoveApplication(mover, moverStage)
 	s.a.watch.tick(id)
 	s.fake.MoveApplication(mover, stage)
 	s.a.watch.tick(id)

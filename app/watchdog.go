@@ -84,6 +84,7 @@ func (w *watchdog) publish(ctx context.Context, iv *store.Interview) (int, error
 		return n, err
 	}
 	w.a.log.Info("Interview published", slog.Int64("interview_id", iv.ID), slog.Int("invited", n))
+	w.record(iv, fmt.Sprintf("published: %d invited", n))
 	return n, nil
 }
 
