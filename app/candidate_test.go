@@ -166,6 +166,7 @@ func TestCandidateMediaUploadInChunks(t *testing.T) {
 		b.ReadFrom(res.Body)
 		return resp{Status: res.StatusCode, Body: b.Bytes()}
 	}
+	cand.mustStatus(200, "PUT", fmt.Sprintf("%s/answers/%d", base, qid), map[string]any{"value": "My microphone is quiet."})
 	chunk := bytes.Repeat([]byte("a"), 1000)
 	if r := upload(0, chunk, "video/webm", false); r.Status != 415 {
 		t.Fatalf("video for an audio question: %d", r.Status)
@@ -178,6 +179,11 @@ func TestCandidateMediaUploadInChunks(t *testing.T) {
 	}
 	if r := upload(1000, chunk, "audio/webm", true); r.Status != 200 || !strings.Contains(string(r.Body), `"received":2000`) {
 		t.Fatalf("final chunk: %d %s", r.Status, r.Body)
+	}
+	// The typed note survives the upload, and the first recording is attempt 1.
+	ans := cand.mustStatus(200, "GET", base, nil).json(t)["answers"].([]any)[0].(map[string]any)
+	if ans["value"] != "My microphone is quiet." || ans["attempts"] != float64(1) || ans["media_bytes"] != float64(2000) {
+		t.Fatalf("answer after upload: %v", ans)
 	}
 	// Past the size limit the upload is refused and the partial file dropped.
 	s.a.maxMedia = 1500

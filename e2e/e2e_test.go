@@ -3,7 +3,10 @@
 // token that is then used from Go (TestConsoleEndToEnd); and the ATS loop in
 // demo mode: connect the Sandbox ATS, watch the first sync, browse positions
 // and applications, move a candidate in the sandbox and see the webhook's
-// stage event arrive (TestATSLoop).
+// stage event arrive (TestATSLoop); and the interview loop against a real
+// mailpit: email settings, an interview imported from the sandbox, publishing,
+// the invitation email, the candidate taking the interview, and the watchdog
+// inviting a candidate who reaches the stage later (TestInterviewLoop).
 package e2e
 
 import (
@@ -14,9 +17,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -25,6 +30,8 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/hireloop/hireloop/app/mail/mailpittest"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -249,7 +256,7 @@ func requireBrowser(t *testing.T) {
 // newBrowser starts headless Chromium at 1280x800 and collects the page's
 // console; uncaught exceptions fail the test when it ends. closeBrowser
 // shuts the browser down (it is also done at cleanup).
-func newBrowser(t *testing.T, ctx context.Context, dir string) (bctx context.Context, closeBrowser func()) {
+func newBrowser(t *testing.T, ctx context.Context, dir string, extra ...chromedp.ExecAllocatorOption) (bctx context.Context, closeBrowser func()) {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),
@@ -266,6 +273,7 @@ func newBrowser(t *testing.T, ctx context.Context, dir string) (bctx context.Con
 		chromedp.Flag("disable-sync", true),
 		chromedp.WindowSize(1280, 800),
 	}
+	opts = append(opts, extra...)
 	actx, cancelA := chromedp.NewExecAllocator(ctx, opts...)
 	bctx, cancelB := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
 	closeBrowser = func() {
@@ -780,4 +788,513 @@ func tail(b *syncBuffer, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// TestInterviewLoop runs the whole interview loop of `serve --demo` against a
+// real mailpit: connect the Sandbox ATS, point the workspace's email at
+// mailpit, import a sandbox position as an interview, choose the stage that
+// feeds it, add one question of every type, publish after the preview, read
+// an invitation email from mailpit's API, take the interview in the browser
+// as the candidate (with Chromium's fake microphone) and see it submitted in
+// the console. Finally a candidate is moved into the stage on the sandbox's
+// own page, and the watchdog must email them an invitation within 20 seconds
+// without anyone touching hireloop.
+func TestInterviewLoop(t *testing.T) {
+	requireBrowser(t)
+	mp := mailpittest.Start(t) // skips without mailpit, fails when CI is set
+
+	tmp := t.TempDir()
+	bin := buildBinary(t, tmp)
+	if out, _ := exec.Command(bin, "serve", "--demo", "--help").CombinedOutput(); strings.Contains(string(out), "flag provided but not defined: -demo") {
+		t.Skip("this build of hireloop has no demo mode yet: `hireloop serve --demo` is rejected as an unknown flag")
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+
+	base, stop := startServer(t, ctx, bin, filepath.Join(tmp, "data"), "--demo")
+	stopped := false
+	defer func() {
+		if !stopped {
+			stop()
+		}
+	}()
+	bctx, closeBrowser := newBrowser(t, ctx, tmp,
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+	)
+
+	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(bctx, actions...); err != nil {
+			t.Fatalf("%s: %v\nserver log:\n%s", name, err, tail(serverLog, 40))
+		}
+	}
+	eval := func(name, expr string) string {
+		t.Helper()
+		v, err := chromedp.Run(bctx, chromedp.Evaluate[string](expr))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return v
+	}
+	tid := func(id string) chromedp.CSS { return chromedp.CSS(`[data-testid="` + id + `"]`) }
+	within := func(scope, id string) chromedp.CSS {
+		return chromedp.CSS(scope + ` [data-testid="` + id + `"]`)
+	}
+	// setValue sets an input, textarea or select the way typing or choosing does (input + change events).
+	setValue := func(sel chromedp.CSS, value string) chromedp.Action[chromedp.Void] {
+		return waitJS(fmt.Sprintf(`(() => {
+			const el = document.querySelector(%q);
+			if (!el) return false;
+			el.focus();
+			el.value = %q;
+			el.dispatchEvent(new Event('input', { bubbles: true }));
+			el.dispatchEvent(new Event('change', { bubbles: true }));
+			return el.value === %q;
+		})()`, string(sel), value, value))
+	}
+	// poll waits up to timeout for a JavaScript condition.
+	poll := func(name, expr string, timeout time.Duration) {
+		t.Helper()
+		if err := chromedp.Do(bctx, func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			_, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(timeout))(ctx, tg)
+			return chromedp.Void{}, err
+		}); err != nil {
+			t.Fatalf("%s: waiting for %s: %v\nserver log:\n%s", name, expr, err, tail(serverLog, 40))
+		}
+	}
+	shots := map[string][]byte{}
+	shoot := func(page string, sel chromedp.CSS) {
+		t.Helper()
+		for _, vp := range []struct{ w, h int64 }{{1280, 800}, {390, 844}} {
+			name := fmt.Sprintf("%s-%dx%d.png", page, vp.w, vp.h)
+			step("viewport for "+name, chromedp.EmulateViewport(vp.w, vp.h), chromedp.WaitVisible(sel),
+				waitGone(`[data-testid="toast"]`), chromedp.Sleep(350*time.Millisecond))
+			if vp.w == 390 {
+				noHorizontalScroll(t, bctx, page+" page at 390px")
+			}
+			png, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatalf("screenshot %s: %v", name, err)
+			}
+			shots[name] = png
+		}
+		step("back to desktop", chromedp.EmulateViewport(1280, 800))
+	}
+
+	// 1. First run, then connect the Sandbox ATS and wait for its first sync.
+	step("setup",
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(tid("setup-name")),
+		chromedp.SendKeys(tid("setup-name"), adminName),
+		chromedp.SendKeys(tid("setup-email"), adminEmail),
+		chromedp.SendKeys(tid("setup-password"), adminPassword),
+		chromedp.SendKeys(tid("setup-password-confirm"), adminPassword),
+		chromedp.SendKeys(tid("setup-workspace"), firstWS),
+		chromedp.Click(tid("setup-submit")),
+		waitText(tid("workspace-heading"), firstWS),
+	)
+	sandboxTile := `//button[@data-testid="provider-tile"][.//span[@data-testid="provider-title" and normalize-space()="Sandbox ATS (demo)"]]`
+	step("connect the sandbox",
+		chromedp.Click(tid("nav-connections")),
+		chromedp.WaitVisible(tid("integrations-empty")),
+		chromedp.Click(tid("connect-ats")),
+		chromedp.WaitVisible(sandboxTile),
+		chromedp.Click(sandboxTile),
+		chromedp.WaitVisible(`[data-testid="connection-form"][data-provider="sandbox"]`),
+		chromedp.Sleep(600*time.Millisecond), // the page scrolls the form into view
+		chromedp.Click(tid("connection-submit")),
+		chromedp.WaitVisible(tid("connection-card")),
+	)
+	poll("first sync", `(() => { const s = document.querySelector('[data-testid="connection-status"]'); return !!s && /Synced|failed/.test(s.textContent); })()`, 60*time.Second)
+	if status := eval("sync status", `document.querySelector('[data-testid="connection-status"]').textContent.trim()`); status != "Synced" {
+		t.Fatalf("first sync ended as %q", status)
+	}
+	parts := strings.Split(strings.TrimPrefix(location(t, bctx), base), "/") // /w/{wid}/connections
+	if len(parts) < 4 || parts[1] != "w" {
+		t.Fatalf("after connecting the browser is at %s, want /w/{wid}/connections", location(t, bctx))
+	}
+	wid := parts[2]
+
+	cookies, err := chromedp.Call(bctx, network.GetCookies, network.GetCookiesParams{URLs: []string{base}})
+	if err != nil {
+		t.Fatalf("read cookies: %v", err)
+	}
+	var cookieHeader []string
+	for _, c := range cookies.Cookies {
+		cookieHeader = append(cookieHeader, c.Name+"="+c.Value)
+	}
+	cookie := strings.Join(cookieHeader, "; ")
+	apiGet := func(path string, v any) {
+		t.Helper()
+		getJSONCookie(t, ctx, base+"/api/workspaces/"+wid+path, cookie, v)
+	}
+
+	// 2. Email settings: mailpit's SMTP port without TLS.
+	step("email settings",
+		chromedp.Click(tid("nav-email")),
+		chromedp.WaitVisible(tid("email-settings-page")),
+		chromedp.WaitVisible(tid("email-not-configured")),
+		chromedp.SendKeys(tid("email-host"), mp.SMTPHost()),
+		setValue(tid("email-port"), fmt.Sprint(mp.SMTPPort())),
+		chromedp.Click(tid("email-tls-none")),
+		chromedp.SendKeys(tid("email-from-name"), "Acme Recruiting"),
+		chromedp.SendKeys(tid("email-from-address"), "jobs@acme.test"),
+		chromedp.Click(tid("email-save")),
+		chromedp.WaitVisible(tid("email-configured")),
+		waitGone(`[data-testid="email-not-configured"]`),
+	)
+	if pw := eval("password field", `document.querySelector('[data-testid="email-password"]').value`); pw != "" {
+		t.Errorf("password field shows %q after saving, want it empty", pw)
+	}
+	shoot("email-settings", tid("email-form"))
+
+	// 3. The templates editor renders the invitation through the server into a sandboxed iframe.
+	step("templates",
+		chromedp.Click(tid("settings-tab-templates")),
+		chromedp.WaitVisible(tid("template-preview-frame")),
+	)
+	poll("template preview", `(() => { const f = document.querySelector('[data-testid="template-preview-frame"]'); return !!f && f.hasAttribute('sandbox') && f.getAttribute('srcdoc').includes('Zoë'); })()`, 10*time.Second)
+	shoot("email-templates", tid("template-editor"))
+
+	// 4. Pick a sandbox position and a stage with a few candidates, and another active candidate
+	//    of the same position outside that stage (moved into it at the end).
+	type stage struct {
+		ExtID        string `json:"ext_id"`
+		Name         string `json:"name"`
+		Applications int    `json:"applications"`
+	}
+	type position struct {
+		ID           int64   `json:"id"`
+		ConnectionID int64   `json:"connection_id"`
+		ExtID        string  `json:"ext_id"`
+		Title        string  `json:"title"`
+		Applications int     `json:"applications"`
+		Stages       []stage `json:"stages"`
+	}
+	var posList struct {
+		Positions []position `json:"positions"`
+	}
+	apiGet("/positions?limit=500", &posList)
+	var pick *position
+	var feed stage
+	for i := range posList.Positions {
+		p := &posList.Positions[i]
+		for _, s := range p.Stages {
+			if s.Applications < 2 || s.Applications > 6 || p.Applications-s.Applications < 1 {
+				continue
+			}
+			if pick == nil || s.Applications < feed.Applications {
+				pick, feed = p, s
+			}
+		}
+	}
+	if pick == nil {
+		t.Fatalf("no sandbox position has a stage with 2-6 active applications and others outside it: %+v", posList.Positions)
+	}
+	t.Logf("interview for %q (%s), fed by stage %q with %d candidates", pick.Title, pick.ExtID, feed.Name, feed.Applications)
+
+	// 5. Create the interview: Import from ATS.
+	step("create interview",
+		chromedp.Click(tid("nav-interviews")),
+		chromedp.WaitVisible(tid("interviews-page")),
+		chromedp.WaitVisible(tid("interviews-empty")),
+		chromedp.Click(tid("create-interview")),
+		chromedp.WaitVisible(tid("new-interview-page")),
+		chromedp.Click(tid("way-ats")),
+		chromedp.WaitVisible(tid("import-list")),
+		chromedp.SendKeys(tid("import-search"), pick.Title),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="import-position"][data-position-id="%d"]`, pick.ID))),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-testid="import-position"][data-position-id="%d"]`, pick.ID))),
+		chromedp.WaitVisible(within(`[data-testid="import-chosen"]`, "pipeline")),
+		chromedp.Click(tid("import-create")),
+		chromedp.WaitVisible(tid("interview-page")),
+		chromedp.WaitVisible(tid("panel-ats")),
+	)
+	if got := eval("imported name", `document.querySelector('[data-testid="interview-title"]').textContent.trim()`); got != pick.Title {
+		t.Errorf("imported interview is called %q, want the position title %q", got, pick.Title)
+	}
+	loc := strings.SplitN(strings.TrimPrefix(location(t, bctx), base), "?", 2)[0] // /w/{wid}/interviews/{iid}
+	iid := loc[strings.LastIndex(loc, "/")+1:]
+
+	// 6. ATS settings: the stage that feeds the interview, from the position's pipeline.
+	stageSel := tid("iv-stage")
+	poll("stage options", fmt.Sprintf(`[...document.querySelectorAll('[data-testid="iv-stage"] option')].some(o => o.value === %q)`, feed.ExtID), 10*time.Second)
+	step("choose the stage", setValue(stageSel, feed.ExtID))
+	if got := eval("position select", `document.querySelector('[data-testid="iv-position"]').value`); got != pick.ExtID {
+		t.Errorf("position select reads %q, want the imported position %q", got, pick.ExtID)
+	}
+
+	// 7. Questions: one of every type (imported screening questions stay).
+	step("questions tab", chromedp.Click(tid("tab-questions")), chromedp.WaitVisible(tid("panel-questions")))
+	imported := eval("imported questions", `String(document.querySelectorAll('[data-testid="question-card"]').length)`)
+	t.Logf("%s screening questions imported from the position", imported)
+	add := func(kind, tag string) string {
+		t.Helper()
+		step("add "+kind, chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-testid="add-question"][data-type="%s"]`, kind))))
+		eval("tag "+kind, fmt.Sprintf(`(() => { const c = [...document.querySelectorAll('[data-testid="question-card"]')].pop(); c.dataset.e2e = %q; return c.dataset.type; })()`, tag))
+		return `[data-e2e="` + tag + `"]`
+	}
+	q := add("text", "q-text")
+	step("text question",
+		chromedp.SendKeys(within(q, "q-prompt"), "Tell us about a project you are proud of."),
+		chromedp.SendKeys(within(q, "rubric-name"), "Ownership"),
+		chromedp.SendKeys(within(q, "rubric-strong"), "Names a result they were responsible for"),
+		chromedp.Click(within(q, "rubric-add")),
+		chromedp.SendKeys(chromedp.CSS(q+` li:nth-child(2) [data-testid="rubric-name"]`), "Clarity"),
+		setValue(chromedp.CSS(q+` li:nth-child(2) [data-testid="rubric-weight"]`), "0.5"),
+	)
+	q = add("single_choice", "q-single")
+	step("single choice question",
+		chromedp.SendKeys(within(q, "q-prompt"), "Which team would you like to join?"),
+		chromedp.SendKeys(chromedp.CSS(q+` li:nth-child(1) [data-testid="q-option"]`), "Core"),
+		chromedp.SendKeys(chromedp.CSS(q+` li:nth-child(2) [data-testid="q-option"]`), "Platform"),
+	)
+	q = add("multi_choice", "q-multi")
+	step("multi choice question",
+		chromedp.SendKeys(within(q, "q-prompt"), "Which languages have you used in production?"),
+		chromedp.SendKeys(chromedp.CSS(q+` li:nth-child(1) [data-testid="q-option"]`), "Go"),
+		chromedp.SendKeys(chromedp.CSS(q+` li:nth-child(2) [data-testid="q-option"]`), "TypeScript"),
+		chromedp.Click(within(q, "q-add-option")),
+		chromedp.SendKeys(chromedp.CSS(q+` li:nth-child(3) [data-testid="q-option"]`), "SQL"),
+	)
+	q = add("yes_no", "q-yesno")
+	step("yes/no question with a knockout",
+		chromedp.SendKeys(within(q, "q-prompt"), "Are you allowed to work in the EU?"),
+		chromedp.Click(within(q, "knockout-toggle")),
+		chromedp.WaitVisible(within(q, "knockout-editor")),
+		chromedp.Click(chromedp.CSS(q+` [data-testid="knockout-value"][data-value="no"]`)),
+		chromedp.SendKeys(within(q, "knockout-reason"), "Needs a work permit for the EU"),
+	)
+	q = add("number", "q-number")
+	step("number question", chromedp.SendKeys(within(q, "q-prompt"), "How many years have you worked as an engineer?"))
+	q = add("audio", "q-audio")
+	step("audio question",
+		chromedp.SendKeys(within(q, "q-prompt"), "In one minute: what would you improve in your current team?"),
+		setValue(within(q, "q-max-media"), "60"),
+	)
+	if n := eval("knockout on open questions", `String(document.querySelectorAll('[data-e2e="q-text"] [data-testid="knockout"], [data-e2e="q-audio"] [data-testid="knockout"]').length)`); n != "0" {
+		t.Errorf("open questions offer a knockout rule (%s found)", n)
+	}
+	step("save",
+		chromedp.Click(tid("interview-save")),
+		waitGone(`[data-testid="unsaved"]`),
+	)
+	if e := eval("save error", `document.querySelector('[data-testid="save-error"]')?.textContent ?? ""`); e != "" {
+		t.Fatalf("saving the interview failed: %s", e)
+	}
+	var saved struct {
+		Interview struct {
+			StageExtID string `json:"stage_ext_id"`
+			Questions  []struct {
+				Type     string          `json:"type"`
+				Knockout json.RawMessage `json:"knockout"`
+				Rubric   json.RawMessage `json:"rubric"`
+			} `json:"questions"`
+		} `json:"interview"`
+	}
+	apiGet("/interviews/"+iid, &saved)
+	types := map[string]bool{}
+	for _, q := range saved.Interview.Questions {
+		types[q.Type] = true
+	}
+	for _, want := range []string{"text", "single_choice", "multi_choice", "yes_no", "number", "audio"} {
+		if !types[want] {
+			t.Errorf("saved interview has no %s question: %+v", want, saved.Interview.Questions)
+		}
+	}
+	if saved.Interview.StageExtID != feed.ExtID {
+		t.Errorf("saved stage is %q, want %q", saved.Interview.StageExtID, feed.ExtID)
+	}
+	step("scroll up", waitJS(`(window.scrollTo(0, 0), true)`))
+	shoot("interview-editor", tid("panel-questions"))
+
+	// 8. Publish: the preview names the stage and the people, and nothing is sent before confirming.
+	step("publish preview", chromedp.Click(tid("interview-publish")), chromedp.WaitVisible(tid("publish-message")))
+	msg := eval("preview message", `document.querySelector('[data-testid="publish-message"]').textContent.trim()`)
+	if !strings.Contains(msg, "in stage "+feed.Name) || !strings.Contains(msg, "will be invited") {
+		t.Errorf("publish preview says %q, want it to name stage %q", msg, feed.Name)
+	}
+	invite := 0
+	if _, err := fmt.Sscanf(msg, "%d", &invite); err != nil || invite < 1 {
+		t.Fatalf("publish preview %q invites nobody", msg)
+	}
+	if n := len(mp.Messages(t)); n != 0 {
+		t.Errorf("%d emails arrived before publishing was confirmed", n)
+	}
+	shoot("publish-dialog", tid("confirm-dialog"))
+	step("publish",
+		chromedp.Click(tid("confirm-ok")),
+		chromedp.WaitVisible(tid("publish-result")),
+		waitText(tid("interview-status"), "Active"),
+		chromedp.WaitVisible(tid("watchdog")),
+	)
+
+	// 9. The invitations arrive in mailpit; open one link as the candidate.
+	msgs := mp.WaitFor(t, invite, 60*time.Second)
+	invited := map[string]bool{}
+	for _, m := range msgs {
+		for _, to := range m.To {
+			invited[strings.ToLower(to)] = true
+		}
+	}
+	full := mp.Message(t, msgs[0].ID)
+	link := regexp.MustCompile(`https?://[^\s<>"]+/i/[A-Za-z0-9_-]+`).FindString(full.Text)
+	if link == "" {
+		t.Fatalf("invitation %q has no /i/<token> link in its text:\n%s", full.Subject, full.Text)
+	}
+	candidateEmail := full.To[0].Address
+	t.Logf("%d invitations sent; %s opens %s", len(msgs), candidateEmail, link)
+
+	if fi, err := os.Stat("../ui/src/candidate"); err != nil || !fi.IsDir() {
+		t.Fatalf("the candidate pages (ui/src/candidate) are missing, so the invitation link cannot be taken: %v", err)
+	}
+	step("candidate welcome", chromedp.Navigate(link), chromedp.WaitVisible(tid("cand-welcome")))
+	shoot("candidate-welcome", tid("cand-welcome"))
+	step("consent and start", chromedp.Click(tid("cand-consent")), chromedp.Click(tid("cand-start")), chromedp.WaitVisible(tid("cand-question")))
+
+	answered := map[string]bool{}
+	shotQuestion := false
+	for i := 0; i < 40; i++ {
+		poll("next step", `!!document.querySelector('[data-testid="cand-question"], [data-testid="cand-review"]')`, 15*time.Second)
+		if eval("review?", `document.querySelector('[data-testid="cand-review"]') ? "yes" : "no"`) == "yes" {
+			break
+		}
+		qid := eval("question id", `document.querySelector('[data-testid="cand-question"]').dataset.questionId`)
+		qtype := eval("question type", `document.querySelector('[data-testid="cand-question"]').dataset.type`)
+		if answered[qid] {
+			t.Fatalf("question %s (%s) is shown again after Next: %s", qid, qtype,
+				eval("page", `document.querySelector('[data-testid="cand-question"]').innerText`))
+		}
+		switch qtype {
+		case "text":
+			step("answer text", chromedp.SendKeys(tid("cand-answer-text"), "I led the rewrite of our billing service; it cut failed payments by a third."))
+		case "number":
+			step("answer number", chromedp.SendKeys(tid("cand-answer-number"), "6"))
+		case "yes_no":
+			step("answer yes/no", chromedp.Click(chromedp.CSS(`[data-testid="cand-option"][data-value="yes"]`)))
+		case "single_choice":
+			step("answer single choice", chromedp.Click(chromedp.CSS(`[data-testid="cand-question"] label:nth-child(1) [data-testid="cand-option"]`)))
+		case "multi_choice":
+			step("answer multiple choice",
+				chromedp.Click(chromedp.CSS(`[data-testid="cand-question"] label:nth-child(1) [data-testid="cand-option"]`)),
+				chromedp.Click(chromedp.CSS(`[data-testid="cand-question"] label:nth-child(2) [data-testid="cand-option"]`)),
+			)
+		case "audio", "video":
+			step("record "+qtype,
+				chromedp.Click(tid("cand-record")),
+				chromedp.WaitVisible(tid("cand-stop")),
+				chromedp.Sleep(2*time.Second),
+				chromedp.Click(tid("cand-stop")),
+			)
+			poll("upload", `document.querySelector('[data-testid="cand-upload-state"]')?.dataset.state === 'done'`, 30*time.Second)
+		default:
+			t.Fatalf("candidate page shows question type %q", qtype)
+		}
+		answered[qid] = true
+		if !shotQuestion && qtype == "text" {
+			shoot("candidate-question", tid("cand-question"))
+			shotQuestion = true
+		}
+		step("next", chromedp.Click(tid("cand-next")))
+		poll("left question "+qid, fmt.Sprintf(`(() => { const q = document.querySelector('[data-testid="cand-question"]'); return !!document.querySelector('[data-testid="cand-review"]') || (!!q && q.dataset.questionId !== %q); })()`, qid), 15*time.Second)
+	}
+	if len(answered) != len(saved.Interview.Questions) {
+		t.Errorf("the candidate answered %d questions, the interview has %d", len(answered), len(saved.Interview.Questions))
+	}
+	step("review", chromedp.WaitVisible(tid("cand-review")))
+	shoot("candidate-review", tid("cand-review"))
+	step("submit", chromedp.Click(tid("cand-submit")), chromedp.WaitVisible(tid("cand-thanks")))
+	shoot("candidate-thanks", tid("cand-thanks"))
+
+	// 10. Back in the console, the Candidates tab shows the submission.
+	rowSel := `[data-testid="invitation-row"][data-status="submitted"]`
+	step("candidates tab",
+		chromedp.Navigate(base+loc+"/candidates"),
+		chromedp.WaitVisible(tid("invitations-list")),
+	)
+	poll("submitted in the console", fmt.Sprintf(`[...document.querySelectorAll(%q)].some(r => r.textContent.toLowerCase().includes(%q))`, rowSel, strings.ToLower(candidateEmail)), 25*time.Second)
+	shoot("interview-candidates", tid("invitations-list"))
+	step("interviews list", chromedp.Click(tid("nav-interviews")), chromedp.WaitVisible(tid("interview-row")))
+	if got := eval("funnel submitted", `document.querySelector('[data-testid="interview-row"] [data-testid="funnel-submitted"]').textContent.trim()`); got != "1" {
+		t.Errorf("interviews list funnel shows %s submitted, want 1", got)
+	}
+	shoot("interviews", tid("interviews-list"))
+
+	// 11. Move another candidate of the position into the stage on the sandbox page; the watchdog
+	//     (through the sandbox's webhook) must invite them without any click in hireloop.
+	step("sandbox page",
+		chromedp.Navigate(base+"/sandbox/?status=active&job="+url.QueryEscape(pick.ExtID)),
+		chromedp.WaitVisible(`form[action="/sandbox/move"]`),
+	)
+	move := eval("pick a candidate", fmt.Sprintf(`(() => {
+		const invited = %s;
+		for (const f of document.querySelectorAll('form[action="/sandbox/move"]')) {
+			const sel = f.querySelector('select[name="stage"]');
+			const row = f.closest('tr');
+			const email = (row.querySelector('.c-cand .muted')?.textContent || '').trim().toLowerCase();
+			if (!email || invited.includes(email) || sel.value === %q) continue;
+			if (![...sel.options].some(o => o.value === %q)) continue;
+			sel.value = %q;
+			f.dataset.e2e = "move";
+			return email;
+		}
+		return "";
+	})()`, jsStrings(invited), feed.ExtID, feed.ExtID, feed.ExtID))
+	if move == "" {
+		t.Fatalf("no active candidate of %q outside stage %q with an email on the sandbox page", pick.Title, feed.Name)
+	}
+	before := len(mp.Messages(t))
+	moved := time.Now()
+	step("move the candidate", chromedp.Click(`form[data-e2e="move"] button[type="submit"]`), chromedp.WaitReady(`body`))
+	var arrived bool
+	for time.Since(moved) < 20*time.Second && !arrived {
+		for _, m := range mp.Messages(t) {
+			for _, to := range m.To {
+				if strings.EqualFold(to, move) {
+					arrived = true
+				}
+			}
+		}
+		if !arrived {
+			time.Sleep(250 * time.Millisecond)
+		}
+	}
+	if !arrived {
+		var w struct {
+			Watchdog map[string]any `json:"watchdog"`
+		}
+		apiGet("/interviews/"+iid, &w)
+		t.Fatalf("no invitation email to %s within 20s of moving them to %q (%d emails before, %d now); watchdog: %+v\n%s",
+			move, feed.Name, before, len(mp.Messages(t)), w.Watchdog, tail(serverLog, 30))
+	}
+	t.Logf("the watchdog invited %s %s after the move", move, time.Since(moved).Round(10*time.Millisecond))
+	var invs struct {
+		Invitations []struct {
+			Email  string `json:"email"`
+			Source string `json:"source"`
+		} `json:"invitations"`
+	}
+	apiGet("/interviews/"+iid+"/invitations", &invs)
+	for _, v := range invs.Invitations {
+		if strings.EqualFold(v.Email, move) && v.Source == "publish" {
+			t.Errorf("invitation for %s has source %q, want webhook or watchdog", move, v.Source)
+		}
+	}
+
+	saveScreenshots(t, tmp, shots)
+	closeBrowser()
+	stopped = true
+	stop()
+}
+
+// jsStrings renders a JavaScript array literal of the map's keys.
+func jsStrings(m map[string]bool) string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, fmt.Sprintf("%q", k))
+	}
+	return "[" + strings.Join(out, ",") + "]"
 }

@@ -72,8 +72,11 @@ func (s *Store) SaveAnswer(ctx context.Context, invitationID int64, a Answer) (*
 		if open == 0 {
 			return ErrClosed
 		}
+		// A recording and a typed note are saved separately: an upload keeps
+		// the note, and only recordings count as attempts (retakes).
 		_, err = tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, value, media_path, media_type, media_bytes, attempts, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT (invitation_id, question_id) DO UPDATE SET value = excluded.value,
+			VALUES (?, ?, ?, ?, ?, ?, CASE WHEN ?4 != '' THEN 1 ELSE 0 END, ?) ON CONFLICT (invitation_id, question_id) DO UPDATE SET
+			value = CASE WHEN excluded.media_path != '' THEN value ELSE excluded.value END,
 			media_path = CASE WHEN excluded.media_path != '' THEN excluded.media_path ELSE media_path END,
 			media_type = CASE WHEN excluded.media_path != '' THEN excluded.media_type ELSE media_type END,
 			media_bytes = CASE WHEN excluded.media_path != '' THEN excluded.media_bytes ELSE media_bytes END,

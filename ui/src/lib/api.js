@@ -376,3 +376,191 @@ export const getPosition = (wid, pid) => request('GET', `/workspaces/${id(wid)}/
  */
 export const listApplications = (wid, query = {}) =>
   request('GET', `/workspaces/${id(wid)}/applications${queryString({ ...query })}`);
+
+/**
+ * @param {number|string} wid @param {number|string} cid
+ * @returns {Promise<{rejection_reasons:{ext_id:string, name:string}[]}>}
+ */
+export const listRejectionReasons = (wid, cid) =>
+  request('GET', `/workspaces/${id(wid)}/connections/${id(cid)}/rejection-reasons`);
+
+// --- interviews -------------------------------------------------------------
+
+/**
+ * @typedef {'text'|'single_choice'|'multi_choice'|'yes_no'|'number'|'audio'|'video'} QuestionType
+ * @typedef {{name:string, weight:number, strong:string}} RubricCriterion
+ * @typedef {{values?:string[], min?:number, max?:number, reason:string}} KnockoutRule
+ * @typedef {{
+ *   id?:number, position?:number, type:QuestionType, prompt:string, help?:string, options?:string[]|null,
+ *   required:boolean, rubric?:RubricCriterion[]|null, knockout?:KnockoutRule|null, time_limit_seconds?:number,
+ *   retakes?:number, max_media_seconds?:number, source_ext_id?:string,
+ * }} Question
+ * @typedef {'draft'|'active'|'paused'|'closed'} InterviewStatus
+ * @typedef {{invited:number, sent:number, opened:number, started:number, submitted:number, expired:number, failed:number}} InterviewStats
+ * @typedef {{
+ *   id:number, name:string, kind:'interview'|'prescreen', language:string, intro:string, job_description:string,
+ *   deadline_days:number, reminder_hours:number, status:InterviewStatus, connection_id:number|null, job_ext_id:string,
+ *   stage_ext_id:string, sync_results:boolean, completed_stage_ext_id:string, accept_stage_ext_id:string,
+ *   reject_reason_ext_id:string, watch_interval_seconds:number, publish_pending:boolean, last_tick_at:string|null,
+ *   last_tick_result:string, published_at:string|null, created_at:string, updated_at:string, questions:Question[],
+ *   stats?:InterviewStats,
+ * }} Interview
+ * @typedef {{
+ *   name?:string, kind?:string, language?:string, intro?:string, job_description?:string, deadline_days?:number,
+ *   reminder_hours?:number, connection_id?:number|null, job_ext_id?:string, stage_ext_id?:string, sync_results?:boolean,
+ *   completed_stage_ext_id?:string, accept_stage_ext_id?:string, reject_reason_ext_id?:string,
+ *   watch_interval_seconds?:number, questions?:Question[], position_id?:number,
+ * }} InterviewInput
+ * @typedef {{scheduled:boolean, last_tick_at:string|null, last_result:string, next_tick_at:string|null}} WatchdogStatus
+ * @typedef {{
+ *   application_ext_id:string, candidate_ext_id:string, email:string, first_name:string, last_name:string, invited:boolean,
+ * }} PreviewCandidate
+ * @typedef {{
+ *   stage_name:string, will_invite:number, already_invited:number, without_email:number, message:string,
+ *   candidates:PreviewCandidate[]|null,
+ * }} PublishPreview
+ * @typedef {'queued'|'sent'|'opened'|'started'|'submitted'|'expired'|'failed'} InvitationStatus
+ * @typedef {{
+ *   id:number, interview_id:number, connection_id:number|null, application_ext_id:string, candidate_ext_id:string,
+ *   email:string, first_name:string, last_name:string, status:InvitationStatus, source:'publish'|'watchdog'|'webhook',
+ *   expires_at:string, sent_at:string|null, opened_at:string|null, consent_at:string|null, started_at:string|null,
+ *   submitted_at:string|null, reminded_at:string|null, adjustment_request:string, failure:string, created_at:string,
+ * }} Invitation
+ */
+
+/** @param {number|string} wid @returns {Promise<{interviews:Interview[]}>} */
+export const listInterviews = (wid) => request('GET', `/workspaces/${id(wid)}/interviews`);
+
+/**
+ * With `position_id` the server imports the synced position (title, description, screening questions).
+ * @param {number|string} wid @param {InterviewInput} input @returns {Promise<{interview:Interview}>}
+ */
+export const createInterview = (wid, input) => request('POST', `/workspaces/${id(wid)}/interviews`, input);
+
+/**
+ * Drafts open questions with the built-in generator (no AI); `note` says so.
+ * @param {number|string} wid @param {{title?:string, job_description:string}} input
+ * @returns {Promise<{questions:Question[], generator:string, note:string}>}
+ */
+export const generateQuestions = (wid, input) =>
+  request('POST', `/workspaces/${id(wid)}/interviews/generate-questions`, input);
+
+/**
+ * @param {number|string} wid @param {number|string} iid
+ * @returns {Promise<{interview:Interview, stats:InterviewStats, watchdog:WatchdogStatus}>}
+ */
+export const getInterview = (wid, iid) => request('GET', `/workspaces/${id(wid)}/interviews/${id(iid)}`);
+
+/**
+ * 409 interview_published when the position or stage changes after publishing.
+ * @param {number|string} wid @param {number|string} iid @param {InterviewInput} input
+ * @returns {Promise<{interview:Interview}>}
+ */
+export const updateInterview = (wid, iid, input) =>
+  request('PUT', `/workspaces/${id(wid)}/interviews/${id(iid)}`, input);
+
+/** Drafts only. @param {number|string} wid @param {number|string} iid */
+export const deleteInterview = (wid, iid) => request('DELETE', `/workspaces/${id(wid)}/interviews/${id(iid)}`);
+
+/** @param {number|string} wid @param {number|string} iid @returns {Promise<PublishPreview>} */
+export const publishPreview = (wid, iid) =>
+  request('GET', `/workspaces/${id(wid)}/interviews/${id(iid)}/publish-preview`);
+
+/**
+ * @param {number|string} wid @param {number|string} iid
+ * @returns {Promise<{interview:Interview, invited:number}>}
+ */
+export const publishInterview = (wid, iid) =>
+  request('POST', `/workspaces/${id(wid)}/interviews/${id(iid)}/publish`);
+
+/**
+ * @param {number|string} wid @param {number|string} iid @param {'pause'|'resume'|'close'} action
+ * @returns {Promise<{interview:Interview}>}
+ */
+export const setInterviewState = (wid, iid, action) =>
+  request('POST', `/workspaces/${id(wid)}/interviews/${id(iid)}/${action}`);
+
+/** @param {number|string} wid @param {number|string} iid @returns {Promise<{invitations:Invitation[]}>} */
+export const listInvitations = (wid, iid) =>
+  request('GET', `/workspaces/${id(wid)}/interviews/${id(iid)}/invitations`);
+
+/**
+ * Queues the invitation email again (same link).
+ * @param {number|string} wid @param {number|string} iid @param {number|string} vid
+ * @returns {Promise<{status:string}>}
+ */
+export const resendInvitation = (wid, iid, vid) =>
+  request('POST', `/workspaces/${id(wid)}/interviews/${id(iid)}/invitations/${id(vid)}/resend`);
+
+/**
+ * Grants more days; reopens an expired link.
+ * @param {number|string} wid @param {number|string} iid @param {number|string} vid @param {number} days
+ */
+export const extendInvitation = (wid, iid, vid, days) =>
+  request('POST', `/workspaces/${id(wid)}/interviews/${id(iid)}/invitations/${id(vid)}/extend`, { days });
+
+// --- email, templates & branding ---------------------------------------------
+
+/**
+ * @typedef {'none'|'starttls'|'tls'|'opportunistic'} TlsMode
+ * @typedef {{
+ *   configured:boolean, host:string, port:number, tls:TlsMode, username:string, has_password:boolean,
+ *   from_name:string, from_address:string, reply_to:string, outbox:Record<string, number>|null,
+ * }} EmailSettings
+ * @typedef {{
+ *   host:string, port:number, tls:string, username:string, password?:string, from_name:string, from_address:string,
+ *   reply_to:string,
+ * }} EmailSettingsInput
+ * @typedef {'invitation'|'reminder'|'acceptance'|'rejection'} TemplateKind
+ * @typedef {{kind:TemplateKind, subject:string, html:string, text:string, enabled:boolean, is_default:boolean, optional:boolean}} EmailTemplate
+ * @typedef {{name:string, placeholder:string, description:string, example:string}} TemplateVariable
+ * @typedef {{company_name:string, brand_color:string, logo_url:string, privacy_url:string}} Branding
+ */
+
+/** Settings without the password (has_password says whether one is stored). @param {number|string} wid @returns {Promise<{email:EmailSettings}>} */
+export const getEmailSettings = (wid) => request('GET', `/workspaces/${id(wid)}/email`);
+
+/**
+ * Leave `password` out (or empty) to keep the stored one.
+ * @param {number|string} wid @param {EmailSettingsInput} input @returns {Promise<{email:EmailSettings}>}
+ */
+export const saveEmailSettings = (wid, input) => request('PUT', `/workspaces/${id(wid)}/email`, input);
+
+/**
+ * Sends a test email with the saved settings; ok=false carries the mail server's answer.
+ * @param {number|string} wid @param {string} to @returns {Promise<{ok:boolean, message:string}>}
+ */
+export const sendTestEmail = (wid, to) => request('POST', `/workspaces/${id(wid)}/email/test`, { to });
+
+/**
+ * @param {number|string} wid
+ * @returns {Promise<{templates:EmailTemplate[], variables:TemplateVariable[]}>}
+ */
+export const listEmailTemplates = (wid) => request('GET', `/workspaces/${id(wid)}/email/templates`);
+
+/**
+ * 422 with the template's mistake in the message (fields.template) when it does not parse.
+ * @param {number|string} wid @param {TemplateKind} kind
+ * @param {{subject:string, html:string, text:string, enabled?:boolean}} input
+ * @returns {Promise<{templates:EmailTemplate[]}>}
+ */
+export const saveEmailTemplate = (wid, kind, input) =>
+  request('PUT', `/workspaces/${id(wid)}/email/templates/${id(kind)}`, input);
+
+/** @param {number|string} wid @param {TemplateKind} kind @returns {Promise<{templates:EmailTemplate[]}>} */
+export const restoreEmailTemplate = (wid, kind) =>
+  request('DELETE', `/workspaces/${id(wid)}/email/templates/${id(kind)}`);
+
+/**
+ * Renders a draft with sample values and the workspace branding.
+ * @param {number|string} wid @param {TemplateKind} kind @param {{subject:string, html:string, text:string}} input
+ * @returns {Promise<{subject:string, html:string, text:string}>}
+ */
+export const previewEmailTemplate = (wid, kind, input) =>
+  request('POST', `/workspaces/${id(wid)}/email/templates/${id(kind)}/preview`, input);
+
+/** @param {number|string} wid @returns {Promise<{branding:Branding}>} */
+export const getBranding = (wid) => request('GET', `/workspaces/${id(wid)}/branding`);
+
+/** @param {number|string} wid @param {Branding} input @returns {Promise<{branding:Branding}>} */
+export const saveBranding = (wid, input) => request('PUT', `/workspaces/${id(wid)}/branding`, input);
