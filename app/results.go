@@ -572,13 +572,20 @@ func (w *atsWriter) execute(ctx context.Context, wr store.ATSWrite) {
 	if wr.Status == "unknown" {
 		// A previous attempt may have landed. Only write again when the
 		// ATS shows it did not.
-		landed, known := w.checkLanded(ctx, c, conn, wr, p)
+		landed, known, cerr := w.checkLanded(ctx, c, conn, wr, p)
 		switch {
 		case landed:
 			finish("done", "", "", w.a.now())
 			return
+		case cerr != nil && ats.IsTransient(cerr):
+			finish("unknown", "checking the ATS failed: "+cerr.Error(), "", w.a.now().Add(w.a.backoff(wr.Attempts)))
+			return
 		case !known:
-			finish("failed", "the previous attempt's outcome is unknown and this ATS cannot be checked for it; look in the ATS, then retry if it is missing", "", w.a.now())
+			msg := "the previous attempt's outcome is unknown and this ATS cannot be checked for it; look in the ATS, then retry if it is missing"
+			if cerr != nil {
+				msg += " (" + cerr.Error() + ")"
+			}
+			finish("failed", msg, "", w.a.now())
 			return
 		}
 	}
@@ -641,7 +648,7 @@ func (w *atsWriter) perform(ctx context.Context, c *store.Connection, conn ats.C
 			return ats.WriteResult{}, fmt.Errorf("report not available: %w", err)
 		}
 		return conn.AddAttachment(ctx, ats.Attachment{ApplicationID: p.ApplicationID, CandidateID: p.CandidateID,
-			Name: fmt.Sprintf("hireloop-interview-%d.pdf", p.ResultID), ContentType: "application/pdf", Kind: ats.AttachmentOther, Data: data})
+			Name: attachmentName(p.ResultID), ContentType: "application/pdf", Kind: ats.AttachmentOther, Data: data})
 	case ats.ActionMoveStage:
 		from := ""
 		if app, err := w.a.store.ApplicationStage(ctx, c.ID, p.ApplicationID); err == nil {
@@ -666,7 +673,7 @@ func (w *atsWriter) perform(ctx context.Context, c *store.Connection, conn ats.C
 // Stage moves and rejections are read back from the application; adding a
 // tag is idempotent in every ATS; notes, links and files need a vendor
 // lookup, which connectors offer through ats.WriteChecker.
-func (w *atsWriter) checkLanded(ctx context.Context, c *store.Connection, conn ats.Connector, wr store.ATSWrite, p writePayload) (landed, known bool) {
+func (w *atsWriter) checkLanded(ctx context.Context, c *store.Connection, conn ats.Connector, wr store.ATSWrite, p writePayload) (landed, known bool, err error) {
 	switch ats.WriteAction(wr.Action) {
 	case ats.ActionMoveStage, ats.ActionReject:
 		req := SyncRequest{Trigger: "write-check", Models: []ats.Model{ats.ModelApplications}}
@@ -675,21 +682,29 @@ func (w *atsWriter) checkLanded(ctx context.Context, c *store.Connection, conn a
 		}
 		stage, status, err := w.a.store.ApplicationState(ctx, c.ID, p.ApplicationID)
 		if err != nil {
-			return false, false
+			return false, false, err
 		}
 		if wr.Action == string(ats.ActionReject) {
-			return status == string(ats.ApplicationRejected), true
+			return status == string(ats.ApplicationRejected), true, nil
 		}
-		return stage == p.StageID, true
+		return stage == p.StageID, true, nil
 	case ats.ActionAddTag:
-		return false, true // adding the same tag again changes nothing
+		return false, true, nil // adding the same tag again changes nothing
 	}
 	if chk, ok := conn.(ats.WriteChecker); ok {
-		found, err := chk.HasWrite(ctx, ats.WriteAction(wr.Action), p.CandidateID, p.ApplicationID, fmt.Sprintf("hireloop result %d", p.ResultID))
-		if err != nil {
-			return false, false
+		marker := fmt.Sprintf("hireloop result %d", p.ResultID) // in every note
+		if wr.Action == string(ats.ActionAttachment) {
+			marker = attachmentName(p.ResultID)
 		}
-		return found, true
+		found, err := chk.HasWrite(ctx, ats.WriteAction(wr.Action), p.CandidateID, p.ApplicationID, marker)
+		if err != nil {
+			return false, false, err
+		}
+		return found, true, nil
 	}
-	return false, false
+	return false, false, nil
 }
+
+// attachmentName is the PDF's file name in the ATS; it identifies the
+// result, so an attachment whose upload outcome was lost can be found.
+func attachmentName(resultID int64) string { return fmt.Sprintf("hireloop-interview-%d.pdf", resultID) }

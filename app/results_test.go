@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -279,5 +280,56 @@ func TestResultWriteBackThroughKombo(t *testing.T) {
 	}
 	if want := map[string]int{"result_link": 1, "note": 1, "attachment": 1, "move": 1, "tag": 1}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("Kombo writes %v, want %v", got, want)
+	}
+}
+
+// A write whose request reached the ATS just before the process died is
+// 'unknown' after the restart; the worker finds it in the ATS and does not
+// write it again, while writes that never went out are made once.
+func TestUnknownWriteOutcomeIsCheckedNotRepeated(t *testing.T) {
+	s := newInterviewSetup(t)
+	s.a.retryBase = 20 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go s.a.results.run(ctx) // scoring only: the write-back worker is "down"
+	_, rpath := submitted(t, s)
+	var queued []any
+	for deadline := time.Now().Add(10 * time.Second); len(queued) < 4 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		queued = s.admin.mustStatus(200, "GET", rpath, nil).json(t)["ats_writes"].([]any)
+	}
+	if len(queued) < 4 {
+		t.Fatalf("writes not queued: %v", queued)
+	}
+	// The dying process had claimed them all and sent the note.
+	claimed, err := s.a.store.ClaimATSWrites(ctx, 20)
+	if err != nil || len(claimed) < 4 {
+		t.Fatalf("claim: %d %v", len(claimed), err)
+	}
+	conn, _ := s.a.store.ConnectionByID(ctx, s.cid)
+	connector, _ := s.a.atsWriter.connector(conn)
+	for _, wr := range claimed {
+		if wr.Action == "note" {
+			var p writePayload
+			json.Unmarshal([]byte(wr.Payload), &p)
+			if _, err := s.a.atsWriter.perform(ctx, conn, connector, wr, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n, err := s.a.store.ReleaseATSWrites(ctx); err != nil || n < 4 {
+		t.Fatalf("release: %d %v", n, err)
+	}
+	go s.a.atsWriter.run(ctx)
+	ws := waitWrites(t, s, rpath, 4)
+	for _, w := range ws {
+		if w.(map[string]any)["status"] != "done" {
+			t.Fatalf("write not done after the check: %v", w)
+		}
+	}
+	if n := hireloopNotes(s); n != 1 {
+		t.Fatalf("%d notes, want 1", n)
+	}
+	if n := countWrites(s, "POST", "/attachments"); n != 1 {
+		t.Fatalf("%d attachments, want 1", n)
 	}
 }

@@ -169,21 +169,23 @@ type Fake struct {
 	Server *httptest.Server
 	APIKey string
 
-	mu       sync.Mutex
-	clock    time.Time
-	jobs     []*Job
-	posts    []*JobPost
-	stages   []*Stage
-	cands    []*Candidate
-	apps     []*Application
-	tags     []*Named
-	reasons  []*Named
-	users    []*User
-	notes    []Note
-	nextID   int64
-	stageIdx map[int64]*Stage
-	appIdx   map[int64]*Application
-	candIdx  map[int64]*Candidate
+	mu      sync.Mutex
+	clock   time.Time
+	jobs    []*Job
+	posts   []*JobPost
+	stages  []*Stage
+	cands   []*Candidate
+	apps    []*Application
+	tags    []*Named
+	reasons []*Named
+	users   []*User
+	notes   []Note
+	// attachments holds uploaded file names per candidate.
+	attachments map[int64][]string
+	nextID      int64
+	stageIdx    map[int64]*Stage
+	appIdx      map[int64]*Application
+	candIdx     map[int64]*Candidate
 }
 
 var _ atstest.Fake = (*Fake)(nil)
@@ -572,6 +574,34 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 			return
 		}
 		page(f, w, r, filt(f.apps, func(a *Application) bool { return !a.LastActivityAt.Before(t) }))
+	case len(parts) == 3 && parts[0] == "candidates" && parts[2] == "activity_feed":
+		c := f.candIdx[parse(parts[1])]
+		if c == nil {
+			writeErr(w, http.StatusNotFound, "Resource not found")
+			return
+		}
+		notes := []map[string]any{}
+		for i, n := range f.notes {
+			if n.CandidateID == c.ID {
+				notes = append(notes, map[string]any{"id": 500000 + i, "body": n.Body, "visibility": n.Visibility,
+					"user": map[string]any{"id": n.UserID}, "created_at": c.LastActivity})
+			}
+		}
+		f.writeBody(w, http.StatusOK, map[string]any{"notes": notes, "emails": []any{}, "activities": []any{}})
+	case len(parts) == 2 && parts[0] == "candidates":
+		c := f.candIdx[parse(parts[1])]
+		if c == nil {
+			writeErr(w, http.StatusNotFound, "Resource not found")
+			return
+		}
+		atts := []map[string]any{}
+		for _, name := range f.attachments[c.ID] {
+			atts = append(atts, map[string]any{"filename": name, "url": f.Server.URL + "/attachments/" + name, "type": "other"})
+		}
+		f.writeBody(w, http.StatusOK, struct {
+			*Candidate
+			Attachments []map[string]any `json:"attachments"`
+		}{c, atts})
 	case len(parts) == 2 && parts[0] == "applications":
 		a := f.appIdx[parse(parts[1])]
 		if a == nil {
@@ -664,6 +694,10 @@ func (f *Fake) serveWrite(w http.ResponseWriter, r *http.Request, parts []string
 			return
 		}
 		c.UpdatedAt = f.tick()
+		if f.attachments == nil {
+			f.attachments = map[int64][]string{}
+		}
+		f.attachments[c.ID] = append(f.attachments[c.ID], str("filename"))
 		f.writeBody(w, http.StatusCreated, map[string]any{"filename": str("filename"), "type": typ,
 			"url": f.Server.URL + "/attachments/" + str("filename"), "content_type": str("content_type")})
 	case r.Method == http.MethodPost && len(parts) == 3 && parts[0] == "applications" && parts[2] == "move":
