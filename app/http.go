@@ -44,6 +44,7 @@ func (a *App) newHTTP() *fiber.App {
 	f.Get("/readyz", a.readyz)
 	f.Get("/metrics", a.metricsHandler())
 	f.Post("/webhooks/ats/:token", a.atsWebhook)
+	f.Get("/files/reports/:rid", a.signedReport)
 	if a.sandbox != nil {
 		// Demo mode: the emulated ATS's own page (it changes only sandbox data).
 		h := adaptor.HTTPHandler(a.sandbox.PageHandler("/sandbox"))

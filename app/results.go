@@ -643,12 +643,18 @@ func (w *atsWriter) perform(ctx context.Context, c *store.Connection, conn ats.C
 		if err != nil {
 			return ats.WriteResult{}, err
 		}
-		data, err := os.ReadFile(r.ReportPath)
-		if err != nil {
-			return ats.WriteResult{}, fmt.Errorf("report not available: %w", err)
+		att := ats.Attachment{ApplicationID: p.ApplicationID, CandidateID: p.CandidateID, Name: attachmentName(p.ResultID),
+			ContentType: "application/pdf", Kind: ats.AttachmentOther}
+		if caps, err := conn.Capabilities(ctx); err == nil && caps.Writes[ats.ActionAttachment].Transport == ats.TransportURLPull {
+			att.URL = w.a.signedReportURL(p.ResultID, reportURLTTL) // the ATS fetches it
+		} else {
+			data, err := os.ReadFile(r.ReportPath)
+			if err != nil {
+				return ats.WriteResult{}, fmt.Errorf("report not available: %w", err)
+			}
+			att.Data = data
 		}
-		return conn.AddAttachment(ctx, ats.Attachment{ApplicationID: p.ApplicationID, CandidateID: p.CandidateID,
-			Name: attachmentName(p.ResultID), ContentType: "application/pdf", Kind: ats.AttachmentOther, Data: data})
+		return conn.AddAttachment(ctx, att)
 	case ats.ActionMoveStage:
 		from := ""
 		if app, err := w.a.store.ApplicationStage(ctx, c.ID, p.ApplicationID); err == nil {

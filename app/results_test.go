@@ -333,3 +333,26 @@ func TestUnknownWriteOutcomeIsCheckedNotRepeated(t *testing.T) {
 		t.Fatalf("%d attachments, want 1", n)
 	}
 }
+
+func TestSignedReportURL(t *testing.T) {
+	s := newInterviewSetup(t)
+	runWorkers(t, s)
+	_, rpath := submitted(t, s)
+	waitWrites(t, s, rpath, 4)
+	rid := int64(s.admin.mustStatus(200, "GET", rpath, nil).json(t)["result"].(map[string]any)["id"].(float64))
+	u := strings.TrimPrefix(s.a.signedReportURL(rid, time.Hour), s.a.cfg.BaseURL)
+	anon := &client{t: t, a: s.a}
+	if r := anon.do("GET", u, nil); r.Status != 200 || !strings.HasPrefix(string(r.Body), "%PDF") {
+		t.Fatalf("signed URL: %d", r.Status)
+	}
+	if r := anon.do("GET", strings.Replace(u, "sig=", "sig=0", 1), nil); r.Status != 404 {
+		t.Fatalf("tampered signature: %d", r.Status)
+	}
+	if r := anon.do("GET", strings.Replace(u, fmt.Sprintf("/%d?", rid), fmt.Sprintf("/%d?", rid+1), 1), nil); r.Status != 404 {
+		t.Fatalf("another result with the same signature: %d", r.Status)
+	}
+	expired := strings.TrimPrefix(s.a.signedReportURL(rid, -time.Minute), s.a.cfg.BaseURL)
+	if r := anon.do("GET", expired, nil); r.Status != 410 {
+		t.Fatalf("expired link: %d", r.Status)
+	}
+}
