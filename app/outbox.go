@@ -76,14 +76,18 @@ func (a *App) mailSettings(es *store.EmailSettings) (mail.Settings, error) {
 }
 
 // run polls the outbox until ctx ends.
-func (o *outbox) run(ctx context.Context) {
+func (o *outbox) run(ctx context.Context) { pollLoop(ctx, o.wakeCh, 5*time.Second, o.drain) }
+
+// pollLoop runs drain, then again when woken or after every interval,
+// until ctx ends; the shape of every queue worker.
+func pollLoop(ctx context.Context, wake <-chan struct{}, every time.Duration, drain func(context.Context)) {
 	for {
-		o.drain(ctx)
+		drain(ctx)
 		select {
 		case <-ctx.Done():
 			return
-		case <-o.wakeCh:
-		case <-time.After(5 * time.Second):
+		case <-wake:
+		case <-time.After(every):
 		}
 	}
 }

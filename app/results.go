@@ -85,17 +85,7 @@ func (w *resultsWorker) configuredTranscriber(ctx context.Context, ws int64) (sc
 }
 
 // run scores and follows up until ctx ends.
-func (w *resultsWorker) run(ctx context.Context) {
-	for {
-		w.drain(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-w.wakeCh:
-		case <-time.After(10 * time.Second):
-		}
-	}
-}
+func (w *resultsWorker) run(ctx context.Context) { pollLoop(ctx, w.wakeCh, 10*time.Second, w.drain) }
 
 func (w *resultsWorker) drain(ctx context.Context) {
 	for ctx.Err() == nil {
@@ -509,17 +499,7 @@ func (w *atsWriter) connector(c *store.Connection) (ats.Connector, error) {
 	return conn, nil
 }
 
-func (w *atsWriter) run(ctx context.Context) {
-	for {
-		w.drain(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-w.wakeCh:
-		case <-time.After(10 * time.Second):
-		}
-	}
-}
+func (w *atsWriter) run(ctx context.Context) { pollLoop(ctx, w.wakeCh, 10*time.Second, w.drain) }
 
 func (w *atsWriter) drain(ctx context.Context) {
 	for ctx.Err() == nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -346,18 +347,7 @@ func (s *Store) StageEventsAfter(ctx context.Context, workspaceID, connectionID,
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list stage events: %w", err)
 	}
-	defer rows.Close()
-	out := []StageEvent{}
-	for rows.Next() {
-		var e StageEvent
-		var seen int64
-		if err := rows.Scan(&e.ID, &e.ApplicationExtID, &e.JobExtID, &e.FromStageExtID, &e.ToStageExtID, &e.Source, &seen); err != nil {
-			return nil, err
-		}
-		e.SeenAt = fromUnix(seen)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return scanStageEvents(rows)
 }
 
 func escapeLike(s string) string {
@@ -374,18 +364,7 @@ func (s *Store) StageEventsInto(ctx context.Context, connectionID int64, jobExtI
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list stage events: %w", err)
 	}
-	defer rows.Close()
-	out := []StageEvent{}
-	for rows.Next() {
-		var e StageEvent
-		var seen int64
-		if err := rows.Scan(&e.ID, &e.ApplicationExtID, &e.JobExtID, &e.FromStageExtID, &e.ToStageExtID, &e.Source, &seen); err != nil {
-			return nil, err
-		}
-		e.SeenAt = fromUnix(seen)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return scanStageEvents(rows)
 }
 
 // ApplicationStage returns an application's current stage in the synced copy.
@@ -413,4 +392,19 @@ func (s *Store) TagIDByName(ctx context.Context, connectionID int64, name string
 		return "", ErrNotFound
 	}
 	return id, err
+}
+
+func scanStageEvents(rows *sql.Rows) ([]StageEvent, error) {
+	defer rows.Close()
+	out := []StageEvent{}
+	for rows.Next() {
+		var e StageEvent
+		var seen int64
+		if err := rows.Scan(&e.ID, &e.ApplicationExtID, &e.JobExtID, &e.FromStageExtID, &e.ToStageExtID, &e.Source, &seen); err != nil {
+			return nil, err
+		}
+		e.SeenAt = fromUnix(seen)
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
