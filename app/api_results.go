@@ -92,6 +92,12 @@ func (a *App) getResult(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	decidedBy := ""
+	if r.DecidedBy != nil {
+		if u, err := a.store.UserByID(ctx, *r.DecidedBy); err == nil {
+			decidedBy = u.Email
+		}
+	}
 	var taken *float64
 	if inv.StartedAt != nil && inv.SubmittedAt != nil {
 		s := inv.SubmittedAt.Sub(*inv.StartedAt).Seconds()
@@ -101,8 +107,8 @@ func (a *App) getResult(c *fiber.Ctx) error {
 		"result": r, "interview": iv, "answers": av, "overrides": overrides, "ats_writes": writes,
 		"candidate":    fiber.Map{"first_name": inv.FirstName, "last_name": inv.LastName, "email": inv.Email, "application_ext_id": inv.ApplicationExtID},
 		"submitted_at": inv.SubmittedAt, "time_taken_seconds": taken, "adjustment_request": inv.AdjustmentRequest,
-		"results_url": a.resultsURL(r),
-		"report_url":  fmt.Sprintf("/api/workspaces/%d/results/%d/report.pdf", r.WorkspaceID, r.ID),
+		"results_url": a.resultsURL(r), "decided_by_email": decidedBy,
+		"report_url": fmt.Sprintf("/api/workspaces/%d/results/%d/report.pdf", r.WorkspaceID, r.ID),
 	})
 }
 
@@ -178,11 +184,9 @@ func (a *App) overrideScore(c *fiber.Ctx) error {
 		}
 		original = r.Overall
 	} else {
-		if req.Score < 1 || req.Score > 5 {
-			fe.add("score", "must be between 1 and 5")
-		}
 		var qres []struct {
 			QuestionID int64    `json:"question_id"`
+			Kind       string   `json:"kind"`
 			Score      *float64 `json:"score"`
 		}
 		_ = json.Unmarshal(r.Details, &qres)
@@ -190,6 +194,15 @@ func (a *App) overrideScore(c *fiber.Ctx) error {
 		for _, q := range qres {
 			if q.QuestionID == req.QuestionID {
 				found, original = true, q.Score
+				// Closed questions are scored 0-5 by rule (0 = unanswered);
+				// open ones 1-5.
+				lo := 1.0
+				if q.Kind == "closed" {
+					lo = 0
+				}
+				if req.Score < lo || req.Score > 5 {
+					fe.add("score", fmt.Sprintf("must be between %g and 5", lo))
+				}
 			}
 		}
 		if !found {

@@ -403,6 +403,7 @@ export const listRejectionReasons = (wid, cid) =>
  *   stage_ext_id:string, sync_results:boolean, completed_stage_ext_id:string, accept_stage_ext_id:string,
  *   reject_reason_ext_id:string, watch_interval_seconds:number, publish_pending:boolean, last_tick_at:string|null,
  *   last_tick_result:string, published_at:string|null, created_at:string, updated_at:string, questions:Question[],
+ *   tag_score_threshold:number, tag_score_name:string, tag_accepted_name:string,
  *   stats?:InterviewStats,
  * }} Interview
  * @typedef {{
@@ -410,6 +411,7 @@ export const listRejectionReasons = (wid, cid) =>
  *   reminder_hours?:number, connection_id?:number|null, job_ext_id?:string, stage_ext_id?:string, sync_results?:boolean,
  *   completed_stage_ext_id?:string, accept_stage_ext_id?:string, reject_reason_ext_id?:string,
  *   watch_interval_seconds?:number, questions?:Question[], position_id?:number,
+ *   tag_score_threshold?:number, tag_score_name?:string, tag_accepted_name?:string,
  * }} InterviewInput
  * @typedef {{scheduled:boolean, last_tick_at:string|null, last_result:string, next_tick_at:string|null}} WatchdogStatus
  * @typedef {{
