@@ -356,3 +356,43 @@ func TestSignedReportURL(t *testing.T) {
 		t.Fatalf("expired link: %d", r.Status)
 	}
 }
+
+// Each write option alone sends only its own write (Kombo supports all).
+func TestEachWriteOptionAlone(t *testing.T) {
+	for _, opt := range []string{"result_link", "note", "attachment"} {
+		t.Run(opt, func(t *testing.T) {
+			f := kombofake.New("kombo-key", "integration-1", kombofake.SmallSeed)
+			t.Cleanup(f.Close)
+			g := newVendorSetup(t, f, map[string]any{"provider": "kombo", "name": "Kombo (test)", "base_url": f.URL(),
+				"api_key": "kombo-key", "integration_id": "integration-1"})
+			s := withEmail(t, g, mailpittest.Start(t))
+			s.admin.mustStatus(200, "PUT", s.ws("/write-options"), map[string]bool{opt: true})
+			runWorkers(t, s)
+			_, rpath := submitted(t, s)
+			// The option itself, the completed-stage move and the score tag.
+			ws := waitWrites(t, s, rpath, 3)
+			actions := map[string]int{}
+			for _, w := range ws {
+				actions[w.(map[string]any)["action"].(string)]++
+			}
+			if len(ws) != 3 || actions[opt] != 1 || actions["move_stage"] != 1 || actions["add_tag"] != 1 {
+				t.Fatalf("with only %s: writes %v", opt, actions)
+			}
+			suffix := map[string]string{"result_link": "/result-links", "note": "/notes", "attachment": "/attachments"}[opt]
+			for _, w := range s.fake.Writes() {
+				for o, sfx := range map[string]string{"result_link": "/result-links", "note": "/notes", "attachment": "/attachments"} {
+					if o != opt && strings.HasSuffix(w.Path, sfx) {
+						t.Fatalf("with only %s, %s was written", opt, o)
+					}
+				}
+			}
+			found := false
+			for _, w := range s.fake.Writes() {
+				found = found || strings.HasSuffix(w.Path, suffix)
+			}
+			if !found {
+				t.Fatalf("%s not written", opt)
+			}
+		})
+	}
+}
