@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -607,8 +608,17 @@ func isMaybeSent(err error) bool {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}
-	msg := err.Error()
-	return strings.Contains(msg, "timeout") || strings.Contains(msg, "EOF") || strings.Contains(msg, "connection reset")
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	msg := strings.ToLower(err.Error())
+	for _, s := range []string{"timeout", "deadline exceeded", "eof", "connection reset", "broken pipe"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *atsWriter) perform(ctx context.Context, c *store.Connection, conn ats.Connector, wr store.ATSWrite, p writePayload) (ats.WriteResult, error) {

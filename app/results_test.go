@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,6 +16,7 @@ import (
 
 	"github.com/hireloop/hireloop/app/mail/mailpittest"
 	"github.com/hireloop/hireloop/app/scoring"
+	"github.com/hireloop/hireloop/ats"
 	"github.com/hireloop/hireloop/ats/atstest"
 	"github.com/hireloop/hireloop/ats/greenhouse/fake"
 	kombofake "github.com/hireloop/hireloop/ats/kombo/fake"
@@ -394,5 +399,47 @@ func TestEachWriteOptionAlone(t *testing.T) {
 				t.Fatalf("%s not written", opt)
 			}
 		})
+	}
+}
+
+// The ATS saves a note but its answer never arrives (a timeout after it
+// received the request): the note is not written a second time.
+func TestTimeoutAfterTheATSReceivedAWrite(t *testing.T) {
+	f := fake.New(ghKey, fake.SmallSeed)
+	t.Cleanup(f.Close)
+	target, _ := url.Parse(f.Server.URL)
+	var stalled atomic.Bool
+	proxy := httptest.NewServer(&httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(target) },
+		ModifyResponse: func(res *http.Response) error {
+			// The first note is saved by the ATS, then the answer hangs.
+			if res.Request.Method == "POST" && strings.HasSuffix(res.Request.URL.Path, "/activity_feed/notes") && stalled.CompareAndSwap(false, true) {
+				time.Sleep(1500 * time.Millisecond)
+			}
+			return nil
+		},
+	})
+	t.Cleanup(proxy.Close)
+	g := newVendorSetup(t, f, map[string]any{"provider": "greenhouse", "name": "Greenhouse via a slow network", "base_url": proxy.URL + "/v1",
+		"api_key": ghKey, "acting_user_id": "4000", "webhook_secret": "whsec-test"})
+	g.a.atsConfigHook = func(c *ats.Config) { c.HTTP.Timeout = 500 * time.Millisecond }
+	s := withEmail(t, g, mailpittest.Start(t))
+	runWorkers(t, s)
+	_, rpath := submitted(t, s)
+	ws := waitWrites(t, s, rpath, 4)
+	for _, w := range ws {
+		m := w.(map[string]any)
+		if m["status"] != "done" {
+			t.Fatalf("write not done: %v", m)
+		}
+		if m["action"] == "note" && m["attempts"].(float64) < 2 {
+			t.Fatalf("the note's first attempt did not time out: %v", m)
+		}
+	}
+	if !stalled.Load() {
+		t.Fatal("the note request never went through the slow proxy")
+	}
+	if n := hireloopNotes(s); n != 1 {
+		t.Fatalf("%d notes in the ATS after a timeout, want 1", n)
 	}
 }
