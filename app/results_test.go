@@ -443,3 +443,63 @@ func TestTimeoutAfterTheATSReceivedAWrite(t *testing.T) {
 		t.Fatalf("%d notes in the ATS after a timeout, want 1", n)
 	}
 }
+
+// With a transcription endpoint set, a recorded answer is transcribed
+// (OpenAI-compatible /audio/transcriptions) and scored on its transcript;
+// without one it is left to a person.
+func TestRecordedAnswersAreTranscribed(t *testing.T) {
+	var gotModel, gotAuth atomic.Value
+	stt := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/audio/transcriptions" || r.ParseMultipartForm(10<<20) != nil {
+			http.Error(w, `{"error":{"message":"bad request"}}`, 400)
+			return
+		}
+		gotModel.Store(r.FormValue("model"))
+		gotAuth.Store(r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"text":"I planned the migration in phases with a rollback ready."}`))
+	}))
+	t.Cleanup(stt.Close)
+	s := newInterviewSetup(t)
+	s.admin.mustStatus(200, "PUT", s.ws("/ai"), map[string]any{"transcribe_base_url": stt.URL + "/v1", "transcribe_model": "whisper-1", "transcribe_key": "stt-secret"})
+	if v := s.admin.mustStatus(200, "GET", s.ws("/ai"), nil).json(t)["ai"].(map[string]any); v["has_transcribe_key"] != true || strings.Contains(fmt.Sprint(v), "stt-secret") {
+		t.Fatalf("ai settings view: %v", v)
+	}
+	runWorkers(t, s)
+	pid, _, stage := s.sampleStage(t)
+	iv := s.admin.mustStatus(201, "POST", s.ws("/interviews"), map[string]any{"position_id": pid, "stage_ext_id": stage,
+		"questions": []map[string]any{{"type": "audio", "prompt": "How would you plan a migration?", "required": true,
+			"rubric": []map[string]any{{"name": "migration phases", "weight": 1, "strong": "rollback plan"}}}}}).json(t)["interview"].(map[string]any)
+	id := int64(iv["id"].(float64))
+	qid := int64(iv["questions"].([]any)[0].(map[string]any)["id"].(float64))
+	s.admin.mustStatus(200, "POST", s.ws(fmt.Sprintf("/interviews/%d/publish", id)), nil)
+	tok := linkRe.FindStringSubmatch(s.mp.Message(t, s.mp.WaitFor(t, 1, 15*time.Second)[0].ID).Text)[1]
+	base := "/api/candidate/" + tok
+	cand := &client{t: t, a: s.a}
+	cand.mustStatus(204, "POST", base+"/start", map[string]bool{"consent": true})
+	req := httptest.NewRequest("POST", fmt.Sprintf("%s/answers/%d/media?offset=0&final=1", base, qid), strings.NewReader("fake-webm-bytes"))
+	req.Header.Set("Content-Type", "audio/webm")
+	if res, err := s.a.HTTP().Test(req, -1); err != nil || res.StatusCode != 200 {
+		t.Fatalf("upload: %v %v", err, res.Status)
+	}
+	cand.mustStatus(204, "POST", base+"/submit", nil)
+	var r map[string]any
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		rs := s.admin.mustStatus(200, "GET", s.ws(fmt.Sprintf("/interviews/%d/results", id)), nil).json(t)["results"].([]any)
+		if len(rs) == 1 && rs[0].(map[string]any)["status"] == "scored" {
+			r = s.admin.mustStatus(200, "GET", s.ws(fmt.Sprintf("/results/%v", rs[0].(map[string]any)["id"])), nil).json(t)
+			break
+		}
+	}
+	if r == nil {
+		t.Fatal("not scored")
+	}
+	q := r["result"].(map[string]any)["details"].([]any)[0].(map[string]any)
+	ans := r["answers"].([]any)[0].(map[string]any)
+	if q["kind"] != "open" || q["score"] == nil || !strings.Contains(ans["transcript"].(string), "rollback") || ans["media_url"] == nil {
+		t.Fatalf("transcribed answer: question %v, answer %v", q, ans)
+	}
+	if gotModel.Load() != "whisper-1" || gotAuth.Load() != "Bearer stt-secret" {
+		t.Fatalf("transcription request: model %v auth %v", gotModel.Load(), gotAuth.Load())
+	}
+}
