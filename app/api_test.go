@@ -349,6 +349,7 @@ func TestWorkspaceIsolationEveryRoute(t *testing.T) {
 		"kind": "invitation",
 		"qid":  fmt.Sprint(iv["questions"].([]any)[0].(map[string]any)["id"]),
 		"wrid": "1",
+		"sid":  "1",
 	}
 
 	bob, _ := newUser(t, a, "bob@example.com", true)
@@ -377,6 +378,7 @@ func TestWorkspaceIsolationEveryRoute(t *testing.T) {
 		"PUT /api/workspaces/:wid/email/templates/:kind":                    map[string]string{"subject": "Hi", "html": "<p>Hi</p>"},
 		"POST /api/workspaces/:wid/email/templates/:kind/preview":           map[string]string{"subject": "Hi", "html": "<p>Hi</p>"},
 		"PUT /api/workspaces/:wid/branding":                                 map[string]string{"company_name": "Stolen", "brand_color": "#000000"},
+		"POST /api/workspaces/:wid/results/:rid/shares":                     map[string]int{"hours": 24},
 		"POST /api/workspaces/:wid/results/:rid/override":                   map[string]any{"question_id": 0, "score": 10, "reason": "stolen"},
 		"POST /api/workspaces/:wid/results/:rid/accept":                     nil,
 		"POST /api/workspaces/:wid/results/:rid/reject":                     nil,

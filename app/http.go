@@ -81,6 +81,8 @@ func (a *App) routes(api fiber.Router) {
 	me.Post("/tokens", a.createToken)
 	me.Delete("/tokens/:id", a.deleteToken)
 
+	api.Get("/shared/results/:token", a.sharedResult)
+
 	cand := api.Group("/candidate/:token")
 	cand.Get("", a.candidateView)
 	cand.Post("/start", a.candidateStart)
@@ -141,6 +143,9 @@ func (a *App) routes(api fiber.Router) {
 	one.Post("/results/:rid/override", requireRole(roleRecruiter), a.overrideScore)
 	one.Post("/results/:rid/accept", requireRole(roleRecruiter), a.decide("accepted"))
 	one.Post("/results/:rid/reject", requireRole(roleRecruiter), a.decide("rejected"))
+	one.Get("/results/:rid/shares", a.listShares)
+	one.Post("/results/:rid/shares", requireRole(roleRecruiter), a.createShare)
+	one.Delete("/results/:rid/shares/:sid", requireRole(roleRecruiter), a.revokeShare)
 	one.Post("/ats-writes/:wrid/retry", requireRole(roleRecruiter), a.retryATSWrite)
 	one.Get("/audit", requireRole(roleAdmin), a.auditLog)
 	one.Get("/ai", a.getAISettings)

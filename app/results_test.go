@@ -503,3 +503,38 @@ func TestRecordedAnswersAreTranscribed(t *testing.T) {
 		t.Fatalf("transcription request: model %v auth %v", gotModel.Load(), gotAuth.Load())
 	}
 }
+
+func TestShareLinkExpiresAndCanBeRevoked(t *testing.T) {
+	s := newInterviewSetup(t)
+	runWorkers(t, s)
+	_, rpath := submitted(t, s)
+	s.admin.mustStatus(422, "POST", rpath+"/shares", map[string]int{"hours": 0})
+	sh := s.admin.mustStatus(201, "POST", rpath+"/shares", map[string]int{"hours": 24}).json(t)
+	u := sh["url"].(string)
+	tok := u[strings.LastIndex(u, "/r/")+3:]
+	anon := &client{t: t, a: s.a}
+	v := anon.mustStatus(200, "GET", "/api/shared/results/"+tok, nil).json(t)
+	if v["overall"] == nil || v["candidate"].(map[string]any)["first_name"] == "" || len(v["questions"].([]any)) != 2 {
+		t.Fatalf("shared view: %v", v)
+	}
+	if strings.Contains(fmt.Sprint(v), "media_url") || strings.Contains(fmt.Sprint(v), "email") {
+		t.Fatalf("shared view leaks recordings or contact details: %v", v)
+	}
+	anon.mustStatus(404, "GET", "/api/shared/results/"+tok[:len(tok)-2]+"xx", nil)
+	// Expired.
+	later := time.Now().Add(25 * time.Hour)
+	s.a.Store().SetClock(func() time.Time { return later })
+	if r := anon.do("GET", "/api/shared/results/"+tok, nil); r.Status != 410 {
+		t.Fatalf("expired share: %d", r.Status)
+	}
+	s.a.Store().SetClock(time.Now)
+	// Revoked.
+	id := int64(sh["share"].(map[string]any)["id"].(float64))
+	s.admin.mustStatus(204, "DELETE", fmt.Sprintf("%s/shares/%d", rpath, id), nil)
+	if r := anon.do("GET", "/api/shared/results/"+tok, nil); r.Status != 410 {
+		t.Fatalf("revoked share: %d", r.Status)
+	}
+	if n := len(s.admin.mustStatus(200, "GET", rpath+"/shares", nil).json(t)["shares"].([]any)); n != 1 {
+		t.Fatalf("%d shares listed", n)
+	}
+}

@@ -81,6 +81,18 @@ export const getInterviewForResults = (wid, iid) => request('GET', `/workspaces/
 
 /** @param {number|string} wid @param {number|string} rid @returns {Promise<ResultView>} */
 export const getResult = (wid, rid) => request('GET', `/workspaces/${id(wid)}/results/${id(rid)}`);
+/**
+ * Creates an expiring read-only share link; the URL is returned only once.
+ * @param {number|string} wid @param {number|string} rid @param {number} hours
+ * @returns {Promise<{share:{id:number, expires_at:string}, url:string}>}
+ */
+export const createShare = (wid, rid, hours) => request('POST', `/workspaces/${id(wid)}/results/${id(rid)}/shares`, { hours });
+/**
+ * The public view behind a share link.
+ * @param {string} token
+ * @returns {Promise<any>}
+ */
+export const getShared = (token) => request('GET', `/shared/results/${id(token)}`);
 
 /**
  * A person's score with a reason; question 0 is the overall score (0–100), questions take 1–5.
