@@ -211,12 +211,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 // the store.
 func (a *App) Close() error {
 	var errs []error
+	// Cancel background work first: long-lived responses (the sync
+	// progress event streams) end on it, so draining HTTP does not wait
+	// for a browser that is already gone.
+	a.cancelBase()
 	if a.serving.Load() {
 		if err := a.http.ShutdownWithTimeout(a.cfg.ShutdownGrace); err != nil {
 			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 		}
 	}
-	a.cancelBase()
 	a.syncs.wg.Wait()
 	if err := a.sched.Shutdown(); err != nil {
 		errs = append(errs, fmt.Errorf("scheduler shutdown: %w", err))

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hireloop/hireloop/store"
 )
 
 // Serve on a real socket: oversized bodies are refused with the JSON error
@@ -84,5 +86,58 @@ func TestServeRejectsOversizeAndShutsDown(t *testing.T) {
 	}
 	if err := a.Store().Ping(context.Background()); err == nil {
 		t.Fatal("database still open after shutdown")
+	}
+}
+
+// Shutdown does not wait for an open progress stream (a browser tab left
+// on the integrations page): the stream ends with the app's context.
+func TestShutdownEndsOpenEventStreams(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.ShutdownGrace = 15 * time.Second
+	a, err := New(context.Background(), cfg, Options{Version: "test", UI: testUI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	u, _ := a.Store().CreateUser(ctx, "sse@example.com", "SSE", "x", true)
+	ws, _ := a.Store().CreateWorkspace(ctx, "W", u.ID)
+	secret, prefix := newAPIToken()
+	a.Store().CreateToken(ctx, u.ID, "t", prefix, sha(secret))
+	conn := &store.Connection{WorkspaceID: ws.ID, Provider: "greenhouse", Name: "gh", WebhookToken: randomToken(24), SyncInterval: time.Hour, Paused: true}
+	if err := a.Store().CreateConnection(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	run, err := a.Store().StartSyncRun(ctx, ws.ID, conn.ID, "full", "manual") // stays "running"
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, _ := Listen("127.0.0.1:0")
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(sctx, ln) }()
+	time.Sleep(100 * time.Millisecond)
+	req, _ := http.NewRequest("GET", fmt.Sprintf("http://%s/api/workspaces/%d/sync-runs/%d/events", ln.Addr(), ws.ID, run.ID), nil)
+	req.Header.Set("Authorization", "Bearer "+secret)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	line, err := bufio.NewReader(res.Body).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "event: progress") {
+		t.Fatalf("first event: %q %v", line, err)
+	}
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Serve: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("shutdown waited for the open event stream")
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("shutdown took %s with an event stream open", d)
 	}
 }

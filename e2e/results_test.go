@@ -1,0 +1,692 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/hireloop/hireloop/app/mail/mailpittest"
+)
+
+// resultsAnswer answers the rubric question: its first sentence names the
+// criterion "Ownership" and words of its strong description (responsible,
+// result), so the built-in scorer quotes it as evidence.
+const (
+	resultsAnswer   = "I took ownership of the billing rewrite and I was responsible for the result. Failed payments dropped by a third within a quarter."
+	resultsEvidence = "I took ownership of the billing rewrite and I was responsible for the result."
+	scoreTag        = "Strong interview"
+	acceptedTag     = "Selected"
+)
+
+// TestResultsLoop runs the results loop of `serve --demo` against a real
+// mailpit: an interview imported from the Sandbox ATS with a rubric, a
+// completed-interview stage, an accept stage, a rejection reason and tagging
+// rules; a candidate takes it; the built-in scorer scores it with quoted
+// evidence; the result link note, the PDF, the completed-stage move and the
+// score tag land in the sandbox exactly once; the recruiter accepts, the
+// application moves to the accept stage, the accepted tag is applied, and the
+// acceptance email arrives (and only one).
+func TestResultsLoop(t *testing.T) {
+	requireBrowser(t)
+	mp := mailpittest.Start(t) // skips without mailpit, fails when CI is set
+
+	tmp := t.TempDir()
+	bin := buildBinary(t, tmp)
+	if out, _ := exec.Command(bin, "serve", "--demo", "--help").CombinedOutput(); strings.Contains(string(out), "flag provided but not defined: -demo") {
+		t.Skip("this build of hireloop has no demo mode yet: `hireloop serve --demo` is rejected as an unknown flag")
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+
+	logStart := len(serverLog.String()) // the log is shared by the tests of this package
+	base, stop := startServer(t, ctx, bin, filepath.Join(tmp, "data"), "--demo")
+	stopped := false
+	defer func() {
+		if !stopped {
+			stop()
+		}
+	}()
+	sandboxAPI := ""
+	if m := regexp.MustCompile(`Demo mode: the Sandbox ATS is running.*?api="?(https?://[^\s"]+)`).FindStringSubmatch(serverLog.String()[logStart:]); m != nil {
+		sandboxAPI = strings.TrimSuffix(strings.TrimRight(m[1], "/"), "/v1") // paths below start with /v1
+	} else {
+		t.Fatalf("the server did not log the Sandbox ATS's api= URL:\n%s", tail(serverLog, 20))
+	}
+
+	bctx, closeBrowser := newBrowser(t, ctx, tmp,
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+	)
+
+	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(bctx, actions...); err != nil {
+			t.Fatalf("%s: %v\nserver log:\n%s", name, err, tail(serverLog, 40))
+		}
+	}
+	eval := func(name, expr string) string {
+		t.Helper()
+		v, err := chromedp.Run(bctx, chromedp.Evaluate[string](expr))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return v
+	}
+	tid := func(id string) chromedp.CSS { return chromedp.CSS(`[data-testid="` + id + `"]`) }
+	within := func(scope, id string) chromedp.CSS {
+		return chromedp.CSS(scope + ` [data-testid="` + id + `"]`)
+	}
+	setValue := func(sel chromedp.CSS, value string) chromedp.Action[chromedp.Void] {
+		return waitJS(fmt.Sprintf(`(() => {
+			const el = document.querySelector(%q);
+			if (!el) return false;
+			el.focus();
+			el.value = %q;
+			el.dispatchEvent(new Event('input', { bubbles: true }));
+			el.dispatchEvent(new Event('change', { bubbles: true }));
+			return el.value === %q;
+		})()`, string(sel), value, value))
+	}
+	poll := func(name, expr string, timeout time.Duration) {
+		t.Helper()
+		if err := chromedp.Do(bctx, func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			_, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(timeout))(ctx, tg)
+			return chromedp.Void{}, err
+		}); err != nil {
+			t.Fatalf("%s: waiting for %s: %v\nserver log:\n%s", name, expr, err, tail(serverLog, 40))
+		}
+	}
+	shots := map[string][]byte{}
+	shoot := func(page string, sel chromedp.CSS) {
+		t.Helper()
+		for _, vp := range []struct{ w, h int64 }{{1280, 800}, {390, 844}} {
+			name := fmt.Sprintf("%s-%dx%d.png", page, vp.w, vp.h)
+			step("viewport for "+name, chromedp.EmulateViewport(vp.w, vp.h), chromedp.WaitVisible(sel),
+				waitGone(`[data-testid="toast"]`), chromedp.Sleep(350*time.Millisecond))
+			if vp.w == 390 {
+				noHorizontalScroll(t, bctx, page+" page at 390px")
+			}
+			png, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatalf("screenshot %s: %v", name, err)
+			}
+			shots[name] = png
+		}
+		step("back to desktop", chromedp.EmulateViewport(1280, 800))
+	}
+
+	// 1. First run, connect the Sandbox ATS, wait for its first sync.
+	step("setup",
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(tid("setup-name")),
+		chromedp.SendKeys(tid("setup-name"), adminName),
+		chromedp.SendKeys(tid("setup-email"), adminEmail),
+		chromedp.SendKeys(tid("setup-password"), adminPassword),
+		chromedp.SendKeys(tid("setup-password-confirm"), adminPassword),
+		chromedp.SendKeys(tid("setup-workspace"), firstWS),
+		chromedp.Click(tid("setup-submit")),
+		waitText(tid("workspace-heading"), firstWS),
+	)
+	sandboxTile := `//button[@data-testid="provider-tile"][.//span[@data-testid="provider-title" and normalize-space()="Sandbox ATS (demo)"]]`
+	step("connect the sandbox",
+		chromedp.Click(tid("nav-connections")),
+		chromedp.WaitVisible(tid("integrations-empty")),
+		chromedp.Click(tid("connect-ats")),
+		chromedp.WaitVisible(sandboxTile),
+		chromedp.Click(sandboxTile),
+		chromedp.WaitVisible(`[data-testid="connection-form"][data-provider="sandbox"]`),
+		chromedp.Sleep(600*time.Millisecond), // the page scrolls the form into view
+		chromedp.Click(tid("connection-submit")),
+		chromedp.WaitVisible(tid("connection-card")),
+	)
+	poll("first sync", `(() => { const s = document.querySelector('[data-testid="connection-status"]'); return !!s && /Synced|failed/.test(s.textContent); })()`, 60*time.Second)
+	if status := eval("sync status", `document.querySelector('[data-testid="connection-status"]').textContent.trim()`); status != "Synced" {
+		t.Fatalf("first sync ended as %q", status)
+	}
+	parts := strings.Split(strings.TrimPrefix(location(t, bctx), base), "/") // /w/{wid}/connections
+	if len(parts) < 4 || parts[1] != "w" {
+		t.Fatalf("after connecting the browser is at %s, want /w/{wid}/connections", location(t, bctx))
+	}
+	wid := parts[2]
+
+	cookies, err := chromedp.Call(bctx, network.GetCookies, network.GetCookiesParams{URLs: []string{base}})
+	if err != nil {
+		t.Fatalf("read cookies: %v", err)
+	}
+	var cookieHeader []string
+	for _, c := range cookies.Cookies {
+		cookieHeader = append(cookieHeader, c.Name+"="+c.Value)
+	}
+	cookie := strings.Join(cookieHeader, "; ")
+	apiGet := func(path string, v any) {
+		t.Helper()
+		getJSONCookie(t, ctx, base+"/api/workspaces/"+wid+path, cookie, v)
+	}
+	// sandboxGet reads the Sandbox ATS's Harvest-compatible API (Basic auth: key, blank password).
+	sandboxGet := func(path string, v any) {
+		t.Helper()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, sandboxAPI+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.SetBasicAuth("sandbox-harvest-key", "")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("sandbox GET %s: %v", path, err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("sandbox GET %s: status %d: %s", path, resp.StatusCode, body)
+		}
+		if err := json.Unmarshal(body, v); err != nil {
+			t.Fatalf("sandbox GET %s: decode %s: %v", path, body, err)
+		}
+	}
+
+	// 2. Email settings: mailpit's SMTP port without TLS.
+	step("email settings",
+		chromedp.Click(tid("nav-email")),
+		chromedp.WaitVisible(tid("email-settings-page")),
+		chromedp.WaitVisible(tid("email-not-configured")),
+		chromedp.SendKeys(tid("email-host"), mp.SMTPHost()),
+		setValue(tid("email-port"), fmt.Sprint(mp.SMTPPort())),
+		chromedp.Click(tid("email-tls-none")),
+		chromedp.SendKeys(tid("email-from-name"), "Acme Recruiting"),
+		chromedp.SendKeys(tid("email-from-address"), "jobs@acme.test"),
+		chromedp.Click(tid("email-save")),
+		chromedp.WaitVisible(tid("email-configured")),
+		waitGone(`[data-testid="email-not-configured"]`),
+	)
+
+	// 3. A sandbox position whose feeding stage has a few candidates and two later stages:
+	//    completed interviews move to the next one, accepted candidates to the one after.
+	type stage struct {
+		ExtID        string `json:"ext_id"`
+		Name         string `json:"name"`
+		Applications int    `json:"applications"`
+	}
+	type position struct {
+		ID           int64   `json:"id"`
+		ExtID        string  `json:"ext_id"`
+		Title        string  `json:"title"`
+		Applications int     `json:"applications"`
+		Stages       []stage `json:"stages"`
+	}
+	var posList struct {
+		Positions []position `json:"positions"`
+	}
+	apiGet("/positions?limit=500", &posList)
+	var (
+		pick                    *position
+		feed, completed, accept stage
+	)
+	for i := range posList.Positions {
+		p := &posList.Positions[i]
+		for k, s := range p.Stages {
+			if s.Applications < 1 || s.Applications > 10 || k+2 >= len(p.Stages) {
+				continue
+			}
+			if pick == nil || s.Applications < feed.Applications {
+				pick, feed, completed, accept = p, s, p.Stages[k+1], p.Stages[k+2]
+			}
+		}
+	}
+	if pick == nil {
+		t.Fatalf("no sandbox position has a stage with 1-10 applications and two stages after it: %+v", posList.Positions)
+	}
+	t.Logf("interview for %q (%s): fed by %q (%d candidates), completed → %q, accepted → %q",
+		pick.Title, pick.ExtID, feed.Name, feed.Applications, completed.Name, accept.Name)
+
+	// 4. Create the interview from the position.
+	importPos := chromedp.CSS(fmt.Sprintf(`[data-testid="import-position"][data-position-id="%d"]`, pick.ID))
+	step("create interview",
+		chromedp.Click(tid("nav-interviews")),
+		chromedp.WaitVisible(tid("interviews-page")),
+		chromedp.WaitVisible(tid("interviews-empty")),
+		chromedp.Click(tid("create-interview")),
+		chromedp.WaitVisible(tid("new-interview-page")),
+		chromedp.Click(tid("way-ats")),
+		chromedp.WaitVisible(tid("import-list")),
+		chromedp.SendKeys(tid("import-search"), pick.Title),
+		chromedp.WaitVisible(importPos),
+		chromedp.Click(importPos),
+		chromedp.WaitVisible(within(`[data-testid="import-chosen"]`, "pipeline")),
+		chromedp.Click(tid("import-create")),
+		chromedp.WaitVisible(tid("interview-page")),
+		chromedp.WaitVisible(tid("panel-ats")),
+	)
+	loc := strings.SplitN(strings.TrimPrefix(location(t, bctx), base), "?", 2)[0] // /w/{wid}/interviews/{iid}
+	iid := loc[strings.LastIndex(loc, "/")+1:]
+
+	// 5. ATS settings: feeding stage, completed stage, accept stage, rejection reason, tagging rules.
+	poll("stage options", fmt.Sprintf(`[...document.querySelectorAll('[data-testid="iv-stage"] option')].some(o => o.value === %q)`, feed.ExtID), 10*time.Second)
+	step("choose the stage", setValue(tid("iv-stage"), feed.ExtID))
+	poll("reasons", `document.querySelectorAll('[data-testid="iv-reject-reason"] option').length > 1`, 10*time.Second)
+	reasonID := eval("first reason", `[...document.querySelectorAll('[data-testid="iv-reject-reason"] option')].find(o => o.value)?.value ?? ""`)
+	if eval("sync results on", `String(document.querySelector('[data-testid="iv-sync-results"]').checked)`) != "true" {
+		step("sync results", chromedp.Click(tid("iv-sync-results")))
+	}
+	step("results and decision settings",
+		setValue(tid("iv-completed-stage"), completed.ExtID),
+		setValue(tid("iv-accept-stage"), accept.ExtID),
+		setValue(tid("iv-reject-reason"), reasonID),
+		setValue(tid("iv-tag-score-threshold"), "1"),
+		setValue(tid("iv-tag-score-name"), scoreTag),
+		setValue(tid("iv-tag-accepted"), acceptedTag),
+	)
+
+	// 6. A text question with a rubric (imported screening questions stay).
+	step("questions tab", chromedp.Click(tid("tab-questions")), chromedp.WaitVisible(tid("panel-questions")))
+	step("add text question", chromedp.Click(chromedp.CSS(`[data-testid="add-question"][data-type="text"]`)))
+	eval("tag text question", `(() => { const c = [...document.querySelectorAll('[data-testid="question-card"]')].pop(); c.dataset.e2e = "q-rubric"; return c.dataset.type; })()`)
+	q := `[data-e2e="q-rubric"]`
+	step("text question with rubric",
+		chromedp.SendKeys(within(q, "q-prompt"), "Tell us about a project you are proud of."),
+		chromedp.SendKeys(within(q, "rubric-name"), "Ownership"),
+		chromedp.SendKeys(within(q, "rubric-strong"), "Names a result they were responsible for"),
+	)
+	step("save",
+		chromedp.Click(tid("interview-save")),
+		waitGone(`[data-testid="unsaved"]`),
+	)
+	if e := eval("save error", `document.querySelector('[data-testid="save-error"]')?.textContent ?? ""`); e != "" {
+		t.Fatalf("saving the interview failed: %s", e)
+	}
+	var saved struct {
+		Interview struct {
+			StageExtID          string  `json:"stage_ext_id"`
+			SyncResults         bool    `json:"sync_results"`
+			CompletedStageExtID string  `json:"completed_stage_ext_id"`
+			AcceptStageExtID    string  `json:"accept_stage_ext_id"`
+			RejectReasonExtID   string  `json:"reject_reason_ext_id"`
+			TagScoreThreshold   float64 `json:"tag_score_threshold"`
+			TagScoreName        string  `json:"tag_score_name"`
+			TagAcceptedName     string  `json:"tag_accepted_name"`
+			Questions           []struct {
+				Type   string          `json:"type"`
+				Rubric json.RawMessage `json:"rubric"`
+			} `json:"questions"`
+		} `json:"interview"`
+	}
+	apiGet("/interviews/"+iid, &saved)
+	si := saved.Interview
+	if si.StageExtID != feed.ExtID || !si.SyncResults || si.CompletedStageExtID != completed.ExtID || si.AcceptStageExtID != accept.ExtID ||
+		si.RejectReasonExtID != reasonID || si.TagScoreThreshold != 1 || si.TagScoreName != scoreTag || si.TagAcceptedName != acceptedTag {
+		t.Fatalf("saved ATS settings %+v; want stage %s, sync on, completed %s, accept %s, reason %s, tag %q at 1, accepted tag %q",
+			si, feed.ExtID, completed.ExtID, accept.ExtID, reasonID, scoreTag, acceptedTag)
+	}
+	rubrics := 0
+	for _, q := range si.Questions {
+		if q.Type == "text" && strings.Contains(string(q.Rubric), "Ownership") {
+			rubrics++
+		}
+	}
+	if rubrics != 1 {
+		t.Fatalf("saved interview has %d text questions with the Ownership rubric, want 1: %+v", rubrics, si.Questions)
+	}
+
+	// 7. Publish.
+	step("publish preview", chromedp.Click(tid("interview-publish")), chromedp.WaitVisible(tid("publish-message")))
+	msg := eval("preview message", `document.querySelector('[data-testid="publish-message"]').textContent.trim()`)
+	invite := 0
+	if _, err := fmt.Sscanf(msg, "%d", &invite); err != nil || invite < 1 {
+		t.Fatalf("publish preview %q invites nobody", msg)
+	}
+	step("publish",
+		chromedp.Click(tid("confirm-ok")),
+		chromedp.WaitVisible(tid("publish-result")),
+		waitText(tid("interview-status"), "Active"),
+	)
+
+	// 8. Take the interview as one invited candidate.
+	msgs := mp.WaitFor(t, invite, 60*time.Second)
+	full := mp.Message(t, msgs[0].ID)
+	link := regexp.MustCompile(`https?://[^\s<>"]+/i/[A-Za-z0-9_-]+`).FindString(full.Text)
+	if link == "" {
+		t.Fatalf("invitation %q has no /i/<token> link in its text:\n%s", full.Subject, full.Text)
+	}
+	candidateEmail := strings.ToLower(full.To[0].Address)
+	mailsTo := func() []mailpittest.Summary {
+		var out []mailpittest.Summary
+		for _, m := range mp.Messages(t) {
+			for _, to := range m.To {
+				if strings.EqualFold(to, candidateEmail) {
+					out = append(out, m)
+					break
+				}
+			}
+		}
+		return out
+	}
+	if n := len(mailsTo()); n != 1 {
+		t.Fatalf("%d emails to %s after publishing, want 1 invitation", n, candidateEmail)
+	}
+	t.Logf("%s takes the interview at %s", candidateEmail, link)
+
+	step("candidate welcome", chromedp.Navigate(link), chromedp.WaitVisible(tid("cand-welcome")))
+	step("consent and start", chromedp.Click(tid("cand-consent")), chromedp.Click(tid("cand-start")), chromedp.WaitVisible(tid("cand-question")))
+	answered := map[string]bool{}
+	for i := 0; i < 40; i++ {
+		poll("next step", `!!document.querySelector('[data-testid="cand-question"], [data-testid="cand-review"]')`, 15*time.Second)
+		if eval("review?", `document.querySelector('[data-testid="cand-review"]') ? "yes" : "no"`) == "yes" {
+			break
+		}
+		qid := eval("question id", `document.querySelector('[data-testid="cand-question"]').dataset.questionId`)
+		qtype := eval("question type", `document.querySelector('[data-testid="cand-question"]').dataset.type`)
+		if answered[qid] {
+			t.Fatalf("question %s (%s) is shown again after Next", qid, qtype)
+		}
+		switch qtype {
+		case "text":
+			step("answer text", chromedp.SendKeys(tid("cand-answer-text"), resultsAnswer))
+		case "number":
+			step("answer number", chromedp.SendKeys(tid("cand-answer-number"), "6"))
+		case "yes_no":
+			step("answer yes/no", chromedp.Click(chromedp.CSS(`[data-testid="cand-option"][data-value="yes"]`)))
+		case "single_choice":
+			step("answer single choice", chromedp.Click(chromedp.CSS(`[data-testid="cand-question"] label:nth-child(1) [data-testid="cand-option"]`)))
+		case "multi_choice":
+			step("answer multiple choice", chromedp.Click(chromedp.CSS(`[data-testid="cand-question"] label:nth-child(1) [data-testid="cand-option"]`)))
+		case "audio", "video":
+			step("record "+qtype,
+				chromedp.Click(tid("cand-record")),
+				chromedp.WaitVisible(tid("cand-stop")),
+				chromedp.Sleep(2*time.Second),
+				chromedp.Click(tid("cand-stop")),
+			)
+			poll("upload", `document.querySelector('[data-testid="cand-upload-state"]')?.dataset.state === 'done'`, 30*time.Second)
+		default:
+			t.Fatalf("candidate page shows question type %q", qtype)
+		}
+		answered[qid] = true
+		step("next", chromedp.Click(tid("cand-next")))
+		poll("left question "+qid, fmt.Sprintf(`(() => { const q = document.querySelector('[data-testid="cand-question"]'); return !!document.querySelector('[data-testid="cand-review"]') || (!!q && q.dataset.questionId !== %q); })()`, qid), 15*time.Second)
+	}
+	step("submit", chromedp.WaitVisible(tid("cand-review")), chromedp.Click(tid("cand-submit")), chromedp.WaitVisible(tid("cand-thanks")))
+	submitted := time.Now()
+
+	// 9. The results list: the row is scored by the built-in scorer within seconds.
+	step("editor", chromedp.Navigate(base+loc), chromedp.WaitVisible(tid("interview-results-link")))
+	step("results list", chromedp.Click(tid("interview-results-link")), chromedp.WaitVisible(tid("results-page")))
+	if got := strings.SplitN(strings.TrimPrefix(location(t, bctx), base), "?", 2)[0]; got != loc+"/results" {
+		t.Errorf("View results went to %s, want %s/results", got, loc)
+	}
+	poll("scored row", `!!document.querySelector('[data-testid="result-row"][data-status="scored"]')`, 40*time.Second)
+	t.Logf("scored %s after submitting", time.Since(submitted).Round(100*time.Millisecond))
+	if n := eval("rows", `String(document.querySelectorAll('[data-testid="result-row"]').length)`); n != "1" {
+		t.Errorf("results list has %s rows, want 1", n)
+	}
+	shoot("results", tid("results-table"))
+
+	// 10. The result: built-in scorer, score, a met criterion quoting the answer, ATS writes done.
+	rid := eval("result id", `document.querySelector('[data-testid="result-row"]').dataset.resultId`)
+	step("result detail",
+		chromedp.Click(within(`[data-testid="result-row"]`, "result-link")),
+		chromedp.WaitVisible(tid("result-detail")),
+		chromedp.WaitVisible(tid("overall-score")),
+		chromedp.WaitVisible(tid("scorer-label")),
+	)
+	if got := strings.TrimPrefix(location(t, bctx), base); got != fmt.Sprintf("/w/%s/results/%s", wid, rid) {
+		t.Errorf("the result opened at %s, want /w/%s/results/%s", got, wid, rid)
+	}
+	if s := eval("scorer", `document.querySelector('[data-testid="scorer-label"]').dataset.scorer`); s != "builtin" {
+		t.Errorf("scorer-label data-scorer = %q, want builtin", s)
+	}
+	if label := eval("scorer label", `document.querySelector('[data-testid="scorer-label"]').textContent.trim()`); !strings.Contains(label, "built-in") || !strings.Contains(label, "no AI") {
+		t.Errorf("scorer label reads %q, want it to name the built-in scorer (no AI)", label)
+	}
+	overall := eval("overall", `document.querySelector('[data-testid="overall-score"]').textContent.trim()`)
+	var overallN float64
+	if _, err := fmt.Sscanf(overall, "%g", &overallN); err != nil || overallN < 1 || overallN > 100 {
+		t.Errorf("overall score reads %q, want a number from 1 to 100", overall)
+	}
+	var evidence []string
+	if err := json.Unmarshal([]byte(eval("evidence", `JSON.stringify([...document.querySelectorAll('[data-testid="criterion"][data-state="met"] [data-testid="criterion-evidence"]')].map(e => e.textContent.trim()))`)), &evidence); err != nil {
+		t.Fatal(err)
+	}
+	if len(evidence) == 0 {
+		t.Errorf("no met criterion with evidence; criteria: %s", eval("criteria", `[...document.querySelectorAll('[data-testid="criterion"]')].map(c => c.dataset.state + ': ' + c.textContent.trim()).join(' | ')`))
+	}
+	for _, e := range evidence {
+		if e == "" || !strings.Contains(resultsAnswer, e) {
+			t.Errorf("evidence %q is not a quote of the answer %q", e, resultsAnswer)
+		}
+	}
+	if len(evidence) > 0 && evidence[0] != resultsEvidence {
+		t.Logf("evidence quoted: %q", evidence[0])
+	}
+
+	writesDone := func(what string, min int) {
+		t.Helper()
+		expr := fmt.Sprintf(`(() => { const ws = [...document.querySelectorAll('[data-testid="ats-write"]')]; return ws.length >= %d && ws.every(w => w.dataset.status === 'done'); })()`, min)
+		if err := chromedp.Do(bctx, func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			_, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(30*time.Second))(ctx, tg)
+			return chromedp.Void{}, err
+		}); err != nil {
+			t.Fatalf("%s: the ATS writes are not all done within 30s: %s\n%s", what,
+				eval("writes", `[...document.querySelectorAll('[data-testid="ats-write"]')].map(w => w.dataset.status + ': ' + w.innerText.replace(/\s+/g, ' ')).join(' | ') || 'none'`),
+				tail(serverLog, 30))
+		}
+	}
+	// Note (with the link), PDF, completed-stage move and score tag.
+	writesDone("after scoring", 4)
+
+	// 11. The PDF, downloaded with the browser's session.
+	var view struct {
+		Candidate struct {
+			Email            string `json:"email"`
+			ApplicationExtID string `json:"application_ext_id"`
+		} `json:"candidate"`
+		ResultsURL string `json:"results_url"`
+		ReportURL  string `json:"report_url"`
+		ATSWrites  []struct {
+			Action string `json:"action"`
+			Status string `json:"status"`
+		} `json:"ats_writes"`
+	}
+	apiGet("/results/"+rid, &view)
+	if !strings.EqualFold(view.Candidate.Email, candidateEmail) {
+		t.Errorf("result belongs to %s, want %s", view.Candidate.Email, candidateEmail)
+	}
+	if want := fmt.Sprintf("/api/workspaces/%s/results/%s/report.pdf", wid, rid); view.ReportURL != want {
+		t.Errorf("report_url %q, want %q", view.ReportURL, want)
+	}
+	pdf := getBytesCookie(t, ctx, base+fmt.Sprintf("/api/workspaces/%s/results/%s/report.pdf", wid, rid), cookie)
+	if !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Errorf("report.pdf starts with %q, want %%PDF", pdf[:min(len(pdf), 16)])
+	}
+	if !strings.HasSuffix(view.ResultsURL, fmt.Sprintf("/w/%s/results/%s", wid, rid)) {
+		t.Errorf("results_url %q does not end in /w/%s/results/%s", view.ResultsURL, wid, rid)
+	}
+	shoot("result", tid("result-detail"))
+
+	// 12. The sandbox: one hireloop note with the link, one PDF, the score tag, the completed stage.
+	type sbApp struct {
+		ID           int64 `json:"id"`
+		CandidateID  int64 `json:"candidate_id"`
+		Status       string
+		CurrentStage *struct {
+			ID   int64  `json:"id"`
+			Name string `json:"name"`
+		} `json:"current_stage"`
+	}
+	type sbCand struct {
+		Tags           []string `json:"tags"`
+		EmailAddresses []struct {
+			Value string `json:"value"`
+		} `json:"email_addresses"`
+		Attachments []struct {
+			Filename string `json:"filename"`
+			URL      string `json:"url"`
+			Type     string `json:"type"`
+		} `json:"attachments"`
+	}
+	var app sbApp
+	sandboxGet("/v1/applications/"+view.Candidate.ApplicationExtID, &app)
+	candPath := fmt.Sprintf("/v1/candidates/%d", app.CandidateID)
+	stageOf := func() string {
+		t.Helper()
+		var a sbApp
+		sandboxGet("/v1/applications/"+view.Candidate.ApplicationExtID, &a)
+		if a.CurrentStage == nil {
+			return ""
+		}
+		return fmt.Sprint(a.CurrentStage.ID)
+	}
+	if got := stageOf(); got != completed.ExtID {
+		t.Errorf("after scoring the application is in stage %s, want the completed stage %s (%s)", got, completed.ExtID, completed.Name)
+	}
+	var cand sbCand
+	sandboxGet(candPath, &cand)
+	if !hasString(cand.Tags, scoreTag) {
+		t.Errorf("sandbox candidate tags %v, want %q", cand.Tags, scoreTag)
+	}
+	if hasString(cand.Tags, acceptedTag) {
+		t.Errorf("sandbox candidate already has %q before any decision: %v", acceptedTag, cand.Tags)
+	}
+	var pdfs []string
+	for _, a := range cand.Attachments {
+		if strings.HasSuffix(strings.ToLower(a.Filename), ".pdf") && strings.Contains(a.Filename, "hireloop") {
+			pdfs = append(pdfs, a.Filename)
+			if got := getBytesCookie(t, ctx, a.URL, ""); !bytes.HasPrefix(got, []byte("%PDF")) {
+				t.Errorf("sandbox attachment %s (%s) is not a PDF: %q", a.Filename, a.URL, got[:min(len(got), 16)])
+			}
+		}
+	}
+	if want := "hireloop-interview-" + rid + ".pdf"; len(pdfs) != 1 || pdfs[0] != want {
+		t.Errorf("sandbox candidate has hireloop PDFs %v, want exactly [%s]", pdfs, want)
+	}
+	var feedAct struct {
+		Notes []struct {
+			Body string `json:"body"`
+		} `json:"notes"`
+	}
+	sandboxGet(candPath+"/activity_feed", &feedAct)
+	var notes []string
+	for _, n := range feedAct.Notes {
+		if strings.Contains(n.Body, "hireloop") {
+			notes = append(notes, n.Body)
+		}
+	}
+	if len(notes) != 1 {
+		t.Errorf("sandbox candidate has %d hireloop notes, want 1: %q", len(notes), notes)
+	} else if !strings.Contains(notes[0], view.ResultsURL) {
+		t.Errorf("the hireloop note does not contain the results link %s: %q", view.ResultsURL, notes[0])
+	}
+
+	// 13. Accept in the console.
+	step("accept",
+		chromedp.Click(tid("decision-accept")),
+		chromedp.WaitVisible(tid("confirm-ok")),
+		chromedp.Click(tid("confirm-ok")),
+		chromedp.WaitVisible(`[data-testid="decision-state"][data-decision="accepted"]`),
+		waitGone(`[data-testid="confirm-dialog"]`),
+	)
+	if s := eval("decision state", `document.querySelector('[data-testid="decision-state"]').textContent.replace(/\s+/g, ' ').trim()`); !strings.Contains(s, "Accepted") {
+		t.Errorf("decision state reads %q, want Accepted", s)
+	}
+	accepted := time.Now()
+	// Plus the accept move and the accepted tag.
+	writesDone("after accepting", 6)
+
+	var moved bool
+	for time.Since(accepted) < 30*time.Second && !moved {
+		moved = stageOf() == accept.ExtID
+		if !moved {
+			time.Sleep(300 * time.Millisecond)
+		}
+	}
+	if !moved {
+		t.Errorf("30s after accepting the application is in stage %s, want the accept stage %s (%s)", stageOf(), accept.ExtID, accept.Name)
+	}
+	sandboxGet(candPath, &cand)
+	if !hasString(cand.Tags, acceptedTag) || !hasString(cand.Tags, scoreTag) {
+		t.Errorf("after accepting the sandbox candidate's tags are %v, want %q and %q", cand.Tags, scoreTag, acceptedTag)
+	}
+
+	var mails []mailpittest.Summary
+	for time.Since(accepted) < 30*time.Second && len(mails) < 2 {
+		mails = mailsTo()
+		if len(mails) < 2 {
+			time.Sleep(250 * time.Millisecond)
+		}
+	}
+	if len(mails) < 2 {
+		t.Fatalf("no acceptance email to %s within 30s of accepting\n%s", candidateEmail, tail(serverLog, 30))
+	}
+	t.Logf("acceptance email arrived %s after accepting: %q", time.Since(accepted).Round(10*time.Millisecond), mails[0].Subject)
+	if !strings.HasPrefix(mails[0].Subject, "Next steps") { // newest first
+		t.Errorf("newest email to %s is %q, want the acceptance (Next steps …)", candidateEmail, mails[0].Subject)
+	}
+	// Nothing more may follow: give the outbox a moment, then count again.
+	time.Sleep(2 * time.Second)
+	if n := len(mailsTo()); n != 2 {
+		var subjects []string
+		for _, m := range mailsTo() {
+			subjects = append(subjects, m.Subject)
+		}
+		t.Errorf("%d emails to %s, want 2 (invitation and acceptance): %q", n, candidateEmail, subjects)
+	}
+	// Writes happen once: still one note and one PDF after the decision.
+	sandboxGet(candPath+"/activity_feed", &feedAct)
+	notes = notes[:0]
+	for _, n := range feedAct.Notes {
+		if strings.Contains(n.Body, "hireloop") {
+			notes = append(notes, n.Body)
+		}
+	}
+	if len(notes) != 1 {
+		t.Errorf("after accepting the sandbox candidate has %d hireloop notes, want 1", len(notes))
+	}
+
+	saveScreenshots(t, tmp, shots)
+	closeBrowser()
+	stopped = true
+	stop()
+}
+
+func hasString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// getBytesCookie GETs url (with a Cookie header when cookie is set) and returns the body.
+func getBytesCookie(t *testing.T, ctx context.Context, url, cookie string) []byte {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cookie != "" {
+		req.Header.Set("Cookie", cookie)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: status %d: %.300s", url, resp.StatusCode, body)
+	}
+	return body
+}
