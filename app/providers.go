@@ -45,6 +45,15 @@ var providerTexts = map[string]providerInfo{
 		WebhookSetup:  "Kombo dashboard → Webhooks → add an endpoint with the webhook URL and subscribe to data-changed; copy its signing secret into the webhook secret here.",
 		Documentation: "https://docs.kombo.dev/ats",
 	},
+	"lever": {
+		Title:         "Lever",
+		Fields:        []string{"api_key", "acting_user_id", "base_url", "webhook_secret"},
+		KeyHelp:       "Lever: Settings → Integrations and API → API Credentials → Generate New Key. Grant read access to opportunities, postings, stages, archive reasons, tags and users, and write access to notes, files, links, stage, archived and tags. Use https://api.sandbox.lever.co/v1 as the base URL for a Lever sandbox.",
+		ActingHelp:    "The Lever user id hireloop writes as (sent as perform_as). Pick a service user.",
+		DefaultBase:   "https://api.lever.co/v1",
+		WebhookSetup:  "Lever: Settings → Integrations and API → Webhooks. Turn on Candidate Stage Change (and Application created, Archive change, Hired, Deleted), paste the webhook URL, and copy each webhook's signature token into the webhook secret here.",
+		Documentation: "https://hire.lever.co/developer/documentation",
+	},
 	providerSandbox: {
 		Title:        "Sandbox ATS (demo)",
 		Fields:       []string{},

@@ -19,6 +19,7 @@ import (
 	// Connectors register themselves with the ats registry.
 	_ "github.com/hireloop/hireloop/ats/greenhouse"
 	_ "github.com/hireloop/hireloop/ats/kombo"
+	_ "github.com/hireloop/hireloop/ats/lever"
 )
 
 // Sync engine: reads each model from the connector page by page and writes
