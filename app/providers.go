@@ -45,6 +45,14 @@ var providerTexts = map[string]providerInfo{
 		WebhookSetup:  "Kombo dashboard → Webhooks → add an endpoint with the webhook URL and subscribe to data-changed; copy its signing secret into the webhook secret here.",
 		Documentation: "https://docs.kombo.dev/ats",
 	},
+	"ashby": {
+		Title:         "Ashby",
+		Fields:        []string{"api_key", "base_url", "webhook_secret"},
+		KeyHelp:       "Ashby: Admin → Integrations → API Keys → Create. Grant read access to jobs, job postings, interview plans and stages, candidates, applications, archive reasons, tags and users, and write access to candidates (notes, tags) and applications (stage changes). Writes are made as the key's owner.",
+		DefaultBase:   "https://api.ashbyhq.com",
+		WebhookSetup:  "Ashby: Admin → Integrations → Webhooks → Add. Choose Candidate stage change (and Application submitted/updated, Candidate hired/deleted), paste the webhook URL, and set the secret token to the webhook secret saved here.",
+		Documentation: "https://developers.ashbyhq.com",
+	},
 	"lever": {
 		Title:         "Lever",
 		Fields:        []string{"api_key", "acting_user_id", "base_url", "webhook_secret"},

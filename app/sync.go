@@ -17,6 +17,7 @@ import (
 	"github.com/hireloop/hireloop/store"
 
 	// Connectors register themselves with the ats registry.
+	_ "github.com/hireloop/hireloop/ats/ashby"
 	_ "github.com/hireloop/hireloop/ats/greenhouse"
 	_ "github.com/hireloop/hireloop/ats/kombo"
 	_ "github.com/hireloop/hireloop/ats/lever"

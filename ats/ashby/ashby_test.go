@@ -1,0 +1,176 @@
+package ashby_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/hireloop/hireloop/ats"
+	"github.com/hireloop/hireloop/ats/ashby"
+	"github.com/hireloop/hireloop/ats/ashby/fake"
+	"github.com/hireloop/hireloop/ats/atstest"
+)
+
+const apiKey = "ashby-test-key"
+
+func newPair(t *testing.T, o atstest.Options) (*ashby.Client, *fake.Fake) {
+	t.Helper()
+	f := fake.New(apiKey)
+	t.Cleanup(f.Close)
+	cfg := ats.Config{BaseURL: f.URL(), APIKey: apiKey, PageSize: o.PageSize, RateLimit: o.RateLimit,
+		HTTP: ats.HTTPSettings{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}}
+	if cfg.RateLimit.IsZero() {
+		cfg.RateLimit = ats.RateLimit{Requests: 10000, Per: time.Second}
+	}
+	if o.RateLimit.IsZero() {
+		f.SetRateLimit(0, 0)
+	} else {
+		f.SetRateLimit(o.RateLimit.Requests, o.RateLimit.Per)
+	}
+	c, err := ashby.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, f
+}
+
+func TestConformance(t *testing.T) {
+	atstest.Run(t, atstest.Harness{
+		Name: ashby.Name,
+		New: func(t *testing.T, o atstest.Options) (ats.Connector, atstest.Fake) {
+			return newPair(t, o)
+		},
+		CheckWrite: checkWrite,
+		Webhooks: []atstest.WebhookCase{
+			{Name: "stage change", Body: []byte(`{"action":"candidateStageChange","data":{"application":{"id":"app-1","candidate":{"id":"cand-1"},"job":{"id":"job-1"},"currentInterviewStage":{"id":"plan-1-s1","title":"Onsite"}}}}`),
+				Want: ats.WebhookEvent{Type: "candidateStageChange", ApplicationID: "app-1", CandidateID: "cand-1",
+					Models: []ats.Model{ats.ModelApplications}, StageChange: &ats.StageChange{ToStageID: "plan-1-s1"}}},
+			{Name: "application submit", Body: []byte(`{"action":"applicationSubmit","data":{"application":{"id":"app-2","candidate":{"id":"cand-2"},"job":{"id":"job-2"}}}}`),
+				Want: ats.WebhookEvent{Type: "applicationSubmit", ApplicationID: "app-2", CandidateID: "cand-2",
+					Models: []ats.Model{ats.ModelCandidates, ats.ModelApplications}}},
+			{Name: "ping", Body: []byte(`{"action":"ping","data":{}}`), Want: ats.WebhookEvent{Type: "ping", Ping: true}},
+		},
+	})
+}
+
+// last returns the last recorded request to path.
+func last(reqs []atstest.RecordedRequest, path string) (atstest.RecordedRequest, bool) {
+	for i := len(reqs) - 1; i >= 0; i-- {
+		if reqs[i].Path == path {
+			return reqs[i], true
+		}
+	}
+	return atstest.RecordedRequest{}, false
+}
+
+func checkWrite(t *testing.T, a ats.WriteAction, in any, reqs []atstest.RecordedRequest) {
+	t.Helper()
+	for _, r := range reqs {
+		if r.Header.Get("Authorization") == "" {
+			t.Errorf("%s %s: no Authorization header", r.Method, r.Path)
+		}
+	}
+	switch a {
+	case ats.ActionNote:
+		n := in.(ats.Note)
+		r, ok := last(reqs, "/candidate.createNote")
+		note, _ := r.JSON()["note"].(map[string]any)
+		if !ok || r.JSON()["candidateId"] != n.CandidateID || note["value"] != n.Body || note["type"] != "text/plain" {
+			t.Errorf("note request = %s", r.Body)
+		}
+	case ats.ActionMoveStage:
+		m := in.(ats.StageMove)
+		r, ok := last(reqs, "/application.changeStage")
+		if !ok || r.JSON()["applicationId"] != m.ApplicationID || r.JSON()["interviewStageId"] != m.ToStageID {
+			t.Errorf("move request = %s", r.Body)
+		}
+	case ats.ActionReject:
+		rj := in.(ats.Rejection)
+		r, ok := last(reqs, "/application.changeStage")
+		if !ok || r.JSON()["applicationId"] != rj.ApplicationID || r.JSON()["interviewStageId"] != "plan-1-s2" ||
+			r.JSON()["archiveReasonId"] != rj.ReasonID {
+			t.Errorf("reject request = %s", r.Body)
+		}
+		if n, ok := last(reqs, "/candidate.createNote"); !ok || n.JSON()["candidateId"] != "cand-1" {
+			t.Errorf("rejection note missing: %s", n.Body)
+		}
+	case ats.ActionAddTag:
+		r, ok := last(reqs, "/candidate.addTag")
+		if !ok || r.JSON()["candidateId"] != in.(ats.TagAssignment).CandidateID || r.JSON()["tagId"] == "" {
+			t.Errorf("tag request = %s", r.Body)
+		}
+		if _, ok := last(reqs, "/candidateTag.create"); !ok {
+			t.Errorf("new tag name was not created")
+		}
+	default:
+		t.Errorf("unexpected supported action %s", a)
+	}
+}
+
+func TestRegistered(t *testing.T) {
+	c, err := ats.New(ashby.Name, ats.Config{APIKey: "k"})
+	if err != nil || c.Name() != ashby.Name {
+		t.Fatalf("ats.New: %v", err)
+	}
+	cp, ok := ats.Declared(ashby.Name)
+	if !ok || cp.Validate() != nil || cp.StageScope != ats.StagesPerJob || cp.Supports(ats.ActionResultLink) {
+		t.Fatalf("declared = %+v", cp)
+	}
+	if cp.Writes[ats.ActionResultLink].Reason != ashby.ReasonResultLink {
+		t.Fatalf("result link reason = %q", cp.Writes[ats.ActionResultLink].Reason)
+	}
+}
+
+// TestSyncToken checks that an incremental read sends the syncToken of
+// the previous full pass and that an expired token falls back to a full
+// pass filtered by UpdatedAfter.
+func TestSyncToken(t *testing.T) {
+	for _, expire := range []bool{false, true} {
+		c, f := newPair(t, atstest.Options{PageSize: 3})
+		ctx := context.Background()
+		var wm time.Time
+		if err := c.ListApplications(ctx, ats.ListOptions{}, func(p []ats.Application) error {
+			for _, a := range p {
+				if a.UpdatedAt.After(wm) {
+					wm = a.UpdatedAt
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range f.Writes() {
+			if _, ok := r.JSON()["syncToken"]; ok {
+				t.Fatalf("full pass sent a syncToken: %s", r.Body)
+			}
+		}
+		f.ResetWrites()
+		if expire {
+			f.ExpireSyncTokens()
+		}
+		s := f.Samples()
+		f.MoveApplication(s.ApplicationID, s.OtherStageID)
+		var got []string
+		if err := c.ListApplications(ctx, ats.ListOptions{UpdatedAfter: wm.Add(time.Millisecond)}, func(p []ats.Application) error {
+			for _, a := range p {
+				got = append(got, a.ID)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0] != s.ApplicationID {
+			t.Fatalf("expire=%v: incremental = %v", expire, got)
+		}
+		reqs := f.Writes()
+		if _, ok := reqs[0].JSON()["syncToken"]; !ok {
+			t.Fatalf("expire=%v: incremental read did not send the syncToken: %s", expire, reqs[0].Body)
+		}
+		if expire && len(reqs) < 2 {
+			t.Fatalf("expired token: no full pass followed (%d requests)", len(reqs))
+		}
+		if !expire && len(reqs) != 1 {
+			t.Fatalf("delta read took %d requests, want 1", len(reqs))
+		}
+	}
+}

@@ -1,0 +1,165 @@
+package ashby
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/hireloop/hireloop/ats"
+)
+
+func needID(what, id string) error {
+	if strings.TrimSpace(id) == "" {
+		return ats.Invalid(Name, what, what+" id is required")
+	}
+	return nil
+}
+
+// write performs one non-retried call and returns results.id when present.
+func (c *Client) write(ctx context.Context, method string, body any) (ats.WriteResult, json.RawMessage, error) {
+	var env envelope
+	if err := c.call(ctx, method, body, false, &env); err != nil {
+		return ats.WriteResult{}, nil, err
+	}
+	var v struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(env.Results, &v)
+	return ats.WriteResult{RemoteID: v.ID}, env.Results, nil
+}
+
+// AddResultLink is unsupported: assessment results are partner-only.
+func (c *Client) AddResultLink(context.Context, ats.ResultLink) (ats.WriteResult, error) {
+	return ats.WriteResult{}, declared.Check(ats.ActionResultLink)
+}
+
+// AddAttachment is unsupported for now; see ReasonAttachment.
+func (c *Client) AddAttachment(context.Context, ats.Attachment) (ats.WriteResult, error) {
+	return ats.WriteResult{}, declared.Check(ats.ActionAttachment)
+}
+
+// AddNote posts candidate.createNote {candidateId, note{type:"text/plain",
+// value}, isPrivate}. Ashby notes live on the candidate only.
+func (c *Client) AddNote(ctx context.Context, in ats.Note) (ats.WriteResult, error) {
+	if in.Body == "" {
+		return ats.WriteResult{}, ats.Invalid(Name, "note", "note body is empty")
+	}
+	if err := needID("candidate", in.CandidateID); err != nil {
+		return ats.WriteResult{}, err
+	}
+	body := map[string]any{"candidateId": in.CandidateID, "note": map[string]string{"type": "text/plain", "value": in.Body}}
+	if in.Visibility == "private" || in.Visibility == "admin_only" {
+		body["isPrivate"] = true
+	}
+	res, _, err := c.write(ctx, "candidate.createNote", body)
+	return res, err
+}
+
+// MoveToStage calls application.changeStage {applicationId, interviewStageId}.
+func (c *Client) MoveToStage(ctx context.Context, in ats.StageMove) (ats.WriteResult, error) {
+	if err := needID("application", in.ApplicationID); err != nil {
+		return ats.WriteResult{}, err
+	}
+	if err := needID("stage", in.ToStageID); err != nil {
+		return ats.WriteResult{}, err
+	}
+	_, _, err := c.write(ctx, "application.changeStage", map[string]string{"applicationId": in.ApplicationID, "interviewStageId": in.ToStageID})
+	return ats.WriteResult{}, err
+}
+
+// Reject moves the application to the Archived stage of its interview
+// plan with the archive reason: application.info {applicationId} →
+// interviewStage.list {interviewPlanId} → application.changeStage
+// {applicationId, interviewStageId, archiveReasonId}. The look-ups are not
+// retried (the write path never retries). A Note is then added to the
+// candidate; if only the note fails, the rejection stands and the failure
+// is a warning.
+func (c *Client) Reject(ctx context.Context, in ats.Rejection) (ats.WriteResult, error) {
+	if err := needID("application", in.ApplicationID); err != nil {
+		return ats.WriteResult{}, err
+	}
+	if in.ReasonID == "" {
+		return ats.WriteResult{}, ats.Invalid(Name, "reject", "Ashby needs an archive reason to reject")
+	}
+	var env envelope
+	if err := c.call(ctx, "application.info", map[string]string{"applicationId": in.ApplicationID}, false, &env); err != nil {
+		return ats.WriteResult{}, err
+	}
+	var app wireApplication
+	if err := json.Unmarshal(env.Results, &app); err != nil {
+		return ats.WriteResult{}, malformed("POST /application.info", "invalid JSON in response: "+err.Error())
+	}
+	if app.CurrentInterviewStage == nil || app.CurrentInterviewStage.InterviewPlanID == "" {
+		return ats.WriteResult{}, malformed("POST /application.info", "application has no current interview stage with a plan")
+	}
+	archived := ""
+	err := c.listRaw(ctx, "interviewStage.list", map[string]any{"interviewPlanId": app.CurrentInterviewStage.InterviewPlanID},
+		false, nil, func(rows []json.RawMessage) error {
+			for _, r := range rows {
+				var s wireStage
+				if json.Unmarshal(r, &s) == nil && strings.EqualFold(s.Type, "Archived") && archived == "" {
+					archived = s.ID
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return ats.WriteResult{}, err
+	}
+	if archived == "" {
+		return ats.WriteResult{}, &ats.Error{Provider: Name, Op: "reject", Message: "the application's interview plan has no Archived stage", Err: ats.ErrNotFound}
+	}
+	if _, _, err := c.write(ctx, "application.changeStage", map[string]string{"applicationId": in.ApplicationID,
+		"interviewStageId": archived, "archiveReasonId": in.ReasonID}); err != nil {
+		return ats.WriteResult{}, err
+	}
+	if in.Note == "" || app.Candidate.ID == "" {
+		return ats.WriteResult{}, nil
+	}
+	if _, nerr := c.AddNote(ctx, ats.Note{CandidateID: app.Candidate.ID, Body: in.Note}); nerr != nil {
+		return ats.WriteResult{Warnings: []string{"rejected, but the rejection note was not added: " + nerr.Error()}}, nil
+	}
+	return ats.WriteResult{}, nil
+}
+
+// AddTag calls candidate.addTag {candidateId, tagId}. Without a TagID the
+// tag is found by title in candidateTag.list (case-insensitive) or created
+// with candidateTag.create {title}. Look-ups are not retried.
+func (c *Client) AddTag(ctx context.Context, in ats.TagAssignment) (ats.WriteResult, error) {
+	if err := needID("candidate", in.CandidateID); err != nil {
+		return ats.WriteResult{}, err
+	}
+	tagID := strings.TrimSpace(in.TagID)
+	name := strings.TrimSpace(in.Name)
+	if tagID == "" && name == "" {
+		return ats.WriteResult{}, ats.Invalid(Name, "tag", "tag id or name is required")
+	}
+	if tagID == "" {
+		err := c.listRaw(ctx, "candidateTag.list", nil, false, nil, func(rows []json.RawMessage) error {
+			for _, r := range rows {
+				var t idRef
+				if json.Unmarshal(r, &t) == nil && tagID == "" && strings.EqualFold(strings.TrimSpace(t.Title), name) {
+					tagID = t.ID
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return ats.WriteResult{}, err
+		}
+	}
+	if tagID == "" {
+		res, _, err := c.write(ctx, "candidateTag.create", map[string]string{"title": name})
+		if err != nil {
+			return ats.WriteResult{}, err
+		}
+		if res.RemoteID == "" {
+			return ats.WriteResult{}, malformed("POST /candidateTag.create", "created tag has no id")
+		}
+		tagID = res.RemoteID
+	}
+	if _, _, err := c.write(ctx, "candidate.addTag", map[string]string{"candidateId": in.CandidateID, "tagId": tagID}); err != nil {
+		return ats.WriteResult{}, err
+	}
+	return ats.WriteResult{RemoteID: tagID}, nil
+}
