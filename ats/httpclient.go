@@ -231,6 +231,12 @@ type Request struct {
 	Header http.Header
 	// JSON is marshalled as the body when non-nil.
 	JSON any
+	// Body is sent as is with ContentType when JSON is nil: form posts and
+	// multipart uploads (see Multipart). Vendors that take files as
+	// multipart/form-data (Lever, Recruitee, Personio) build it here so the
+	// upload goes through the same limiter, auth and error mapping.
+	Body        []byte
+	ContentType string
 	// Read marks a non-GET request as a safe read (RPC-style APIs such as
 	// Ashby list via POST) so it may be retried. GET is always a read.
 	Read bool
@@ -264,15 +270,22 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		op = req.Method + " " + req.OpName
 	}
 	var body []byte
+	ctype := ""
 	if req.JSON != nil {
 		body, err = json.Marshal(req.JSON)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: encode request: %w", c.provider, op, err)
 		}
+		ctype = "application/json"
+	} else if req.Body != nil {
+		body, ctype = req.Body, req.ContentType
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
 	}
 	read := req.isRead()
 	for attempt := 1; ; attempt++ {
-		resp, err := c.attempt(ctx, req, u, body, op, attempt)
+		resp, err := c.attempt(ctx, req, u, body, ctype, op, attempt)
 		if err == nil {
 			return resp, nil
 		}
@@ -309,7 +322,7 @@ func (c *Client) backoff(attempt int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-func (c *Client) attempt(ctx context.Context, req Request, u *url.URL, body []byte, op string, attempt int) (*Response, error) {
+func (c *Client) attempt(ctx context.Context, req Request, u *url.URL, body []byte, ctype, op string, attempt int) (*Response, error) {
 	res, err := c.limiter.Wait(ctx)
 	if err != nil {
 		return nil, err
@@ -333,7 +346,7 @@ func (c *Client) attempt(ctx context.Context, req Request, u *url.URL, body []by
 	hreq.Header.Set("User-Agent", c.ua)
 	hreq.Header.Set("Accept", "application/json")
 	if body != nil {
-		hreq.Header.Set("Content-Type", "application/json")
+		hreq.Header.Set("Content-Type", ctype)
 	}
 	if c.auth != nil {
 		if err := c.auth.Authenticate(ctx, hreq); err != nil {

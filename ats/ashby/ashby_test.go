@@ -13,7 +13,7 @@ import (
 
 const apiKey = "ashby-test-key"
 
-func newPair(t *testing.T, o atstest.Options) (*ashby.Client, *fake.Fake) {
+func newPair(t testing.TB, o atstest.Options) (*ashby.Client, *fake.Fake) {
 	t.Helper()
 	f := fake.New(apiKey)
 	t.Cleanup(f.Close)
@@ -37,7 +37,7 @@ func newPair(t *testing.T, o atstest.Options) (*ashby.Client, *fake.Fake) {
 func TestConformance(t *testing.T) {
 	atstest.Run(t, atstest.Harness{
 		Name: ashby.Name,
-		New: func(t *testing.T, o atstest.Options) (ats.Connector, atstest.Fake) {
+		New: func(t testing.TB, o atstest.Options) (ats.Connector, atstest.Fake) {
 			return newPair(t, o)
 		},
 		CheckWrite: checkWrite,

@@ -62,6 +62,26 @@ type Options struct {
 	// RateLimit, when set, is enforced by the fake and configured on the
 	// connector (Config.RateLimit).
 	RateLimit ats.RateLimit
+	// Applications, when > 0, asks for a fake seeded with at least this
+	// many applications (and as many candidates), for BenchFloor. Zero is
+	// the fake's small default seed.
+	Applications int
+}
+
+// DeliverySigner is implemented by fakes whose vendor signs webhook
+// deliveries somewhere other than one header: Lever puts token,
+// triggeredAt and signature inside the JSON body. The webhook test then
+// uses SignDelivery instead of SignWebhook, and StripSignature instead of
+// deleting Capabilities.Webhooks.SignatureHeader.
+type DeliverySigner interface {
+	// SignDelivery returns a genuine delivery of payload: its headers and
+	// the body as sent (which may differ from payload).
+	SignDelivery(payload []byte, secret string) (http.Header, []byte)
+	// StripSignature returns the delivery with its signature removed.
+	StripSignature(h http.Header, body []byte) (http.Header, []byte)
+	// TamperDelivery returns the delivery with one signed value changed
+	// (Lever signs token + triggeredAt, not the data around them).
+	TamperDelivery(h http.Header, body []byte) (http.Header, []byte)
 }
 
 // WebhookCase is a sample delivery and what parsing it must yield.
@@ -79,7 +99,7 @@ type WebhookCase struct {
 type Harness struct {
 	Name string
 	// New starts a fresh seeded fake and a connector pointed at it.
-	New func(t *testing.T, o Options) (ats.Connector, Fake)
+	New func(t testing.TB, o Options) (ats.Connector, Fake)
 	// CheckWrite asserts the vendor request(s) a successful write made.
 	CheckWrite func(t *testing.T, a ats.WriteAction, in any, reqs []RecordedRequest)
 	// Webhooks are sample deliveries; at least two distinct ones.
@@ -104,6 +124,26 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Cancel", func(t *testing.T) { testCancel(t, h) })
 	t.Run("Webhooks", func(t *testing.T) { testWebhooks(t, h) })
 	t.Run("Writes", func(t *testing.T) { testWrites(t, h) })
+}
+
+// tamper changes one byte of a JSON delivery while keeping it valid JSON
+// where it can (a digit or letter inside the first string value), so a
+// body-signed scheme that parses before checking still sees a
+// well-formed delivery whose signature no longer matches.
+func tamper(body []byte) []byte {
+	out := bytes.Clone(body)
+	inStr := false
+	for i, b := range out {
+		if b == '"' {
+			inStr = !inStr
+			continue
+		}
+		if inStr && b >= 'a' && b <= 'y' {
+			out[i] = b + 1
+			return out
+		}
+	}
+	return bytes.Replace(out, []byte(`"`), []byte(`'`), 1)
 }
 
 func newConn(t *testing.T, h Harness) (ats.Connector, Fake) {
@@ -534,39 +574,53 @@ func testWebhooks(t *testing.T, h Harness) {
 	}
 	const secret = "whsec-test-123"
 	ids := map[string]string{}
+	ds, bodySigned := f.(DeliverySigner)
 	for _, wc := range h.Webhooks {
 		t.Run(wc.Name, func(t *testing.T) {
-			hdr := f.SignWebhook(wc.Body, secret)
+			var hdr http.Header
+			body := wc.Body
+			if bodySigned {
+				hdr, body = ds.SignDelivery(wc.Body, secret)
+			} else {
+				hdr = f.SignWebhook(wc.Body, secret)
+			}
 			for k, v := range wc.Header {
 				hdr[k] = v
 			}
-			if hdr.Get(cp.Webhooks.SignatureHeader) == "" {
+			if !bodySigned && hdr.Get(cp.Webhooks.SignatureHeader) == "" {
 				t.Fatalf("SignWebhook did not set %s", cp.Webhooks.SignatureHeader)
 			}
-			if err := c.VerifyWebhook(hdr, wc.Body, secret); err != nil {
+			if err := c.VerifyWebhook(hdr, body, secret); err != nil {
 				t.Fatalf("genuine delivery rejected: %v", err)
 			}
-			tampered := bytes.Replace(wc.Body, []byte(`"`), []byte(`'`), 1)
-			if err := c.VerifyWebhook(hdr, tampered, secret); !errors.Is(err, ats.ErrInvalidSignature) {
+			th, tb := hdr, tamper(body)
+			if bodySigned {
+				th, tb = ds.TamperDelivery(hdr.Clone(), body)
+			}
+			if err := c.VerifyWebhook(th, tb, secret); !errors.Is(err, ats.ErrInvalidSignature) {
 				t.Fatalf("tampered body: %v", err)
 			}
-			if err := c.VerifyWebhook(hdr, wc.Body, "wrong-secret"); !errors.Is(err, ats.ErrInvalidSignature) {
+			if err := c.VerifyWebhook(hdr, body, "wrong-secret"); !errors.Is(err, ats.ErrInvalidSignature) {
 				t.Fatalf("wrong secret: %v", err)
 			}
-			if err := c.VerifyWebhook(hdr, wc.Body, ""); !errors.Is(err, ats.ErrWebhookSecretMissing) {
+			if err := c.VerifyWebhook(hdr, body, ""); !errors.Is(err, ats.ErrWebhookSecretMissing) {
 				t.Fatalf("empty secret: %v", err)
 			}
-			bare := hdr.Clone()
-			bare.Del(cp.Webhooks.SignatureHeader)
-			if err := c.VerifyWebhook(bare, wc.Body, secret); !errors.Is(err, ats.ErrInvalidSignature) {
-				t.Fatalf("missing signature header: %v", err)
+			bare, bareBody := hdr.Clone(), body
+			if bodySigned {
+				bare, bareBody = ds.StripSignature(hdr.Clone(), body)
+			} else {
+				bare.Del(cp.Webhooks.SignatureHeader)
+			}
+			if err := c.VerifyWebhook(bare, bareBody, secret); !errors.Is(err, ats.ErrInvalidSignature) {
+				t.Fatalf("missing signature: %v", err)
 			}
 
-			ev, err := c.ParseWebhook(hdr, wc.Body)
+			ev, err := c.ParseWebhook(hdr, body)
 			if err != nil {
 				t.Fatal(err)
 			}
-			ev2, err := c.ParseWebhook(hdr, wc.Body)
+			ev2, err := c.ParseWebhook(hdr, body)
 			if err != nil || ev2.ID != ev.ID || ev.ID == "" {
 				t.Fatalf("replayed delivery must keep its dedupe id: %q vs %q (%v)", ev.ID, ev2.ID, err)
 			}

@@ -58,7 +58,7 @@ func TestConformance(t *testing.T) {
 	stageChange := readFile(t, "webhook-candidate-stage-change.json")
 	atstest.Run(t, atstest.Harness{
 		Name: greenhouse.Name,
-		New: func(t *testing.T, o atstest.Options) (ats.Connector, atstest.Fake) {
+		New: func(t testing.TB, o atstest.Options) (ats.Connector, atstest.Fake) {
 			return newPair(t, o, nil)
 		},
 		CheckWrite: checkWrite,

@@ -47,7 +47,7 @@ func TestConformance(t *testing.T) {
 	}
 	atstest.Run(t, atstest.Harness{
 		Name: kombo.Name,
-		New: func(t *testing.T, o atstest.Options) (ats.Connector, atstest.Fake) {
+		New: func(t testing.TB, o atstest.Options) (ats.Connector, atstest.Fake) {
 			return newPair(t, o)
 		},
 		CheckWrite: checkWrite,

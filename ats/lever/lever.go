@@ -69,9 +69,8 @@
 //
 // Lever delivers the webhook signature inside the JSON body, not in a
 // header, so Capabilities.Webhooks.SignatureHeader names the body field
-// ("body.signature") and VerifyWebhook reads the body. File uploads need
-// multipart/form-data, which ats.Request cannot express; see
-// multipartTransport in write.go.
+// ("body.signature") and VerifyWebhook reads the body. File uploads are
+// multipart/form-data built with ats.Multipart.
 package lever
 
 import (
@@ -123,15 +122,13 @@ func New(cfg ats.Config) (*Client, error) {
 	if base == "" {
 		base = DefaultBaseURL
 	}
-	hcfg := cfg
-	hcfg.HTTP.Transport = multipartTransport{base: cfg.HTTP.Transport}
 	hc, err := ats.NewClient(ats.ClientOptions{
 		Provider:         Name,
 		BaseURL:          base,
 		Auth:             ats.BasicAuth{Username: cfg.APIKey},
 		DefaultRateLimit: DefaultRateLimit,
 		DecodeError:      decodeError,
-		Config:           hcfg,
+		Config:           cfg,
 	})
 	if err != nil {
 		return nil, err

@@ -52,26 +52,21 @@ func newPair(t testing.TB, o atstest.Options, mod func(*ats.Config)) (*lever.Cli
 	return c, f
 }
 
-// suiteConn hides webhook support from the shared suite only: its webhook
-// test requires the signature in a header (it deletes
-// Capabilities.Webhooks.SignatureHeader and expects rejection), but Lever
-// signs inside the body. TestWebhooks covers the same checks for Lever.
-type suiteConn struct{ *lever.Client }
-
-func (s suiteConn) Capabilities(ctx context.Context) (ats.Capabilities, error) {
-	cp, err := s.Client.Capabilities(ctx)
-	cp.Webhooks = ats.WebhookSupport{}
-	return cp, err
-}
-
 func TestConformance(t *testing.T) {
 	atstest.Run(t, atstest.Harness{
 		Name: lever.Name,
-		New: func(t *testing.T, o atstest.Options) (ats.Connector, atstest.Fake) {
-			c, f := newPair(t, o, nil)
-			return suiteConn{c}, f
+		New: func(t testing.TB, o atstest.Options) (ats.Connector, atstest.Fake) {
+			return newPair(t, o, nil)
 		},
 		CheckWrite: checkWrite,
+		Webhooks: []atstest.WebhookCase{
+			{Name: "stage change", Body: []byte(`{"event":"candidateStageChange","data":{"opportunityId":"opp-1","candidateId":"opp-1","contactId":"contact-1","fromStageId":"lead-new","toStageId":"stage-2"}}`),
+				Want: ats.WebhookEvent{Type: "candidateStageChange", ApplicationID: "opp-1", CandidateID: "contact-1",
+					Models: []ats.Model{ats.ModelApplications}, StageChange: &ats.StageChange{ToStageID: "stage-2"}}},
+			{Name: "application created", Body: []byte(`{"event":"applicationCreated","data":{"opportunityId":"opp-3","contactId":"contact-3","postingId":"post-1"}}`),
+				Want: ats.WebhookEvent{Type: "applicationCreated", ApplicationID: "opp-3", CandidateID: "contact-3",
+					Models: []ats.Model{ats.ModelCandidates, ats.ModelApplications}}},
+		},
 	})
 }
 
@@ -81,9 +76,6 @@ func checkWrite(t *testing.T, a ats.WriteAction, in any, reqs []atstest.Recorded
 		q, _ := url.ParseQuery(r.Query)
 		if q.Get("perform_as") != actor {
 			t.Errorf("%s %s without perform_as (query %q)", r.Method, r.Path, r.Query)
-		}
-		if r.Header.Get("X-Hireloop-Multipart-Field") != "" {
-			t.Errorf("internal multipart marker header leaked to the vendor")
 		}
 	}
 	first := reqs[0]

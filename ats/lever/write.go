@@ -1,13 +1,9 @@
 package lever
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"net/url"
 	"strings"
 
@@ -113,12 +109,17 @@ func (c *Client) AddAttachment(ctx context.Context, in ats.Attachment) (ats.Writ
 	if len(in.Data) > MaxFileBytes {
 		return ats.WriteResult{}, ats.Invalid(Name, "attachment", "file exceeds Lever's 30 MB upload limit")
 	}
-	ct := in.ContentType
-	if ct == "" {
-		ct = "application/octet-stream"
+	if err := c.needActor("POST /opportunities/{id}/files"); err != nil {
+		return ats.WriteResult{}, err
 	}
-	resp, err := c.writeReq(ctx, http.MethodPost, opportunityPath(in.ApplicationID, "/files"), "/opportunities/{id}/files",
-		multipartFile{FileName: in.Name, ContentType: ct, Data: in.Data}, http.Header{multipartHeader: {"file"}})
+	body, ctype, err := ats.Multipart(nil, ats.FormFile{Field: "file", FileName: in.Name, ContentType: in.ContentType, Data: in.Data})
+	if err != nil {
+		return ats.WriteResult{}, ats.Invalid(Name, "attachment", err.Error())
+	}
+	resp, err := c.http.Do(ctx, ats.Request{
+		Method: http.MethodPost, Path: opportunityPath(in.ApplicationID, "/files"), OpName: "/opportunities/{id}/files",
+		Body: body, ContentType: ctype, Query: url.Values{"perform_as": {c.cfg.ActingUserID}},
+	})
 	if err != nil {
 		return ats.WriteResult{}, err
 	}
@@ -209,70 +210,3 @@ func (c *Client) contactOpportunities(ctx context.Context, contactID string) ([]
 	})
 	return ids, err
 }
-
-// ---- multipart through the shared client ----
-//
-// ats.Request only carries JSON bodies. Uploads are sent as a JSON
-// multipartFile with the multipartHeader marker; multipartTransport, the
-// innermost round tripper, rewrites such a request into multipart/form-data.
-// The shared client thus still rate-limits, counts, logs, maps errors and
-// never retries the upload.
-
-const multipartHeader = "X-Hireloop-Multipart-Field"
-
-type multipartFile struct {
-	FileName    string `json:"fileName"`
-	ContentType string `json:"contentType"`
-	Data        []byte `json:"data"`
-}
-
-type multipartTransport struct{ base http.RoundTripper }
-
-func (t multipartTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	base := t.base
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	field := req.Header.Get(multipartHeader)
-	if field == "" {
-		return base.RoundTrip(req)
-	}
-	var f multipartFile
-	if req.Body != nil {
-		raw, err := io.ReadAll(req.Body)
-		_ = req.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal(raw, &f); err != nil {
-			return nil, err
-		}
-	}
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="`+escapeQuotes(field)+`"; filename="`+escapeQuotes(f.FileName)+`"`)
-	h.Set("Content-Type", f.ContentType)
-	part, err := mw.CreatePart(h)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := part.Write(f.Data); err != nil {
-		return nil, err
-	}
-	if err := mw.Close(); err != nil {
-		return nil, err
-	}
-	r2 := req.Clone(req.Context())
-	r2.Header.Del(multipartHeader)
-	r2.Header.Set("Content-Type", mw.FormDataContentType())
-	body := buf.Bytes()
-	r2.Body = io.NopCloser(bytes.NewReader(body))
-	r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	r2.ContentLength = int64(len(body))
-	return base.RoundTrip(r2)
-}
-
-var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "", "\n", "")
-
-func escapeQuotes(s string) string { return quoteEscaper.Replace(s) }

@@ -351,6 +351,51 @@ func (f *Fake) SignWebhook(body []byte, secret string) http.Header {
 	return http.Header{"Content-Type": {"application/json"}}
 }
 
+// SignDelivery implements atstest.DeliverySigner: payload is a delivery
+// without token, triggeredAt and signature; they are added as Lever adds
+// them. The token is derived from the payload so distinct payloads stay
+// distinct deliveries.
+func (f *Fake) SignDelivery(payload []byte, secret string) (http.Header, []byte) {
+	var m map[string]any
+	if err := json.Unmarshal(payload, &m); err != nil {
+		return f.SignWebhook(payload, secret), payload
+	}
+	m["token"] = fmt.Sprintf("tok-%x", ats.HMACSHA256("token", payload)[:8])
+	if _, ok := m["triggeredAt"]; !ok {
+		m["triggeredAt"] = int64(1782975358767)
+	}
+	at := fmt.Sprint(m["triggeredAt"])
+	if v, ok := m["triggeredAt"].(float64); ok {
+		at = strconv.FormatInt(int64(v), 10)
+	}
+	m["signature"] = fmt.Sprintf("%x", ats.HMACSHA256(secret, []byte(m["token"].(string)+at)))
+	b, _ := json.Marshal(m)
+	return f.SignWebhook(b, secret), b
+}
+
+// StripSignature implements atstest.DeliverySigner.
+func (f *Fake) StripSignature(h http.Header, body []byte) (http.Header, []byte) {
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		return h, body
+	}
+	delete(m, "signature")
+	b, _ := json.Marshal(m)
+	return h, b
+}
+
+// TamperDelivery implements atstest.DeliverySigner: Lever signs token +
+// triggeredAt, so the token is changed.
+func (f *Fake) TamperDelivery(h http.Header, body []byte) (http.Header, []byte) {
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		return h, body
+	}
+	m["token"] = fmt.Sprint(m["token"]) + "x"
+	b, _ := json.Marshal(m)
+	return h, b
+}
+
 // SignedDelivery builds a webhook body signed as Lever signs it:
 // signature = hex(HMAC-SHA256(secret, token + triggeredAt)).
 func SignedDelivery(event, token string, triggeredAt int64, data map[string]any, secret string) []byte {
