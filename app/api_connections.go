@@ -63,6 +63,7 @@ type connectionView struct {
 	Capabilities        json.RawMessage `json:"capabilities"`
 	LastRun             *store.SyncRun  `json:"last_run"`
 	NextSyncAt          *time.Time      `json:"next_sync_at"`
+	WebhookRegistration webhookRegView  `json:"webhook_registration"`
 	CreatedAt           time.Time       `json:"created_at"`
 }
 
@@ -73,7 +74,7 @@ func (a *App) viewConnection(ctx context.Context, c *store.Connection) (connecti
 		WebhookURL:          a.cfg.BaseURL + "/webhooks/ats/" + c.WebhookToken,
 		SyncIntervalMinutes: int64(c.SyncInterval / time.Minute), Paused: c.Paused,
 		Capabilities: json.RawMessage(nonEmpty(c.Capabilities, "{}")), CreatedAt: c.CreatedAt,
-		NextSyncAt: a.syncs.nextRun(c.ID),
+		NextSyncAt: a.syncs.nextRun(c.ID), WebhookRegistration: a.webhookRegView(c),
 	}
 	runs, err := a.store.SyncRuns(ctx, c.WorkspaceID, c.ID, 1)
 	if err != nil {
@@ -339,6 +340,11 @@ func (a *App) deleteConnection(c *fiber.Ctx) error {
 		return err
 	}
 	a.syncs.unschedule(conn.ID)
+	if err := a.removeWebhookRegistration(c.UserContext(), conn); err != nil {
+		// The connection goes either way; say what is left at the vendor.
+		a.log.Warn("Webhook subscriptions could not be removed at the ATS; delete them there",
+			slog.Int64("connection_id", conn.ID), slog.String("provider", conn.Provider), slog.Any("error", err))
+	}
 	if conn.Provider == providerSandbox && a.sandbox != nil {
 		a.sandbox.RemoveWebhook(a.sandboxWebhookURL(conn))
 	}

@@ -364,6 +364,7 @@ func TestWorkspaceIsolationEveryRoute(t *testing.T) {
 		"PATCH /api/workspaces/:wid/connections/:cid":                       map[string]string{"name": "Stolen"},
 		"POST /api/workspaces/:wid/connections/:cid/sync":                   map[string]bool{"full": true},
 		"POST /api/workspaces/:wid/connections/:cid/test":                   nil,
+		"POST /api/workspaces/:wid/connections/:cid/webhooks":               nil,
 		"POST /api/workspaces/:wid/interviews":                              map[string]any{"name": "Stolen"},
 		"POST /api/workspaces/:wid/interviews/generate-questions":           map[string]string{"job_description": "- Five years of Go in production"},
 		"PUT /api/workspaces/:wid/interviews/:iid":                          map[string]any{"name": "Stolen"},

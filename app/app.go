@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +24,9 @@ import (
 // App holds the running instance. There are no package globals: everything
 // a handler needs hangs off App, so tests can run several side by side.
 type App struct {
+	// regMu orders webhook registration and handshake updates of a
+	// connection (a handshake can arrive while registration runs).
+	regMu     sync.Mutex
 	cfg       Config
 	version   string
 	log       *slog.Logger

@@ -108,6 +108,8 @@ func (a *App) routes(api fiber.Router) {
 	one.Patch("/connections/:cid", requireRole(roleAdmin), a.patchConnection)
 	one.Delete("/connections/:cid", requireRole(roleAdmin), a.deleteConnection)
 	one.Post("/connections/:cid/test", requireRole(roleAdmin), a.testConnectionRoute)
+	one.Post("/connections/:cid/webhooks", requireRole(roleAdmin), a.registerWebhooks)
+	one.Delete("/connections/:cid/webhooks", requireRole(roleAdmin), a.unregisterWebhooks)
 	one.Post("/connections/:cid/sync", requireRole(roleRecruiter), a.syncNow)
 	one.Get("/connections/:cid/runs", a.listSyncRuns)
 	one.Get("/connections/:cid/tags", a.connectionNamed("tags"))

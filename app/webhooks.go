@@ -37,6 +37,11 @@ func (a *App) atsWebhook(c *fiber.Ctx) error {
 		}
 	}
 	body := append([]byte(nil), c.Body()...)
+	if hs, ok := connector.(ats.WebhookHandshaker); ok {
+		if resp, ok := hs.WebhookHandshake(headers, body); ok {
+			return a.webhookHandshake(c, conn, resp, log)
+		}
+	}
 	secret, err := a.unseal(purposeWebhookSecret, conn.WebhookSecret)
 	if err != nil {
 		return err

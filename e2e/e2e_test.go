@@ -658,9 +658,16 @@ func startServer(t *testing.T, ctx context.Context, bin, dataDir string, extraAr
 				t.Errorf("server exited with %v after SIGTERM, want status 0\n%s", err, tail(serverLog, 20))
 			}
 		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-			t.Errorf("server did not exit within 10s of SIGTERM\n%s", tail(serverLog, 20))
+			// SIGQUIT makes the Go runtime print every goroutine's stack
+			// and exit: the log then says what shutdown was waiting for.
+			_ = cmd.Process.Signal(syscall.SIGQUIT)
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				_ = cmd.Process.Kill()
+				<-done
+			}
+			t.Errorf("server did not exit within 10s of SIGTERM; goroutine dump follows\n%s", tail(serverLog, 1500))
 		}
 	}
 
@@ -1031,11 +1038,20 @@ func TestInterviewLoop(t *testing.T) {
 	step("questions tab", chromedp.Click(tid("tab-questions")), chromedp.WaitVisible(tid("panel-questions")))
 	imported := eval("imported questions", `String(document.querySelectorAll('[data-testid="question-card"]').length)`)
 	t.Logf("%s screening questions imported from the position", imported)
+	// add clicks "add <kind>" and returns a selector for the new card. It
+	// counts the cards first and waits for the card at that index with the
+	// right type: right after the click Svelte may not have rendered it
+	// yet, and "the last card" would then be the previous question.
+	cards := map[string]string{}
 	add := func(kind, tag string) string {
 		t.Helper()
-		step("add "+kind, chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-testid="add-question"][data-type="%s"]`, kind))))
-		eval("tag "+kind, fmt.Sprintf(`(() => { const c = [...document.querySelectorAll('[data-testid="question-card"]')].pop(); c.dataset.e2e = %q; return c.dataset.type; })()`, tag))
-		return `[data-e2e="` + tag + `"]`
+		n := eval("cards before "+kind, `String(document.querySelectorAll('[data-testid="question-card"]').length)`)
+		sel := fmt.Sprintf(`[data-testid="question-card"][data-index="%s"][data-type="%s"]`, n, kind)
+		step("add "+kind,
+			chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-testid="add-question"][data-type="%s"]`, kind))),
+			chromedp.WaitVisible(chromedp.CSS(sel)))
+		cards[tag] = sel
+		return sel
 	}
 	q := add("text", "q-text")
 	step("text question",
@@ -1075,7 +1091,7 @@ func TestInterviewLoop(t *testing.T) {
 		chromedp.SendKeys(within(q, "q-prompt"), "In one minute: what would you improve in your current team?"),
 		setValue(within(q, "q-max-media"), "60"),
 	)
-	if n := eval("knockout on open questions", `String(document.querySelectorAll('[data-e2e="q-text"] [data-testid="knockout"], [data-e2e="q-audio"] [data-testid="knockout"]').length)`); n != "0" {
+	if n := eval("knockout on open questions", fmt.Sprintf(`String(document.querySelectorAll('%s [data-testid="knockout"], %s [data-testid="knockout"]').length)`, cards["q-text"], cards["q-audio"])); n != "0" {
 		t.Errorf("open questions offer a knockout rule (%s found)", n)
 	}
 	step("save",

@@ -292,9 +292,13 @@ func TestResultsLoop(t *testing.T) {
 
 	// 6. A text question with a rubric (imported screening questions stay).
 	step("questions tab", chromedp.Click(tid("tab-questions")), chromedp.WaitVisible(tid("panel-questions")))
-	step("add text question", chromedp.Click(chromedp.CSS(`[data-testid="add-question"][data-type="text"]`)))
-	eval("tag text question", `(() => { const c = [...document.querySelectorAll('[data-testid="question-card"]')].pop(); c.dataset.e2e = "q-rubric"; return c.dataset.type; })()`)
-	q := `[data-e2e="q-rubric"]`
+	// Count the cards first and wait for the new one by index and type: right
+	// after the click Svelte may not have rendered it yet.
+	n := eval("cards before", `String(document.querySelectorAll('[data-testid="question-card"]').length)`)
+	q := fmt.Sprintf(`[data-testid="question-card"][data-index="%s"][data-type="text"]`, n)
+	step("add text question",
+		chromedp.Click(chromedp.CSS(`[data-testid="add-question"][data-type="text"]`)),
+		chromedp.WaitVisible(chromedp.CSS(q)))
 	step("text question with rubric",
 		chromedp.SendKeys(within(q, "q-prompt"), "Tell us about a project you are proud of."),
 		chromedp.SendKeys(within(q, "rubric-name"), "Ownership"),

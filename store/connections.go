@@ -25,18 +25,24 @@ type Connection struct {
 	SyncInterval  time.Duration
 	Paused        bool
 	Capabilities  string // JSON, cached from the connector
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// WebhookRegistration is the JSON the app keeps about webhook
+	// subscriptions it made through the vendor's API ("" when none), and
+	// WebhookRegisteredAt when it made them (zero when none).
+	WebhookRegistration string
+	WebhookRegisteredAt time.Time
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
 }
 
 const connectionCols = `id, workspace_id, provider, name, base_url, integration_id, acting_user_id, credentials, webhook_secret,
-	webhook_token, sync_interval_s, paused, capabilities, created_at, updated_at`
+	webhook_token, sync_interval_s, paused, capabilities, webhook_registration, webhook_registered_at, created_at, updated_at`
 
 func scanConnection(row interface{ Scan(...any) error }) (*Connection, error) {
 	var c Connection
-	var interval, created, updated int64
+	var interval, registered, created, updated int64
 	if err := row.Scan(&c.ID, &c.WorkspaceID, &c.Provider, &c.Name, &c.BaseURL, &c.IntegrationID, &c.ActingUserID,
-		&c.Credentials, &c.WebhookSecret, &c.WebhookToken, &interval, &c.Paused, &c.Capabilities, &created, &updated); err != nil {
+		&c.Credentials, &c.WebhookSecret, &c.WebhookToken, &interval, &c.Paused, &c.Capabilities,
+		&c.WebhookRegistration, &registered, &created, &updated); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -44,6 +50,9 @@ func scanConnection(row interface{ Scan(...any) error }) (*Connection, error) {
 	}
 	c.SyncInterval = time.Duration(interval) * time.Second
 	c.CreatedAt, c.UpdatedAt = fromUnix(created), fromUnix(updated)
+	if registered != 0 {
+		c.WebhookRegisteredAt = fromUnix(registered)
+	}
 	return &c, nil
 }
 
@@ -84,6 +93,32 @@ func (s *Store) UpdateConnection(ctx context.Context, c *Connection) error {
 		return ErrNotFound
 	}
 	c.UpdatedAt = fromUnix(now)
+	return nil
+}
+
+// SetWebhookRegistration records the webhook subscriptions made through
+// the vendor's API (reg "" clears them, with at zero). A non-nil
+// sealedSecret replaces the webhook secret in the same statement, so a
+// registration and the secret its deliveries are signed with never
+// disagree.
+func (s *Store) SetWebhookRegistration(ctx context.Context, workspaceID, id int64, reg string, at time.Time, sealedSecret []byte) error {
+	var atUnix int64
+	if !at.IsZero() {
+		atUnix = at.Unix()
+	}
+	q := `UPDATE ats_connections SET webhook_registration = ?, webhook_registered_at = ?, updated_at = ?`
+	args := []any{reg, atUnix, s.unix()}
+	if sealedSecret != nil {
+		q += `, webhook_secret = ?`
+		args = append(args, sealedSecret)
+	}
+	res, err := s.w.ExecContext(ctx, q+` WHERE id = ? AND workspace_id = ?`, append(args, id, workspaceID)...)
+	if err != nil {
+		return fmt.Errorf("store: unable to save webhook registration: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package ashby_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -15,7 +16,7 @@ const apiKey = "ashby-test-key"
 
 func newPair(t testing.TB, o atstest.Options) (*ashby.Client, *fake.Fake) {
 	t.Helper()
-	f := fake.New(apiKey)
+	f := fake.NewSized(apiKey, o.Applications)
 	t.Cleanup(f.Close)
 	cfg := ats.Config{BaseURL: f.URL(), APIKey: apiKey, PageSize: o.PageSize, RateLimit: o.RateLimit,
 		HTTP: ats.HTTPSettings{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}}
@@ -173,4 +174,57 @@ func TestSyncToken(t *testing.T) {
 			t.Fatalf("delta read took %d requests, want 1", len(reqs))
 		}
 	}
+}
+
+func TestRegisterWebhooks(t *testing.T) {
+	c, f := newPair(t, atstest.Options{})
+	ctx := context.Background()
+	const hook, secret = "https://hireloop.example/webhooks/ats/tok", "whsec-ours"
+	reg, err := c.RegisterWebhooks(ctx, hook, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hooks := f.Webhooks()
+	if len(hooks) != len(reg.IDs) || len(hooks) < 5 || reg.Secret != "" {
+		t.Fatalf("%d webhooks at Ashby, registration %+v (Ashby signs with our secret, so no vendor secret)", len(hooks), reg)
+	}
+	types := map[string]bool{}
+	for i, h := range hooks {
+		if h["requestUrl"] != hook || h["secretToken"] != secret || h["id"] != reg.IDs[i] {
+			t.Errorf("webhook %d = %v", i, h)
+		}
+		types[h["webhookType"].(string)] = true
+	}
+	if !types["candidateStageChange"] || !types["applicationSubmit"] {
+		t.Fatalf("subscribed types %v miss stage changes or new applications", types)
+	}
+	if err := c.UnregisterWebhooks(ctx, reg); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.Webhooks()); n != 0 {
+		t.Fatalf("%d webhooks left", n)
+	}
+	if err := c.UnregisterWebhooks(ctx, reg); err != nil {
+		t.Fatalf("unregistering twice: %v", err)
+	}
+
+	f.FailWebhookCreateAfter(2)
+	if _, err := c.RegisterWebhooks(ctx, hook, secret); !errors.Is(err, ats.ErrUnavailable) {
+		t.Fatalf("err = %v, want the vendor's 500", err)
+	}
+	if n := len(f.Webhooks()); n != 0 {
+		t.Fatalf("%d webhooks left after a failed registration", n)
+	}
+}
+
+// BenchmarkSync10k syncs every model of an Ashby account with 10,000
+// applications at the assumed 10 requests per second (window scaled to
+// 200 ms; HIRELOOP_BENCH_WINDOW=1s for the real one) and fails above 1.2x
+// the rate-limit floor.
+//
+//	go test -run '^$' -bench Sync10k -benchtime 1x ./ats/ashby/
+func BenchmarkSync10k(b *testing.B) {
+	atstest.BenchFloor(b, atstest.Harness{Name: ashby.Name, New: func(t testing.TB, o atstest.Options) (ats.Connector, atstest.Fake) {
+		return newPair(t, o)
+	}}, 10_000, ats.RateLimit{Requests: ashby.DefaultRateLimit.Requests, Per: atstest.BenchWindow(b, 200*time.Millisecond)}, 100, 1.2)
 }

@@ -2,6 +2,7 @@ package atstest
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -73,4 +74,19 @@ func firstErr(errs ...error) error {
 		}
 	}
 	return nil
+}
+
+// BenchWindow returns def, or the duration in HIRELOOP_BENCH_WINDOW, for a
+// benchmark's scaled rate-limit window.
+func BenchWindow(b *testing.B, def time.Duration) time.Duration {
+	b.Helper()
+	v := os.Getenv("HIRELOOP_BENCH_WINDOW")
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		b.Fatalf("HIRELOOP_BENCH_WINDOW=%q: want a duration such as 1s", v)
+	}
+	return d
 }

@@ -163,7 +163,7 @@ var declared = ats.Capabilities{
 			Reason: "Lever tags live on opportunities; the tag is added to every opportunity of the candidate."},
 	},
 	Webhooks: ats.WebhookSupport{Supported: true, SignatureScheme: "hmac-sha256-hex(token+triggeredAt)",
-		SignatureHeader: "body.signature", Setup: "ui"},
+		SignatureHeader: "body.signature", Setup: "api"},
 	Incremental: map[ats.Model]bool{
 		// Candidates are derived from opportunities and not incremental;
 		// see ListCandidates.

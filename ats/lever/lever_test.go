@@ -28,7 +28,11 @@ var actor = fake.UserID(0)
 
 func newPair(t testing.TB, o atstest.Options, mod func(*ats.Config)) (*lever.Client, *fake.Fake) {
 	t.Helper()
-	f := fake.New(apiKey, fake.SmallSeed)
+	seed := fake.SmallSeed
+	if o.Applications > 0 {
+		seed = fake.Seed{Postings: 50, Stages: 6, Contacts: o.Applications, Tags: 10, RejectionReasons: 5, Users: 10}
+	}
+	f := fake.New(apiKey, seed)
 	t.Cleanup(f.Close)
 	if !o.RateLimit.IsZero() {
 		f.SetRateLimit(o.RateLimit.Requests, o.RateLimit.Per)
@@ -603,4 +607,76 @@ func TestHasWrite(t *testing.T) {
 	if _, err := c.HasWrite(ctx, ats.ActionMoveStage, "", s.ApplicationID, marker); !errors.Is(err, ats.ErrUnsupported) {
 		t.Fatalf("move: %v", err)
 	}
+}
+
+func TestRegisterWebhooks(t *testing.T) {
+	c, f := newPair(t, atstest.Options{}, nil)
+	ctx := context.Background()
+	const hook = "https://hireloop.example/webhooks/ats/tok"
+	reg, err := c.RegisterWebhooks(ctx, hook, "ignored")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hooks := f.Webhooks()
+	if len(hooks) != 5 || len(reg.IDs) != 5 || len(reg.Events) != 5 {
+		t.Fatalf("registered %d webhooks (ids %v, events %v), want one per event", len(hooks), reg.IDs, reg.Events)
+	}
+	for i, h := range hooks {
+		if h.URL != hook || h.ID != reg.IDs[i] || h.Event != reg.Events[i] {
+			t.Errorf("webhook %d = %+v, registration says %s/%s", i, h, reg.IDs[i], reg.Events[i])
+		}
+	}
+	// Lever signs each webhook's deliveries with its own token; the
+	// returned secret must verify a delivery from any of them.
+	for _, h := range hooks {
+		body := fake.SignedDelivery(h.Event, "tok-"+h.ID, 1782975358767, map[string]any{"opportunityId": "opp-1"}, h.SignatureToken)
+		if err := c.VerifyWebhook(nil, body, reg.Secret); err != nil {
+			t.Errorf("delivery of %s signed with its token rejected: %v", h.Event, err)
+		}
+	}
+	forged := fake.SignedDelivery("candidateStageChange", "tok-x", 1782975358767, map[string]any{}, "not-a-lever-token")
+	if err := c.VerifyWebhook(nil, forged, reg.Secret); !errors.Is(err, ats.ErrInvalidSignature) {
+		t.Fatalf("forged delivery: %v", err)
+	}
+	// A token pasted by hand, space separated, works the same.
+	spaced := strings.ReplaceAll(reg.Secret, "\n", " ")
+	body := fake.SignedDelivery("candidateHired", "tok-y", 1782975358767, map[string]any{}, hooks[3].SignatureToken)
+	if err := c.VerifyWebhook(nil, body, spaced); err != nil {
+		t.Fatalf("space-separated tokens: %v", err)
+	}
+
+	if err := c.UnregisterWebhooks(ctx, reg); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.Webhooks()); n != 0 {
+		t.Fatalf("%d webhooks left after unregistering", n)
+	}
+	// Already gone counts as removed.
+	if err := c.UnregisterWebhooks(ctx, reg); err != nil {
+		t.Fatalf("unregistering twice: %v", err)
+	}
+}
+
+func TestRegisterWebhooksRollsBack(t *testing.T) {
+	c, f := newPair(t, atstest.Options{}, nil)
+	f.FailWebhookCreateAfter(2)
+	_, err := c.RegisterWebhooks(context.Background(), "https://hireloop.example/webhooks/ats/tok", "")
+	if !errors.Is(err, ats.ErrUnavailable) {
+		t.Fatalf("err = %v, want the vendor's 500", err)
+	}
+	if n := len(f.Webhooks()); n != 0 {
+		t.Fatalf("%d webhooks left after a failed registration, want the first two removed", n)
+	}
+}
+
+// BenchmarkSync10k syncs every model of a Lever account with 10,000
+// opportunities at Lever's 10 requests per second (window scaled to 200 ms;
+// HIRELOOP_BENCH_WINDOW=1s for the real one) and fails above 1.2x the
+// rate-limit floor.
+//
+//	go test -run '^$' -bench Sync10k -benchtime 1x ./ats/lever/
+func BenchmarkSync10k(b *testing.B) {
+	atstest.BenchFloor(b, atstest.Harness{Name: lever.Name, New: func(t testing.TB, o atstest.Options) (ats.Connector, atstest.Fake) {
+		return newPair(t, o, nil)
+	}}, 10_000, ats.RateLimit{Requests: lever.DefaultRateLimit.Requests, Per: atstest.BenchWindow(b, 200*time.Millisecond)}, 100, 1.2)
 }

@@ -45,8 +45,9 @@ func rawScalar(b json.RawMessage) string {
 func SignedPayload(token, triggeredAt string) []byte { return []byte(token + triggeredAt) }
 
 // VerifyWebhook checks body.signature == hex(HMAC-SHA256(secret,
-// token + triggeredAt)) in constant time. secret is the webhook's
-// signatureToken from Lever. A body that is not JSON, or lacks the token,
+// token + triggeredAt)) in constant time. secret is the webhooks'
+// signatureTokens from Lever, one per webhook (see secretTokens); a
+// delivery signed with any of them is genuine. A body that is not JSON, or lacks the token,
 // triggeredAt or signature, is rejected as unsigned.
 func (c *Client) VerifyWebhook(_ http.Header, body []byte, secret string) error {
 	if secret == "" {
@@ -60,7 +61,12 @@ func (c *Client) VerifyWebhook(_ http.Header, body []byte, secret string) error 
 	if w.Token == "" || at == "" || w.Signature == "" {
 		return ats.ErrInvalidSignature
 	}
-	return ats.VerifyHMACHex(secret, SignedPayload(w.Token, at), w.Signature)
+	for _, tok := range secretTokens(secret) {
+		if ats.VerifyHMACHex(tok, SignedPayload(w.Token, at), w.Signature) == nil {
+			return nil
+		}
+	}
+	return ats.ErrInvalidSignature
 }
 
 // eventModels maps Lever events to the models to re-read.

@@ -13,6 +13,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,13 +44,21 @@ type Fake struct {
 	seqOf   map[string]int // row id → change seq
 	// tokenEpoch invalidates syncTokens issued before it changed.
 	tokenEpoch int
+	webhooks   []map[string]any
+	// failWebhookAfter > 0 fails the webhook.create that brings it to 0.
+	failWebhookAfter int
 }
 
-// New starts a seeded fake; Close it when done.
-func New(apiKey string) *Fake {
+// New starts a seeded fake (8 candidates, 10 applications); Close it when
+// done.
+func New(apiKey string) *Fake { return NewSized(apiKey, 0) }
+
+// NewSized starts a fake seeded with at least n candidates and n
+// applications (benchmarks); n ≤ 10 is New's small seed.
+func NewSized(apiKey string, n int) *Fake {
 	f := &Fake{APIKey: apiKey, clock: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 		posts: map[string]map[string]any{}, stages: map[string][]map[string]any{}, seqOf: map[string]int{}}
-	f.seed()
+	f.seed(max(8, n), max(10, n))
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	return f
 }
@@ -66,7 +75,7 @@ func (f *Fake) tick() (string, int) {
 	return f.clock.Format("2006-01-02T15:04:05.000Z"), f.seq
 }
 
-func (f *Fake) seed() {
+func (f *Fake) seed(nCands, nApps int) {
 	types := []string{"PreInterviewScreen", "Active", "Archived", "Hired"}
 	titles := []string{"Application Review", "Onsite", "Archived", "Hired"}
 	for j := 1; j <= 3; j++ {
@@ -94,7 +103,7 @@ func (f *Fake) seed() {
 	for i := 1; i <= 2; i++ {
 		f.users = append(f.users, map[string]any{"id": fmt.Sprintf("user-%d", i), "firstName": "User", "lastName": strconv.Itoa(i), "email": fmt.Sprintf("u%d@example.com", i)})
 	}
-	for i := 1; i <= 8; i++ {
+	for i := 1; i <= nCands; i++ {
 		ts, s := f.tick()
 		id := fmt.Sprintf("cand-%d", i)
 		f.cands = append(f.cands, map[string]any{"id": id, "name": fmt.Sprintf("Cand Number%d", i),
@@ -103,12 +112,12 @@ func (f *Fake) seed() {
 			"phoneNumbers":        []any{}, "tags": []any{map[string]any{"id": "tag-1", "title": "Tag 1"}}, "createdAt": ts, "updatedAt": ts})
 		f.seqOf[id] = s
 	}
-	for i := 1; i <= 10; i++ {
+	for i := 1; i <= nApps; i++ {
 		ts, s := f.tick()
 		j := (i-1)%3 + 1
 		plan := fmt.Sprintf("plan-%d", j)
 		st := f.stages[plan][0]
-		a := map[string]any{"id": fmt.Sprintf("app-%d", i), "status": "Active", "candidate": map[string]any{"id": fmt.Sprintf("cand-%d", (i-1)%8+1)},
+		a := map[string]any{"id": fmt.Sprintf("app-%d", i), "status": "Active", "candidate": map[string]any{"id": fmt.Sprintf("cand-%d", (i-1)%nCands+1)},
 			"job": map[string]any{"id": fmt.Sprintf("job-%d", j)}, "currentInterviewStage": st, "createdAt": ts, "updatedAt": ts}
 		if i == 10 {
 			a["status"] = "Archived"
@@ -352,9 +361,49 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		c["tags"] = append(c["tags"].([]any), map[string]any{"id": t["id"], "title": t["title"]})
 		f.send(w, 200, map[string]any{"success": true, "results": c})
+	case "webhook.create":
+		if str("webhookType") == "" || str("requestUrl") == "" || str("secretToken") == "" {
+			f.fail(w, 200, "invalid_input", "webhookType, requestUrl and secretToken are required")
+			return
+		}
+		if f.failWebhookAfter > 0 {
+			f.failWebhookAfter--
+			if f.failWebhookAfter == 0 {
+				f.fail(w, 500, "internal_error", "webhook could not be created")
+				return
+			}
+		}
+		_, s := f.tick()
+		h := map[string]any{"id": fmt.Sprintf("wh-%d", s), "enabled": true, "requestUrl": str("requestUrl"),
+			"secretToken": str("secretToken"), "webhookType": str("webhookType")}
+		f.webhooks = append(f.webhooks, h)
+		f.send(w, 200, map[string]any{"success": true, "results": h})
+	case "webhook.delete":
+		i := slices.IndexFunc(f.webhooks, func(h map[string]any) bool { return h["id"] == str("webhookId") })
+		if i < 0 {
+			f.fail(w, 200, "webhook_not_found", "Webhook not found")
+			return
+		}
+		f.webhooks = slices.Delete(f.webhooks, i, i+1)
+		f.send(w, 200, map[string]any{"success": true, "results": map[string]any{"webhookId": str("webhookId")}})
 	default:
 		f.fail(w, 404, "not_found", "unknown endpoint "+method)
 	}
+}
+
+// Webhooks returns the webhook subscriptions (webhook.create results).
+func (f *Fake) Webhooks() []map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.webhooks)
+}
+
+// FailWebhookCreateAfter makes webhook.create answer 500 once n more
+// creations have succeeded.
+func (f *Fake) FailWebhookCreateAfter(n int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failWebhookAfter = n + 1
 }
 
 // page answers a list call; synced endpoints honour syncToken ("e<epoch>:seq:N"

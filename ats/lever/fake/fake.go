@@ -74,6 +74,7 @@ const (
 	kindNote
 	kindFile
 	kindStage
+	kindWebhook
 )
 
 type Posting struct {
@@ -153,6 +154,30 @@ type Fake struct {
 	files       []File
 	nextID      int
 	failLookups int
+	webhooks    []Webhook
+	// failWebhookAfter > 0 fails the POST /webhooks that brings it to 0
+	// (see FailWebhookCreateAfter).
+	failWebhookAfter int
+}
+
+// Webhook is a subscription made through POST /webhooks.
+type Webhook struct {
+	ID, Event, URL, SignatureToken string
+}
+
+// Webhooks returns the current webhook subscriptions.
+func (f *Fake) Webhooks() []Webhook {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.webhooks)
+}
+
+// FailWebhookCreateAfter makes POST /webhooks answer 500 once n more
+// creations have succeeded.
+func (f *Fake) FailWebhookCreateAfter(n int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failWebhookAfter = n + 1
 }
 
 var _ atstest.Fake = (*Fake)(nil)
@@ -437,12 +462,72 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	parts := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, "/v1"), "/"), "/")
+	if parts[0] == "webhooks" {
+		f.serveWebhooks(w, r, parts, d.Body)
+		return
+	}
 	if r.Method != http.MethodGet {
 		f.serveWrite(w, r, parts, d.Body)
 		return
 	}
 	f.serveRead(w, r, parts)
 }
+
+// serveWebhooks is Lever's webhook subscriptions API: GET /webhooks,
+// POST /webhooks {event, url} → {data:{id, event, url, configuration:
+// {signatureToken, conditions}, createdAt}}, DELETE /webhooks/{id} → 204.
+func (f *Fake) serveWebhooks(w http.ResponseWriter, r *http.Request, parts []string, body []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	render := func(h Webhook) any {
+		return map[string]any{"id": h.ID, "event": h.Event, "url": h.URL, "createdAt": ms(Base),
+			"configuration": map[string]any{"signatureToken": h.SignatureToken, "conditions": map[string]any{}}}
+	}
+	switch {
+	case r.Method == http.MethodGet && len(parts) == 1:
+		page(f, w, r, f.webhooks, render)
+	case r.Method == http.MethodPost && len(parts) == 1:
+		var in struct{ Event, URL string }
+		if err := json.Unmarshal(body, &in); err != nil {
+			writeErr(w, http.StatusBadRequest, "BadRequestError", "Malformed JSON")
+			return
+		}
+		if _, ok := eventNames[in.Event]; !ok {
+			writeErr(w, http.StatusBadRequest, "BadRequestError", "event must be a supported webhook event")
+			return
+		}
+		if u, err := url.Parse(in.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") {
+			writeErr(w, http.StatusBadRequest, "BadRequestError", "url must be a valid URL")
+			return
+		}
+		if f.failWebhookAfter > 0 {
+			f.failWebhookAfter--
+			if f.failWebhookAfter == 0 {
+				writeErr(w, http.StatusInternalServerError, "InternalServerError", "webhook could not be created")
+				return
+			}
+		}
+		f.nextID++
+		h := Webhook{ID: ID(kindWebhook, f.nextID), Event: in.Event, URL: in.URL,
+			SignatureToken: fmt.Sprintf("sig-%x", ats.HMACSHA256("fake", []byte(fmt.Sprint(f.nextID))))[:24]}
+		f.webhooks = append(f.webhooks, h)
+		f.writeBody(w, http.StatusCreated, map[string]any{"data": render(h)})
+	case r.Method == http.MethodDelete && len(parts) == 2:
+		i := slices.IndexFunc(f.webhooks, func(h Webhook) bool { return h.ID == parts[1] })
+		if i < 0 {
+			writeErr(w, http.StatusNotFound, "ResourceNotFound", "Webhook not found")
+			return
+		}
+		f.webhooks = slices.Delete(f.webhooks, i, i+1)
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		writeErr(w, http.StatusNotFound, "ResourceNotFound", "Not found")
+	}
+}
+
+// eventNames are the webhook events Lever offers.
+var eventNames = map[string]bool{"applicationCreated": true, "candidateStageChange": true, "candidateArchiveChange": true,
+	"candidateHired": true, "candidateDeleted": true, "contactCreated": true, "contactUpdated": true, "contactDeleted": true}
 
 func (f *Fake) write429(w http.ResponseWriter, at time.Time) {
 	secs := int64(math.Ceil(time.Until(at).Seconds()))

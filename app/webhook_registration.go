@@ -1,0 +1,242 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/hireloop/hireloop/ats"
+	"github.com/hireloop/hireloop/store"
+)
+
+// handshakeWindow bounds how long after "Register webhooks" a handshake
+// (SmartRecruiters' X-Hook-Secret) may set the connection's secret. The
+// handshake itself is unsigned, so outside this window, or when no
+// handshake is expected, one is refused: someone who learnt the webhook
+// URL cannot swap the secret.
+const handshakeWindow = 10 * time.Minute
+
+// webhookReg is what the app stores about subscriptions it made.
+type webhookReg struct {
+	IDs              []string   `json:"ids"`
+	Events           []string   `json:"events"`
+	URL              string     `json:"url"`
+	PendingHandshake bool       `json:"pending_handshake,omitempty"`
+	HandshakeAt      *time.Time `json:"handshake_at,omitempty"`
+}
+
+// webhookRegView is the console's view of a connection's registration.
+type webhookRegView struct {
+	// Available is true when this provider's webhooks can be registered
+	// through its API.
+	Available        bool       `json:"available"`
+	Registered       bool       `json:"registered"`
+	Events           []string   `json:"events,omitempty"`
+	URL              string     `json:"url,omitempty"`
+	PendingHandshake bool       `json:"pending_handshake,omitempty"`
+	RegisteredAt     *time.Time `json:"registered_at,omitempty"`
+}
+
+func parseWebhookReg(s string) (webhookReg, bool) {
+	var r webhookReg
+	if s == "" || json.Unmarshal([]byte(s), &r) != nil {
+		return webhookReg{}, false
+	}
+	return r, true
+}
+
+// registrable reports whether provider's connector registers webhooks
+// through the vendor's API; it asks the declared capabilities, so no
+// credentials are needed.
+func registrable(provider string) bool {
+	cp, ok := ats.Declared(provider)
+	return ok && cp.Webhooks.Supported && cp.Webhooks.Setup == "api"
+}
+
+func (a *App) webhookRegView(c *store.Connection) webhookRegView {
+	v := webhookRegView{Available: registrable(c.Provider)}
+	if r, ok := parseWebhookReg(c.WebhookRegistration); ok {
+		v.Registered, v.Events, v.URL, v.PendingHandshake = len(r.IDs) > 0, r.Events, r.URL, r.PendingHandshake
+		if !c.WebhookRegisteredAt.IsZero() {
+			t := c.WebhookRegisteredAt
+			v.RegisteredAt = &t
+		}
+	}
+	return v
+}
+
+// webhookURL is the address the vendor delivers to.
+func (a *App) webhookURL(c *store.Connection) string {
+	return a.cfg.BaseURL + "/webhooks/ats/" + c.WebhookToken
+}
+
+// registerWebhooks subscribes this connection's webhook URL through the
+// vendor's API (POST /connections/:cid/webhooks). Registering again
+// replaces the earlier subscriptions. hireloop chooses the secret unless
+// the vendor issues its own (Lever's signature tokens), which then
+// replaces it; a handshake vendor (SmartRecruiters) sends it later.
+func (a *App) registerWebhooks(c *fiber.Ctx) error {
+	conn, err := a.loadConnection(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	connector, err := a.connectorFor(conn)
+	if err != nil {
+		return err
+	}
+	reg, ok := connector.(ats.WebhookRegistrar)
+	if !ok {
+		return &apiError{Status: fiber.StatusConflict, Code: "webhook_registration_unsupported",
+			Message: providerTitle(conn.Provider) + " webhooks are set up in its own admin screens; follow the webhook steps shown for this connection."}
+	}
+	if old, ok := parseWebhookReg(conn.WebhookRegistration); ok && len(old.IDs) > 0 {
+		if err := reg.UnregisterWebhooks(ctx, ats.WebhookRegistration{IDs: old.IDs}); err != nil {
+			return connectionFailed(err)
+		}
+		if err := a.store.SetWebhookRegistration(ctx, conn.WorkspaceID, conn.ID, "", time.Time{}, nil); err != nil {
+			return err
+		}
+	}
+	url := a.webhookURL(conn)
+	secret := randomToken(32)
+	_, handshakes := connector.(ats.WebhookHandshaker)
+	now := time.Now()
+	if handshakes {
+		// The vendor may call the endpoint before RegisterWebhooks returns:
+		// open the handshake window first.
+		pending, _ := json.Marshal(webhookReg{URL: url, PendingHandshake: true})
+		if err := a.store.SetWebhookRegistration(ctx, conn.WorkspaceID, conn.ID, string(pending), now, nil); err != nil {
+			return err
+		}
+	}
+	out, err := reg.RegisterWebhooks(ctx, url, secret)
+	if err != nil {
+		if handshakes {
+			_ = a.store.SetWebhookRegistration(context.WithoutCancel(ctx), conn.WorkspaceID, conn.ID, "", time.Time{}, nil)
+		}
+		a.log.Warn("Webhook registration failed", slog.Int64("connection_id", conn.ID), slog.String("provider", conn.Provider), slog.Any("error", err))
+		return connectionFailed(err)
+	}
+	if out.Secret != "" {
+		secret = out.Secret
+	}
+	var sealed []byte
+	if !out.PendingHandshake {
+		if sealed, err = a.seal(purposeWebhookSecret, []byte(secret)); err != nil {
+			return err
+		}
+	}
+	a.regMu.Lock()
+	defer a.regMu.Unlock()
+	r := webhookReg{IDs: out.IDs, Events: out.Events, URL: url, PendingHandshake: out.PendingHandshake}
+	if handshakes {
+		// A handshake that already arrived has set the secret.
+		if cur, err := a.store.Connection(ctx, conn.WorkspaceID, conn.ID); err == nil {
+			if prev, ok := parseWebhookReg(cur.WebhookRegistration); ok && prev.HandshakeAt != nil {
+				r.PendingHandshake, r.HandshakeAt = false, prev.HandshakeAt
+			}
+		}
+	}
+	b, _ := json.Marshal(r)
+	if err := a.store.SetWebhookRegistration(ctx, conn.WorkspaceID, conn.ID, string(b), now, sealed); err != nil {
+		// The vendor now holds subscriptions we could not record: remove
+		// them rather than leave deliveries nobody can verify.
+		_ = reg.UnregisterWebhooks(context.WithoutCancel(ctx), out)
+		return notFoundIs(err)
+	}
+	a.log.Info("Webhooks registered", slog.Int64("connection_id", conn.ID), slog.String("provider", conn.Provider),
+		slog.Int("subscriptions", len(out.IDs)), slog.Bool("pending_handshake", r.PendingHandshake))
+	return a.respondConnection(c, conn.WorkspaceID, conn.ID)
+}
+
+// unregisterWebhooks removes the subscriptions hireloop made
+// (DELETE /connections/:cid/webhooks).
+func (a *App) unregisterWebhooks(c *fiber.Ctx) error {
+	conn, err := a.loadConnection(c)
+	if err != nil {
+		return err
+	}
+	if err := a.removeWebhookRegistration(c.UserContext(), conn); err != nil {
+		return connectionFailed(err)
+	}
+	return a.respondConnection(c, conn.WorkspaceID, conn.ID)
+}
+
+// removeWebhookRegistration deletes the vendor subscriptions recorded for
+// conn and forgets them. Subscriptions already gone count as removed.
+func (a *App) removeWebhookRegistration(ctx context.Context, conn *store.Connection) error {
+	r, ok := parseWebhookReg(conn.WebhookRegistration)
+	if !ok {
+		return nil
+	}
+	if len(r.IDs) > 0 {
+		connector, err := a.connectorFor(conn)
+		if err != nil {
+			return err
+		}
+		if reg, ok := connector.(ats.WebhookRegistrar); ok {
+			if err := reg.UnregisterWebhooks(ctx, ats.WebhookRegistration{IDs: r.IDs, Events: r.Events}); err != nil && !errors.Is(err, ats.ErrNotFound) {
+				return err
+			}
+		}
+	}
+	return notFoundIs(a.store.SetWebhookRegistration(ctx, conn.WorkspaceID, conn.ID, "", time.Time{}, nil))
+}
+
+func (a *App) respondConnection(c *fiber.Ctx, workspaceID, id int64) error {
+	conn, err := a.store.Connection(c.UserContext(), workspaceID, id)
+	if err != nil {
+		return notFoundIs(err)
+	}
+	v, err := a.viewConnection(c.UserContext(), conn)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"connection": v})
+}
+
+// webhookHandshake answers a vendor's subscription handshake. It is only
+// honoured while this connection waits for one (see handshakeWindow).
+func (a *App) webhookHandshake(c *fiber.Ctx, conn *store.Connection, resp ats.HandshakeResponse, log *slog.Logger) error {
+	ctx := c.UserContext()
+	a.regMu.Lock()
+	defer a.regMu.Unlock()
+	cur, err := a.store.ConnectionByID(ctx, conn.ID)
+	if err != nil {
+		return notFoundIs(err)
+	}
+	r, ok := parseWebhookReg(cur.WebhookRegistration)
+	if !ok || !r.PendingHandshake || time.Since(cur.WebhookRegisteredAt) > handshakeWindow {
+		log.Warn("Unexpected webhook handshake refused")
+		return &apiError{Status: fiber.StatusForbidden, Code: "handshake_not_expected",
+			Message: "No webhook registration is waiting for a handshake on this connection. Register the webhooks again from the connection settings."}
+	}
+	var sealed []byte
+	if resp.Secret != "" {
+		if sealed, err = a.seal(purposeWebhookSecret, []byte(resp.Secret)); err != nil {
+			return err
+		}
+	}
+	now := time.Now().UTC()
+	r.PendingHandshake, r.HandshakeAt = false, &now
+	b, _ := json.Marshal(r)
+	if err := a.store.SetWebhookRegistration(ctx, cur.WorkspaceID, cur.ID, string(b), cur.WebhookRegisteredAt, sealed); err != nil {
+		return err
+	}
+	log.Info("Webhook handshake answered")
+	for k, vs := range resp.Header {
+		for _, v := range vs {
+			c.Response().Header.Add(k, v)
+		}
+	}
+	status := resp.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	return c.Status(status).Send(resp.Body)
+}

@@ -1,0 +1,94 @@
+package app
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hireloop/hireloop/ats/greenhouse/fake"
+	leverfake "github.com/hireloop/hireloop/ats/lever/fake"
+)
+
+// TestWebhookRegistrationLever registers, replaces and removes Lever
+// webhooks through the API against the wire-format fake, and accepts a
+// delivery signed with a token Lever issued.
+func TestWebhookRegistrationLever(t *testing.T) {
+	a := newTestApp(t)
+	admin, wid := setupAdmin(t, a)
+	lf := leverfake.New("lever-key", leverfake.SmallSeed)
+	t.Cleanup(lf.Close)
+	conn := admin.mustStatus(201, "POST", fmt.Sprintf("/api/workspaces/%d/connections", wid), map[string]any{
+		"provider": "lever", "api_key": "lever-key", "base_url": lf.URL(), "acting_user_id": leverfake.UserID(0), "paused": true,
+	}).json(t)["connection"].(map[string]any)
+	cid := int64(conn["id"].(float64))
+	path := fmt.Sprintf("/api/workspaces/%d/connections/%d/webhooks", wid, cid)
+	if reg := conn["webhook_registration"].(map[string]any); reg["available"] != true || reg["registered"] != false {
+		t.Fatalf("new Lever connection: webhook_registration = %v", reg)
+	}
+
+	view := admin.mustStatus(200, "POST", path, nil).json(t)["connection"].(map[string]any)
+	reg := view["webhook_registration"].(map[string]any)
+	hooks := lf.Webhooks()
+	if reg["registered"] != true || len(reg["events"].([]any)) != 5 || len(hooks) != 5 {
+		t.Fatalf("after registering: %v, %d webhooks at Lever", reg, len(hooks))
+	}
+	if view["has_webhook_secret"] != true || hooks[0].URL != view["webhook_url"] {
+		t.Fatalf("webhook URL at Lever %q, connection's %q; secret stored %v", hooks[0].URL, view["webhook_url"], view["has_webhook_secret"])
+	}
+
+	// A delivery signed with one of Lever's issued tokens is accepted.
+	token := view["webhook_url"].(string)[strings.LastIndex(view["webhook_url"].(string), "/")+1:]
+	body := leverfake.SignedDelivery("candidateStageChange", "tok-1", time.Now().UnixMilli(), map[string]any{
+		"opportunityId": leverfake.OpportunityID(0), "contactId": "c", "toStageId": "lead-new"}, hooks[2].SignatureToken)
+	req := httptest.NewRequest("POST", "/webhooks/ats/"+token, strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := a.HTTP().Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusAccepted {
+		t.Fatalf("delivery signed with a Lever-issued token: %d", res.StatusCode)
+	}
+
+	// Registering again replaces the subscriptions instead of doubling them.
+	admin.mustStatus(200, "POST", path, nil)
+	again := lf.Webhooks()
+	if len(again) != 5 || again[0].ID == hooks[0].ID {
+		t.Fatalf("re-registering left %d webhooks (first id %s, was %s)", len(again), again[0].ID, hooks[0].ID)
+	}
+
+	view = admin.mustStatus(200, "DELETE", path, nil).json(t)["connection"].(map[string]any)
+	if view["webhook_registration"].(map[string]any)["registered"] != false || len(lf.Webhooks()) != 0 {
+		t.Fatalf("after unregistering: %v, %d webhooks at Lever", view["webhook_registration"], len(lf.Webhooks()))
+	}
+
+	// Deleting the connection removes what was registered.
+	admin.mustStatus(200, "POST", path, nil)
+	admin.mustStatus(204, "DELETE", fmt.Sprintf("/api/workspaces/%d/connections/%d", wid, cid), nil)
+	if n := len(lf.Webhooks()); n != 0 {
+		t.Fatalf("deleting the connection left %d webhooks at Lever", n)
+	}
+}
+
+// TestWebhookRegistrationUnsupported: Greenhouse has no webhook API, so the
+// console is told to follow the setup steps instead.
+func TestWebhookRegistrationUnsupported(t *testing.T) {
+	a := newTestApp(t)
+	admin, wid := setupAdmin(t, a)
+	f := fake.New(ghKey, fake.SmallSeed)
+	t.Cleanup(f.Close)
+	conn := admin.mustStatus(201, "POST", fmt.Sprintf("/api/workspaces/%d/connections", wid), map[string]any{
+		"provider": "greenhouse", "api_key": ghKey, "base_url": f.URL(), "paused": true,
+	}).json(t)["connection"].(map[string]any)
+	if conn["webhook_registration"].(map[string]any)["available"] != false {
+		t.Fatalf("Greenhouse offered webhook registration: %v", conn["webhook_registration"])
+	}
+	r := admin.do("POST", fmt.Sprintf("/api/workspaces/%d/connections/%v/webhooks", wid, conn["id"]), nil)
+	if r.Status != http.StatusConflict || r.errCode(t) != "webhook_registration_unsupported" {
+		t.Fatalf("register on Greenhouse: %d %s", r.Status, r.Body)
+	}
+}
