@@ -216,4 +216,58 @@ describe('ConnectionCard', () => {
     expect(screen.getByTestId('connection-history')).toBeTruthy();
     expect(/** @type {HTMLInputElement} */ (screen.getByTestId('webhook-url')).value).toBe('http://hl.test/webhooks/ats/tok123');
   });
+  it('registers webhooks through the ATS API, shows them and removes them', async () => {
+    const registered = {
+      available: true,
+      registered: true,
+      events: ['applicationCreated', 'candidateStageChange'],
+      registered_at: new Date().toISOString(),
+    };
+    const { calls } = mockFetch({
+      'POST /api/workspaces/3/connections/5/webhooks': {
+        body: { connection: conn({ provider: 'lever', webhook_registration: registered }) },
+      },
+      'DELETE /api/workspaces/3/connections/5/webhooks': {
+        body: { connection: conn({ provider: 'lever', webhook_registration: { available: true, registered: false } }) },
+      },
+    });
+    const lever = { ...provider, name: 'lever', title: 'Lever' };
+    const { onchange, rerender } = setup({
+      provider: lever,
+      connection: conn({ provider: 'lever', webhook_registration: { available: true, registered: false } }),
+    });
+    const box = screen.getByTestId('webhook-registration');
+    expect(box.dataset.registered).toBe('false');
+    expect(screen.queryByTestId('webhook-unregister')).toBeNull();
+    await fireEvent.click(screen.getByTestId('webhook-register'));
+    await waitFor(() => expect(onchange).toHaveBeenCalled());
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual(['POST /api/workspaces/3/connections/5/webhooks']);
+
+    await rerender({ connection: onchange.mock.calls[0][0] });
+    expect(screen.getByTestId('webhook-registration').dataset.registered).toBe('true');
+    expect(screen.getByTestId('webhook-registration').textContent).toMatch(/Webhooks registered in Lever for 2\s+events/);
+    expect(screen.getByTestId('webhook-events').textContent).toBe('applicationCreated, candidateStageChange');
+    expect(screen.getByTestId('webhook-register').textContent).toContain('Register again');
+
+    await fireEvent.click(screen.getByTestId('webhook-unregister'));
+    await waitFor(() => expect(onchange).toHaveBeenCalledTimes(2));
+    expect(calls[1].method).toBe('DELETE');
+    expect(onchange.mock.calls[1][0].webhook_registration.registered).toBe(false);
+  });
+
+  it('shows a pending handshake and hides registration where the ATS has no webhook API', async () => {
+    mockFetch({});
+    const r = setup({
+      role: 'viewer',
+      connection: conn({
+        provider: 'smartrecruiters',
+        webhook_registration: { available: true, registered: true, pending_handshake: true, events: ['application.created'] },
+      }),
+    });
+    expect(screen.getByTestId('webhook-registration').textContent).toMatch(/waiting for .* to confirm them/);
+    expect(screen.queryByTestId('webhook-register')).toBeNull();
+    r.unmount();
+    setup({ connection: conn({ webhook_registration: { available: false, registered: false } }) });
+    expect(screen.queryByTestId('webhook-registration')).toBeNull();
+  });
 });

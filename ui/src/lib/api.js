@@ -265,7 +265,12 @@ export const removeMember = (wid, uid) => request('DELETE', `/workspaces/${id(wi
  *   id:number, provider:string, name:string, base_url:string, integration_id:string, acting_user_id:string,
  *   has_api_key:boolean, has_webhook_secret:boolean, webhook_url:string, sync_interval_minutes:number, paused:boolean,
  *   capabilities:Capabilities, last_run:SyncRun|null, next_sync_at:string|null, created_at:string,
+ *   webhook_registration?:WebhookRegistration,
  * }} Connection
+ * @typedef {{
+ *   available:boolean, registered:boolean, events?:string[], url?:string, pending_handshake?:boolean,
+ *   registered_at?:string,
+ * }} WebhookRegistration
  * @typedef {{
  *   provider?:string, name?:string, base_url?:string, integration_id?:string, acting_user_id?:string,
  *   api_key?:string, webhook_secret?:string, sync_interval_minutes?:number, paused?:boolean,
@@ -310,6 +315,21 @@ export const deleteConnection = (wid, cid) => request('DELETE', `/workspaces/${i
 
 /** @param {number|string} wid @param {number|string} cid @returns {Promise<{ok:boolean, message:string}>} */
 export const testConnection = (wid, cid) => request('POST', `/workspaces/${id(wid)}/connections/${id(cid)}/test`);
+
+/**
+ * Registers the connection's webhook URL through the ATS's API (replacing earlier subscriptions);
+ * 409 webhook_registration_unsupported when the ATS has no such API.
+ * @param {number|string} wid @param {number|string} cid @returns {Promise<{connection:Connection}>}
+ */
+export const registerWebhooks = (wid, cid) =>
+  request('POST', `/workspaces/${id(wid)}/connections/${id(cid)}/webhooks`);
+
+/**
+ * Removes the webhook subscriptions hireloop registered at the ATS.
+ * @param {number|string} wid @param {number|string} cid @returns {Promise<{connection:Connection}>}
+ */
+export const unregisterWebhooks = (wid, cid) =>
+  request('DELETE', `/workspaces/${id(wid)}/connections/${id(cid)}/webhooks`);
 
 /**
  * Starts a sync ("Synchronize now"); 409 sync_running when one is already running.
