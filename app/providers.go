@@ -62,6 +62,15 @@ var providerTexts = map[string]providerInfo{
 		WebhookSetup:  "Lever: Settings → Integrations and API → Webhooks. Turn on Candidate Stage Change (and Application created, Archive change, Hired, Deleted), paste the webhook URL, and copy each webhook's signature token into the webhook secret here.",
 		Documentation: "https://hire.lever.co/developer/documentation",
 	},
+	"bamboohr": {
+		Title:         "BambooHR",
+		Fields:        []string{"api_key", "base_url"},
+		KeyHelp:       "In BambooHR, click your name (top right) → API Keys → Add New Key, name it \"hireloop\" and copy the key (it is shown once). BambooHR keys act as the user who created them: that user needs access to Hiring / ATS settings, and every comment and status change hireloop writes appears under that user. Base URL: https://api.bamboohr.com/api/gateway.php/{companyDomain}/v1 with your subdomain (acme for acme.bamboohr.com) — or just type the subdomain. BambooHR has no sandbox; use a trial account to test.",
+		ActingHelp:    "Not needed: BambooHR has no acting-user parameter, so writes are attributed to the owner of the API key. Create the key as the recruiter (or a dedicated integration user) you want comments to show.",
+		DefaultBase:   "https://api.bamboohr.com/api/gateway.php/{companyDomain}/v1",
+		WebhookSetup:  "Nothing to set up: BambooHR sends no applicant-tracking webhooks, so hireloop polls BambooHR on its sync schedule (a full scan each time; use Sync now for an immediate update).",
+		Documentation: "https://documentation.bamboohr.com/reference",
+	},
 	providerSandbox: {
 		Title:        "Sandbox ATS (demo)",
 		Fields:       []string{},
@@ -150,10 +159,13 @@ func PrintCapabilityMatrix(w io.Writer) {
 				fmt.Fprintf(w, " no: %s |", strings.ReplaceAll(s.Reason, "|", "/"))
 			}
 		}
-		if caps.Webhooks.Supported {
-			fmt.Fprintf(w, " yes (%s) |\n", caps.Webhooks.SignatureScheme)
-		} else {
-			fmt.Fprint(w, " no |\n")
+		switch {
+		case caps.Webhooks.Supported && caps.Webhooks.Setup == "api":
+			fmt.Fprintf(w, " yes (%s), registered by hireloop |\n", caps.Webhooks.SignatureScheme)
+		case caps.Webhooks.Supported:
+			fmt.Fprintf(w, " yes (%s), set up in the ATS |\n", caps.Webhooks.SignatureScheme)
+		default:
+			fmt.Fprint(w, " no: polled on the sync schedule |\n")
 		}
 	}
 }

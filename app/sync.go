@@ -18,6 +18,7 @@ import (
 
 	// Connectors register themselves with the ats registry.
 	_ "github.com/hireloop/hireloop/ats/ashby"
+	_ "github.com/hireloop/hireloop/ats/bamboohr"
 	_ "github.com/hireloop/hireloop/ats/greenhouse"
 	_ "github.com/hireloop/hireloop/ats/kombo"
 	_ "github.com/hireloop/hireloop/ats/lever"
