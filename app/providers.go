@@ -25,6 +25,9 @@ type providerInfo struct {
 	WebhookSetup  string   `json:"webhook_setup"`
 	SandboxOnly   bool     `json:"sandbox,omitempty"`
 	Documentation string   `json:"documentation,omitempty"`
+	// Labels rename connection fields in the vendor's words (Recruitee's
+	// "Company ID" goes in integration_id).
+	Labels map[string]string `json:"labels,omitempty"`
 }
 
 var providerTexts = map[string]providerInfo{
@@ -64,12 +67,22 @@ var providerTexts = map[string]providerInfo{
 	},
 	"bamboohr": {
 		Title:         "BambooHR",
+		Labels:        map[string]string{"base_url": "Company domain or API base URL"},
 		Fields:        []string{"api_key", "base_url"},
 		KeyHelp:       "In BambooHR, click your name (top right) → API Keys → Add New Key, name it \"hireloop\" and copy the key (it is shown once). BambooHR keys act as the user who created them: that user needs access to Hiring / ATS settings, and every comment and status change hireloop writes appears under that user. Base URL: https://api.bamboohr.com/api/gateway.php/{companyDomain}/v1 with your subdomain (acme for acme.bamboohr.com) — or just type the subdomain. BambooHR has no sandbox; use a trial account to test.",
 		ActingHelp:    "Not needed: BambooHR has no acting-user parameter, so writes are attributed to the owner of the API key. Create the key as the recruiter (or a dedicated integration user) you want comments to show.",
 		DefaultBase:   "https://api.bamboohr.com/api/gateway.php/{companyDomain}/v1",
 		WebhookSetup:  "Nothing to set up: BambooHR sends no applicant-tracking webhooks, so hireloop polls BambooHR on its sync schedule (a full scan each time; use Sync now for an immediate update).",
 		Documentation: "https://documentation.bamboohr.com/reference",
+	},
+	"recruitee": {
+		Title:         "Recruitee",
+		Labels:        map[string]string{"api_key": "Personal API token", "integration_id": "Company ID"},
+		Fields:        []string{"api_key", "integration_id", "base_url", "webhook_secret"},
+		KeyHelp:       "API key: a personal API token from Recruitee > Settings > Apps and plugins > Personal API tokens (+ New token). It acts with the rights of the user who creates it, so create it as a user whose hiring role can see all jobs and candidates and can move, disqualify, tag and add notes and files. Integration ID: your Recruitee company id, shown on the same page (also in app URLs after company=). Leave the base URL empty unless you go through a proxy (https://api.recruitee.com/c/{company_id} is used).",
+		DefaultBase:   "https://api.recruitee.com/c/{company_id}",
+		WebhookSetup:  "In Recruitee go to Settings > Apps and plugins > Webhooks and click + New webhook (your role needs the \"Manage webhooks\" ability). Paste hireloop's webhook URL as the POST URL (HTTPS), select the candidate events (at least candidate moved, created, assigned and deleted) and the job events, and click Verify and create: hireloop answers Recruitee's test request. Then open the webhook, copy its secret and paste it into hireloop's webhook secret field; deliveries are checked against the X-Recruitee-Signature header.",
+		Documentation: "https://docs.recruitee.com/reference",
 	},
 	providerSandbox: {
 		Title:        "Sandbox ATS (demo)",

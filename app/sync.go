@@ -20,6 +20,7 @@ import (
 	_ "github.com/hireloop/hireloop/ats/ashby"
 	_ "github.com/hireloop/hireloop/ats/bamboohr"
 	_ "github.com/hireloop/hireloop/ats/greenhouse"
+	_ "github.com/hireloop/hireloop/ats/recruitee"
 	_ "github.com/hireloop/hireloop/ats/kombo"
 	_ "github.com/hireloop/hireloop/ats/lever"
 )

@@ -200,9 +200,16 @@ func (a *App) respondConnection(c *fiber.Ctx, workspaceID, id int64) error {
 	return c.JSON(fiber.Map{"connection": v})
 }
 
-// webhookHandshake answers a vendor's subscription handshake. It is only
-// honoured while this connection waits for one (see handshakeWindow).
+// webhookHandshake answers a vendor's handshake. One that sets the
+// secret (SmartRecruiters) is only honoured while this connection waits
+// for it (see handshakeWindow); one that changes nothing (Recruitee's
+// unsigned test ping when a webhook is created in its UI) is answered
+// any time.
 func (a *App) webhookHandshake(c *fiber.Ctx, conn *store.Connection, resp ats.HandshakeResponse, log *slog.Logger) error {
+	if resp.Secret == "" {
+		log.Info("Webhook handshake answered")
+		return sendHandshake(c, resp)
+	}
 	ctx := c.UserContext()
 	a.regMu.Lock()
 	defer a.regMu.Unlock()
@@ -228,7 +235,11 @@ func (a *App) webhookHandshake(c *fiber.Ctx, conn *store.Connection, resp ats.Ha
 	if err := a.store.SetWebhookRegistration(ctx, cur.WorkspaceID, cur.ID, string(b), cur.WebhookRegisteredAt, sealed); err != nil {
 		return err
 	}
-	log.Info("Webhook handshake answered")
+	log.Info("Webhook handshake answered; secret stored")
+	return sendHandshake(c, resp)
+}
+
+func sendHandshake(c *fiber.Ctx, resp ats.HandshakeResponse) error {
 	for k, vs := range resp.Header {
 		for _, v := range vs {
 			c.Response().Header.Add(k, v)

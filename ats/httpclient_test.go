@@ -295,6 +295,38 @@ func TestLimiterHeaderCorrections(t *testing.T) {
 	}
 }
 
+// Workable and Teamtailor spell the headers X-Rate-Limit-*, the IETF draft
+// RateLimit-*; a 503 with Retry-After (BambooHR's old throttle) pauses too.
+func TestLimiterHeaderSpellings(t *testing.T) {
+	for _, h := range []http.Header{
+		{"X-Rate-Limit-Limit": {"10"}, "X-Rate-Limit-Remaining": {"0"}, "X-Rate-Limit-Reset": {"30"}},
+		{"Ratelimit-Limit": {"10"}, "Ratelimit-Remaining": {"0"}, "Ratelimit-Reset": {"30"}},
+	} {
+		l := NewLimiter(RateLimit{Requests: 100, Per: time.Second})
+		l.Observe(200, h)
+		if l.Limit().Requests != 10 {
+			t.Fatalf("%v: limit = %v", h, l.Limit())
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		if _, err := l.Wait(ctx); err == nil {
+			t.Fatalf("%v: token granted with Remaining 0 until the reset", h)
+		}
+		cancel()
+	}
+	l := NewLimiter(RateLimit{Requests: 100, Per: time.Second})
+	l.Observe(503, http.Header{"Retry-After": {"1"}})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, err := l.Wait(ctx); err == nil {
+		t.Fatal("token granted during a 503 Retry-After pause")
+	}
+	l = NewLimiter(RateLimit{Requests: 100, Per: time.Second})
+	l.Observe(503, http.Header{})
+	if _, err := l.Wait(ctx); err != nil {
+		t.Fatalf("a plain 503 (an outage, no Retry-After) paused the limiter: %v", err)
+	}
+}
+
 func TestRateLimitOverrideIsACeiling(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-RateLimit-Limit", "50")

@@ -143,7 +143,28 @@ func (l *Limiter) nextFree(now time.Time) time.Duration {
 	return best + time.Millisecond
 }
 
-// Observe corrects the bucket from response headers.
+// Rate-limit header spellings, most common first: X-RateLimit-* (GitHub
+// style: Greenhouse, SmartRecruiters), X-Rate-Limit-* (Workable,
+// Teamtailor) and the IETF draft's RateLimit-*.
+var (
+	limitHeaders     = []string{"X-RateLimit-Limit", "X-Rate-Limit-Limit", "RateLimit-Limit"}
+	remainingHeaders = []string{"X-RateLimit-Remaining", "X-Rate-Limit-Remaining", "RateLimit-Remaining"}
+	resetHeaders     = []string{"X-RateLimit-Reset", "X-Rate-Limit-Reset", "RateLimit-Reset"}
+)
+
+// header returns the first non-empty value among names.
+func header(h http.Header, names []string) string {
+	for _, n := range names {
+		if v := h.Get(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// Observe corrects the bucket from response headers. A 429, or a 503
+// that carries Retry-After (BambooHR's former throttling answer), pauses
+// every request of the connection until the vendor's time.
 func (l *Limiter) Observe(status int, h http.Header) {
 	if l == nil {
 		return
@@ -151,13 +172,13 @@ func (l *Limiter) Observe(status int, h http.Header) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	if v, err := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Limit"))); err == nil && v > 0 {
+	if v, err := strconv.Atoi(strings.TrimSpace(header(h, limitHeaders))); err == nil && v > 0 {
 		if l.ceiling > 0 && v > l.ceiling {
 			v = l.ceiling
 		}
 		l.limit = v
 	}
-	if v, err := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Remaining"))); err == nil && v >= 0 {
+	if v, err := strconv.Atoi(strings.TrimSpace(header(h, remainingHeaders))); err == nil && v >= 0 {
 		l.gc(now)
 		if avail := l.limit - len(l.tokens); v < avail {
 			for range avail - v {
@@ -165,16 +186,17 @@ func (l *Limiter) Observe(status int, h http.Header) {
 			}
 		}
 		if v == 0 {
-			if reset, ok := parseResetHeader(h.Get("X-RateLimit-Reset"), now); ok && reset.After(l.pauseTil) {
+			if reset, ok := parseResetHeader(header(h, resetHeaders), now); ok && reset.After(l.pauseTil) {
 				l.pauseTil = reset
 			}
 		}
 	}
-	if status == http.StatusTooManyRequests {
+	ra, hasRA := ParseRetryAfter(h.Get("Retry-After"), now)
+	if status == http.StatusTooManyRequests || (status == http.StatusServiceUnavailable && hasRA) {
 		until := now.Add(time.Second)
-		if d, ok := ParseRetryAfter(h.Get("Retry-After"), now); ok {
-			until = now.Add(d)
-		} else if reset, ok := parseResetHeader(h.Get("X-RateLimit-Reset"), now); ok {
+		if hasRA {
+			until = now.Add(ra)
+		} else if reset, ok := parseResetHeader(header(h, resetHeaders), now); ok {
 			until = reset
 		}
 		if until.After(l.pauseTil) {

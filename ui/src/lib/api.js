@@ -255,6 +255,7 @@ export const removeMember = (wid, uid) => request('DELETE', `/workspaces/${id(wi
  * @typedef {{
  *   name:string, title:string, fields:ConnectionField[], key_help:string, acting_user_help?:string,
  *   default_base_url?:string, capabilities:Capabilities, webhook_setup:string, sandbox?:boolean, documentation?:string,
+ *   labels?:Partial<Record<ConnectionField, string>>,
  * }} Provider
  * @typedef {{
  *   id:number, connection_id:number, mode:'full'|'incremental'|'targeted', trigger:string,

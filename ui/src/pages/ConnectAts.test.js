@@ -29,6 +29,7 @@ const providers = [
     name: 'kombo',
     title: 'Kombo (100+ ATS)',
     fields: ['api_key', 'integration_id', 'base_url', 'webhook_secret'],
+    labels: { integration_id: 'Integration ID (from the Kombo dashboard)' },
     key_help: 'Kombo dashboard → Secrets.',
     default_base_url: 'https://api.kombo.dev/v1',
     capabilities: { writes: { ...writes, add_tag: { supported: false, reason: 'Kombo has no tag endpoint' } } },
@@ -93,6 +94,11 @@ describe('Connect an ATS', () => {
     form = await pick('kombo');
     expect(fieldIds(form)).toEqual(['name', 'api_key', 'integration_id', 'base_url', 'webhook_secret', 'sync_interval_minutes']);
     expect(screen.queryByTestId('guide-acting-user-help')).toBeNull();
+    // the provider's own words for a field replace the generic label
+    expect(form.querySelector('label[for="conn-integration_id"]')?.textContent).toContain(
+      'Integration ID (from the Kombo dashboard)',
+    );
+    expect(form.querySelector('label[for="conn-api_key"]')?.textContent).toContain('API key');
 
     form = await pick('sandbox');
     expect(fieldIds(form)).toEqual(['name', 'sync_interval_minutes']);
