@@ -20,9 +20,9 @@ import (
 	_ "github.com/hireloop/hireloop/ats/ashby"
 	_ "github.com/hireloop/hireloop/ats/bamboohr"
 	_ "github.com/hireloop/hireloop/ats/greenhouse"
-	_ "github.com/hireloop/hireloop/ats/recruitee"
 	_ "github.com/hireloop/hireloop/ats/kombo"
 	_ "github.com/hireloop/hireloop/ats/lever"
+	_ "github.com/hireloop/hireloop/ats/recruitee"
 )
 
 // Sync engine: reads each model from the connector page by page and writes
