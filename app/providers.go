@@ -84,6 +84,14 @@ var providerTexts = map[string]providerInfo{
 		WebhookSetup:  "In Recruitee go to Settings > Apps and plugins > Webhooks and click + New webhook (your role needs the \"Manage webhooks\" ability). Paste hireloop's webhook URL as the POST URL (HTTPS), select the candidate events (at least candidate moved, created, assigned and deleted) and the job events, and click Verify and create: hireloop answers Recruitee's test request. Then open the webhook, copy its secret and paste it into hireloop's webhook secret field; deliveries are checked against the X-Recruitee-Signature header.",
 		Documentation: "https://docs.recruitee.com/reference",
 	},
+	"smartrecruiters": {
+		Title:         "SmartRecruiters",
+		Fields:        []string{"api_key", "base_url"},
+		KeyHelp:       "A SmartRecruiters administrator creates a Customer API key (API credentials in the admin settings); hireloop sends it as the X-SmartToken header. It must be allowed to read jobs, candidates, users and configuration, to update candidates and post messages, and to manage webhooks for real-time updates. Leave the base URL empty for https://api.smartrecruiters.com.",
+		DefaultBase:   "https://api.smartrecruiters.com",
+		WebhookSetup:  "hireloop registers the webhook subscription through the SmartRecruiters Webhooks API, answers the X-Hook-Secret activation handshake and stores the signing key SmartRecruiters issues; nothing to paste. hireloop's webhook URL must be reachable over HTTPS with a certificate from a public CA (SmartRecruiters rejects self-signed ones) and answer within 20 seconds.",
+		Documentation: "https://developers.smartrecruiters.com/docs/webhooks-security",
+	},
 	providerSandbox: {
 		Title:        "Sandbox ATS (demo)",
 		Fields:       []string{},

@@ -23,6 +23,7 @@ import (
 	_ "github.com/hireloop/hireloop/ats/kombo"
 	_ "github.com/hireloop/hireloop/ats/lever"
 	_ "github.com/hireloop/hireloop/ats/recruitee"
+	_ "github.com/hireloop/hireloop/ats/smartrecruiters"
 )
 
 // Sync engine: reads each model from the connector page by page and writes

@@ -125,11 +125,10 @@ func (a *App) registerWebhooks(c *fiber.Ctx) error {
 	if out.Secret != "" {
 		secret = out.Secret
 	}
-	var sealed []byte
-	if !out.PendingHandshake {
-		if sealed, err = a.seal(purposeWebhookSecret, []byte(secret)); err != nil {
-			return err
-		}
+	// Ours or the vendor's; a handshake that brings one replaces it.
+	sealed, err := a.seal(purposeWebhookSecret, []byte(secret))
+	if err != nil {
+		return err
 	}
 	a.regMu.Lock()
 	defer a.regMu.Unlock()
@@ -201,15 +200,12 @@ func (a *App) respondConnection(c *fiber.Ctx, workspaceID, id int64) error {
 }
 
 // webhookHandshake answers a vendor's handshake. One that sets the
-// secret (SmartRecruiters) is only honoured while this connection waits
-// for it (see handshakeWindow); one that changes nothing (Recruitee's
-// unsigned test ping when a webhook is created in its UI) is answered
-// any time.
+// secret is only honoured while this connection waits for a handshake
+// (see handshakeWindow); one that changes nothing (SmartRecruiters'
+// X-Hook-Secret echo, Recruitee's unsigned test ping when a webhook is
+// created in its UI) is answered any time. Either ends a pending
+// registration's wait.
 func (a *App) webhookHandshake(c *fiber.Ctx, conn *store.Connection, resp ats.HandshakeResponse, log *slog.Logger) error {
-	if resp.Secret == "" {
-		log.Info("Webhook handshake answered")
-		return sendHandshake(c, resp)
-	}
 	ctx := c.UserContext()
 	a.regMu.Lock()
 	defer a.regMu.Unlock()
@@ -218,24 +214,27 @@ func (a *App) webhookHandshake(c *fiber.Ctx, conn *store.Connection, resp ats.Ha
 		return notFoundIs(err)
 	}
 	r, ok := parseWebhookReg(cur.WebhookRegistration)
-	if !ok || !r.PendingHandshake || time.Since(cur.WebhookRegisteredAt) > handshakeWindow {
+	expecting := ok && r.PendingHandshake && time.Since(cur.WebhookRegisteredAt) <= handshakeWindow
+	if resp.Secret != "" && !expecting {
 		log.Warn("Unexpected webhook handshake refused")
 		return &apiError{Status: fiber.StatusForbidden, Code: "handshake_not_expected",
 			Message: "No webhook registration is waiting for a handshake on this connection. Register the webhooks again from the connection settings."}
 	}
-	var sealed []byte
-	if resp.Secret != "" {
-		if sealed, err = a.seal(purposeWebhookSecret, []byte(resp.Secret)); err != nil {
+	if expecting {
+		var sealed []byte
+		if resp.Secret != "" {
+			if sealed, err = a.seal(purposeWebhookSecret, []byte(resp.Secret)); err != nil {
+				return err
+			}
+		}
+		now := time.Now().UTC()
+		r.PendingHandshake, r.HandshakeAt = false, &now
+		b, _ := json.Marshal(r)
+		if err := a.store.SetWebhookRegistration(ctx, cur.WorkspaceID, cur.ID, string(b), cur.WebhookRegisteredAt, sealed); err != nil {
 			return err
 		}
 	}
-	now := time.Now().UTC()
-	r.PendingHandshake, r.HandshakeAt = false, &now
-	b, _ := json.Marshal(r)
-	if err := a.store.SetWebhookRegistration(ctx, cur.WorkspaceID, cur.ID, string(b), cur.WebhookRegisteredAt, sealed); err != nil {
-		return err
-	}
-	log.Info("Webhook handshake answered; secret stored")
+	log.Info("Webhook handshake answered", slog.Bool("secret_stored", resp.Secret != ""), slog.Bool("registration_confirmed", expecting))
 	return sendHandshake(c, resp)
 }
 

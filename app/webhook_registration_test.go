@@ -10,6 +10,7 @@ import (
 
 	"github.com/hireloop/hireloop/ats/greenhouse/fake"
 	leverfake "github.com/hireloop/hireloop/ats/lever/fake"
+	srfake "github.com/hireloop/hireloop/ats/smartrecruiters/fake"
 )
 
 // TestWebhookRegistrationLever registers, replaces and removes Lever
@@ -90,5 +91,70 @@ func TestWebhookRegistrationUnsupported(t *testing.T) {
 	r := admin.do("POST", fmt.Sprintf("/api/workspaces/%d/connections/%v/webhooks", wid, conn["id"]), nil)
 	if r.Status != http.StatusConflict || r.errCode(t) != "webhook_registration_unsupported" {
 		t.Fatalf("register on Greenhouse: %d %s", r.Status, r.Body)
+	}
+}
+
+// appTransport sends a vendor's requests to the app's own webhook endpoint
+// in-process, as if the vendor reached hireloop's public URL.
+type appTransport struct{ a *App }
+
+func (t appTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return t.a.HTTP().Test(r, -1)
+}
+
+// TestWebhookRegistrationSmartRecruiters runs SmartRecruiters' flow end to
+// end: create the subscription, have SmartRecruiters issue the signing
+// key, activate it while the fake calls our endpoint with X-Hook-Secret
+// (which must be echoed), then accept a delivery signed with that key.
+func TestWebhookRegistrationSmartRecruiters(t *testing.T) {
+	a := newTestApp(t)
+	admin, wid := setupAdmin(t, a)
+	sf := srfake.New("sr-key", srfake.SmallSeed)
+	t.Cleanup(sf.Close)
+	sf.HandshakeClient = &http.Client{Transport: appTransport{a}}
+	conn := admin.mustStatus(201, "POST", fmt.Sprintf("/api/workspaces/%d/connections", wid), map[string]any{
+		"provider": "smartrecruiters", "api_key": "sr-key", "base_url": sf.URL(), "paused": true,
+	}).json(t)["connection"].(map[string]any)
+	path := fmt.Sprintf("/api/workspaces/%d/connections/%v/webhooks", wid, conn["id"])
+
+	view := admin.mustStatus(200, "POST", path, nil).json(t)["connection"].(map[string]any)
+	reg := view["webhook_registration"].(map[string]any)
+	subs := sf.Subscriptions()
+	if len(subs) != 1 || !subs[0].Active || subs[0].CallbackURL != view["webhook_url"] || len(subs[0].Keys) != 1 {
+		t.Fatalf("subscriptions at SmartRecruiters: %+v (webhook URL %v)", subs, view["webhook_url"])
+	}
+	if reg["registered"] != true || reg["pending_handshake"] == true || view["has_webhook_secret"] != true {
+		t.Fatalf("registration after the handshake: %v (secret stored %v)", reg, view["has_webhook_secret"])
+	}
+
+	// A delivery signed with the key SmartRecruiters issued is accepted.
+	token := view["webhook_url"].(string)[strings.LastIndex(view["webhook_url"].(string), "/")+1:]
+	body := []byte(`{"job_id":"` + srfake.JobID(0) + `","candidate_id":"` + srfake.CandidateID(0) + `"}`)
+	sf.RegisterDelivery(body, http.Header{"Event-Name": {"application.status.updated"}, "Event-Id": {"evt-1"}, "Event-Version": {"1.0.0"}})
+	req := httptest.NewRequest("POST", "/webhooks/ats/"+token, strings.NewReader(string(body)))
+	for k, vs := range sf.SignWebhook(body, subs[0].Keys[0]) {
+		req.Header[k] = vs
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := a.HTTP().Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusAccepted {
+		t.Fatalf("delivery signed with the issued key: %d", res.StatusCode)
+	}
+	// The same body signed with anything else is refused.
+	req = httptest.NewRequest("POST", "/webhooks/ats/"+token, strings.NewReader(string(body)))
+	for k, vs := range sf.SignWebhook(body, "not-the-key") {
+		req.Header[k] = vs
+	}
+	if res, _ := a.HTTP().Test(req, -1); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("delivery signed with another key: %d", res.StatusCode)
+	}
+
+	admin.mustStatus(200, "DELETE", path, nil)
+	if n := len(sf.Subscriptions()); n != 0 {
+		t.Fatalf("%d subscriptions left after unregistering", n)
 	}
 }

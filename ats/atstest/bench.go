@@ -19,8 +19,9 @@ import (
 // is what matters); HIRELOOP_BENCH_WINDOW overrides it in each connector's
 // benchmark.
 //
-// The floor counts every request but the first rl.Requests, which the
-// limiter rightly spends as an initial burst.
+// The floor is the whole windows a rolling-window limit needs for the
+// requests made: the first rl.Requests go at once, each further batch one
+// window later.
 func BenchFloor(b *testing.B, h Harness, n int, rl ats.RateLimit, pageSize int, maxRatio float64) {
 	b.Helper()
 	c, f := h.New(b, Options{PageSize: pageSize, RateLimit: rl, Applications: n})
@@ -48,11 +49,14 @@ func BenchFloor(b *testing.B, h Harness, n int, rl ats.RateLimit, pageSize int, 
 			b.Fatalf("synced %d applications, want at least %d (does the harness honour Options.Applications?)", na, n)
 		}
 		made := f.Requests() - r0
-		paced := made - rl.Requests
-		if paced < 1 {
-			paced = 1
+		// A rolling window admits rl.Requests at once and then one batch
+		// per window, so the last of made requests cannot start before
+		// ceil(made/rl.Requests)-1 whole windows have passed.
+		windows := (made+rl.Requests-1)/rl.Requests - 1
+		if windows < 1 {
+			windows = 1
 		}
-		floor := time.Duration(float64(paced) / float64(rl.Requests) * float64(rl.Per))
+		floor := time.Duration(windows) * rl.Per
 		ratio += elapsed.Seconds() / floor.Seconds()
 		throttled += float64(f.Throttled() - t0)
 		reqs += float64(made)
