@@ -22,6 +22,7 @@ import (
 	_ "github.com/hireloop/hireloop/ats/greenhouse"
 	_ "github.com/hireloop/hireloop/ats/kombo"
 	_ "github.com/hireloop/hireloop/ats/lever"
+	_ "github.com/hireloop/hireloop/ats/merge"
 	_ "github.com/hireloop/hireloop/ats/recruitee"
 	_ "github.com/hireloop/hireloop/ats/smartrecruiters"
 )

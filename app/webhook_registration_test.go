@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hireloop/hireloop/ats/greenhouse/fake"
+	kombofake "github.com/hireloop/hireloop/ats/kombo/fake"
 	leverfake "github.com/hireloop/hireloop/ats/lever/fake"
 	srfake "github.com/hireloop/hireloop/ats/smartrecruiters/fake"
 )
@@ -156,5 +158,45 @@ func TestWebhookRegistrationSmartRecruiters(t *testing.T) {
 	admin.mustStatus(200, "DELETE", path, nil)
 	if n := len(sf.Subscriptions()); n != 0 {
 		t.Fatalf("%d subscriptions left after unregistering", n)
+	}
+}
+
+// TestWebhookOtherAccountIgnored: a Kombo organisation sends every
+// integration's events to each endpoint; a verified delivery for another
+// integration is acknowledged and dropped, one for this connection's is
+// processed.
+func TestWebhookOtherAccountIgnored(t *testing.T) {
+	a := newTestApp(t)
+	admin, wid := setupAdmin(t, a)
+	kf := kombofake.New("kombo-key", "integration-1", kombofake.SmallSeed)
+	t.Cleanup(kf.Close)
+	view := admin.mustStatus(201, "POST", fmt.Sprintf("/api/workspaces/%d/connections", wid), map[string]any{
+		"provider": "kombo", "api_key": "kombo-key", "integration_id": "integration-1", "base_url": kf.URL(),
+		"webhook_secret": "whsec-kombo", "paused": true,
+	}).json(t)["connection"].(map[string]any)
+	token := view["webhook_url"].(string)[strings.LastIndex(view["webhook_url"].(string), "/")+1:]
+	deliver := func(id, integration string) map[string]any {
+		t.Helper()
+		body := []byte(`{"id":"` + id + `","type":"data-changed","data":{"integration_id":"` + integration +
+			`","integration_tool":"personio","integration_category":"ATS","changed_models":[{"name":"ats_applications"}]}}`)
+		req := httptest.NewRequest("POST", "/webhooks/ats/"+token, strings.NewReader(string(body)))
+		for k, vs := range kf.SignWebhook(body, "whsec-kombo") {
+			req.Header[k] = vs
+		}
+		res, err := a.HTTP().Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		_ = json.NewDecoder(res.Body).Decode(&out)
+		out["http_status"] = res.StatusCode
+		return out
+	}
+	if got := deliver("evt-other", "integration-2"); got["status"] != "other_account" || got["http_status"] != 200 {
+		t.Fatalf("delivery for another integration: %v", got)
+	}
+	if got := deliver("evt-mine", "integration-1"); got["status"] != "accepted" || got["http_status"] != 202 {
+		t.Fatalf("delivery for this integration: %v", got)
 	}
 }

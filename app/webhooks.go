@@ -55,6 +55,16 @@ func (a *App) atsWebhook(c *fiber.Ctx) error {
 		log.Warn("Webhook payload not understood", slog.Any("error", err))
 		return errBadRequest("The webhook payload could not be read: " + err.Error())
 	}
+	if df, ok := connector.(ats.DeliveryFilter); ok {
+		mine, err := df.ForThisConnection(ctx, ev)
+		if err != nil {
+			// Unknown owner: refresh rather than lose an event.
+			log.Warn("Unable to tell which account a webhook delivery is for", slog.Any("error", err))
+		} else if !mine {
+			log.Debug("Webhook for another account of the vendor ignored", slog.String("account", ev.ConnectionRef))
+			return c.JSON(fiber.Map{"status": "other_account"})
+		}
+	}
 	first, err := a.store.RecordWebhookDelivery(ctx, conn.ID, ev.ID, ev.Type)
 	if err != nil {
 		return err

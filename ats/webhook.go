@@ -1,6 +1,7 @@
 package ats
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -87,4 +88,15 @@ func VerifyHMACBase64URL(secret string, body []byte, sig string) error {
 func BodyDigestID(body []byte) string {
 	s := sha256.Sum256(body)
 	return "sha256:" + hex.EncodeToString(s[:])
+}
+
+// DeliveryFilter is implemented by connectors whose vendor sends the
+// deliveries of every account to each endpoint: a Kombo or Merge
+// organisation has one webhook for all its customers, so an agency with a
+// connection per client receives each client's events at every
+// connection's URL. The webhook endpoint asks after verification and drops
+// deliveries that belong to another account instead of re-syncing this
+// one for nothing.
+type DeliveryFilter interface {
+	ForThisConnection(ctx context.Context, ev WebhookEvent) (bool, error)
 }

@@ -242,3 +242,14 @@ func TestNewRequiresIntegration(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A Kombo webhook endpoint receives every integration's events; only this
+// connection's integration (or an unnamed one) is for it.
+func TestForThisConnection(t *testing.T) {
+	c, _ := newPair(t, atstest.Options{})
+	for ref, want := range map[string]bool{integrationID: true, "other-integration": false, "": true} {
+		if got, err := c.ForThisConnection(context.Background(), ats.WebhookEvent{ConnectionRef: ref}); err != nil || got != want {
+			t.Errorf("ForThisConnection(%q) = %v, %v; want %v", ref, got, err, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package kombo
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 
@@ -71,4 +72,13 @@ func (c *Client) ParseWebhook(_ http.Header, body []byte) (ats.WebhookEvent, err
 		}
 	}
 	return ev, nil
+}
+
+var _ ats.DeliveryFilter = (*Client)(nil)
+
+// ForThisConnection reports whether ev is for this connection's
+// integration: Kombo sends every integration's data-changed events to
+// each webhook endpoint and names the integration in data.integration_id.
+func (c *Client) ForThisConnection(_ context.Context, ev ats.WebhookEvent) (bool, error) {
+	return ev.ConnectionRef == "" || ev.ConnectionRef == c.cfg.IntegrationID, nil
 }
