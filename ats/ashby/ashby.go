@@ -66,16 +66,16 @@
 // currentInterviewStage{id}, job{id}}, data.candidate{id}); the rate
 // limit (Ashby publishes no number; 10 req/s is a conservative guess).
 //
+// File uploads follow Ashby's OpenAPI (api-evangelist/ashby:
+// openapi/ashby-file-api-openapi.yml, confirmed): file.createFileUploadHandle
+// {fileUploadContext:"CandidateFiles", filename, contentType,
+// contentLength} → {handle, url, fields}; a multipart/form-data POST of the
+// fields and then "file" to the presigned url (a storage host, reached by a
+// separate client without our credentials); candidate.uploadFile
+// {candidateId, fileHandle}.
+//
 // Not implemented: result links (assessment.addCompletedToCandidate is
-// partner-only) and file uploads. Ashby's documented upload flow
-// (developers.ashbyhq.com, file.createFileUploadHandle) is: request a
-// handle with fileUploadContext "CandidateFiles" plus the file name, MIME
-// type and size; POST the bytes as multipart/form-data to the returned
-// presigned url with the returned fields; then candidate.uploadFile
-// {candidateId, fileHandle}. The JSON names of the name/type/size
-// parameters were not confirmed, and the upload goes to a storage host the
-// shared client refuses by design, so it is left out; both actions are
-// declared unsupported with the reason.
+// partner-only); the note carries the link instead.
 package ashby
 
 import (
@@ -159,15 +159,14 @@ func (c *Client) Stats() ats.Stats { return c.http.Stats() }
 // ReasonResultLink explains why result links are unsupported.
 const ReasonResultLink = "Ashby shows assessment results only for partner integrations; the note carries the link"
 
-// ReasonAttachment explains why attachments are unsupported.
-const ReasonAttachment = "Ashby file uploads go through a presigned storage URL (file.createFileUploadHandle, multipart upload, candidate.uploadFile); this connector does not implement that flow yet, so the note carries the report link"
 
 var declared = ats.Capabilities{
 	Provider: Name,
 	Writes: map[ats.WriteAction]ats.ActionSupport{
 		ats.ActionResultLink: {Supported: false, Reason: ReasonResultLink},
 		ats.ActionNote:       {Supported: true, Target: ats.TargetCandidate, Reason: "Ashby notes live on the candidate (candidate.createNote)."},
-		ats.ActionAttachment: {Supported: false, Reason: ReasonAttachment},
+		ats.ActionAttachment: {Supported: true, Target: ats.TargetCandidate, Transport: ats.TransportMultipart,
+			Reason: "Uploaded through a presigned storage URL (file.createFileUploadHandle), then attached with candidate.uploadFile."},
 		ats.ActionMoveStage:  {Supported: true, Target: ats.TargetApplication, Reason: "Stages come from the job's interview plan."},
 		ats.ActionReject: {Supported: true, Target: ats.TargetApplication,
 			Reason: "Rejecting moves the application to its plan's Archived stage with an archive reason, which is required."},

@@ -95,6 +95,17 @@ func checkWrite(t *testing.T, a ats.WriteAction, in any, reqs []atstest.Recorded
 		if n, ok := last(reqs, "/candidate.createNote"); !ok || n.JSON()["candidateId"] != "cand-1" {
 			t.Errorf("rejection note missing: %s", n.Body)
 		}
+	case ats.ActionAttachment:
+		at := in.(ats.Attachment)
+		h, ok := last(reqs, "/file.createFileUploadHandle")
+		if !ok || h.JSON()["fileUploadContext"] != "CandidateFiles" || h.JSON()["filename"] != at.Name ||
+			h.JSON()["contentType"] != at.ContentType || h.JSON()["contentLength"] != float64(len(at.Data)) {
+			t.Errorf("upload handle request = %s", h.Body)
+		}
+		u, ok := last(reqs, "/candidate.uploadFile")
+		if !ok || u.JSON()["candidateId"] != at.CandidateID || u.JSON()["fileHandle"] == "" {
+			t.Errorf("uploadFile request = %s", u.Body)
+		}
 	case ats.ActionAddTag:
 		r, ok := last(reqs, "/candidate.addTag")
 		if !ok || r.JSON()["candidateId"] != in.(ats.TagAssignment).CandidateID || r.JSON()["tagId"] == "" {
@@ -227,4 +238,27 @@ func BenchmarkSync10k(b *testing.B) {
 	atstest.BenchFloor(b, atstest.Harness{Name: ashby.Name, New: func(t testing.TB, o atstest.Options) (ats.Connector, atstest.Fake) {
 		return newPair(t, o)
 	}}, 10_000, ats.RateLimit{Requests: ashby.DefaultRateLimit.Requests, Per: atstest.BenchWindow(b, 200*time.Millisecond)}, 100, 1.2)
+}
+
+// The file travels to the presigned storage host, without our key, with
+// the issued fields first, and lands on the candidate only after
+// candidate.uploadFile.
+func TestAttachmentUpload(t *testing.T) {
+	c, f := newPair(t, atstest.Options{})
+	pdf := []byte("%PDF-1.4 interview report")
+	if _, err := c.AddAttachment(context.Background(), ats.Attachment{CandidateID: "cand-2", Name: "report.pdf",
+		ContentType: "application/pdf", Data: pdf}); err != nil {
+		t.Fatal(err)
+	}
+	files := f.Files("cand-2")
+	if len(files) != 1 || files[0].Name != "report.pdf" || string(files[0].Data) != string(pdf) || files[0].ContentType != "application/pdf" {
+		t.Fatalf("files on the candidate = %+v", files)
+	}
+	// An unknown candidate fails at the last step, with Ashby's error.
+	if _, err := c.AddAttachment(context.Background(), ats.Attachment{CandidateID: "cand-404", Name: "r.pdf", Data: pdf}); !errors.Is(err, ats.ErrNotFound) {
+		t.Fatalf("unknown candidate: %v", err)
+	}
+	if _, err := c.AddAttachment(context.Background(), ats.Attachment{CandidateID: "cand-2", Name: "empty.pdf"}); err == nil {
+		t.Fatal("empty file accepted")
+	}
 }

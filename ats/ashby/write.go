@@ -3,6 +3,9 @@ package ashby
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/url"
+	"sort"
 	"strings"
 
 	"github.com/hireloop/hireloop/ats"
@@ -33,9 +36,90 @@ func (c *Client) AddResultLink(context.Context, ats.ResultLink) (ats.WriteResult
 	return ats.WriteResult{}, declared.Check(ats.ActionResultLink)
 }
 
-// AddAttachment is unsupported for now; see ReasonAttachment.
-func (c *Client) AddAttachment(context.Context, ats.Attachment) (ats.WriteResult, error) {
-	return ats.WriteResult{}, declared.Check(ats.ActionAttachment)
+// MaxFileBytes caps an upload; Ashby publishes no limit, and our PDF
+// reports are far below it.
+const MaxFileBytes = 25 << 20
+
+// AddAttachment uploads a file to the candidate in Ashby's three steps
+// (confirmed in Ashby's OpenAPI, file.createFileUploadHandle):
+//
+//  1. file.createFileUploadHandle {fileUploadContext:"CandidateFiles",
+//     filename, contentType, contentLength} → {handle, url, fields};
+//  2. a multipart/form-data POST of every returned field, then the file as
+//     the last field "file", to the presigned url (a storage host, not
+//     api.ashbyhq.com; it expires after 10 minutes), without our
+//     credentials;
+//  3. candidate.uploadFile {candidateId, fileHandle: handle}.
+//
+// Steps 1 and 2 leave nothing on the candidate, so a failure there can be
+// retried safely; only step 3 attaches the file.
+func (c *Client) AddAttachment(ctx context.Context, in ats.Attachment) (ats.WriteResult, error) {
+	if err := needID("candidate", in.CandidateID); err != nil {
+		return ats.WriteResult{}, err
+	}
+	if in.Name == "" || len(in.Data) == 0 {
+		return ats.WriteResult{}, ats.Invalid(Name, "attachment", "Ashby uploads need a file name and the file bytes")
+	}
+	if len(in.Data) > MaxFileBytes {
+		return ats.WriteResult{}, ats.Invalid(Name, "attachment", "file exceeds the 25 MB upload limit")
+	}
+	ct := in.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	var env envelope
+	if err := c.call(ctx, "file.createFileUploadHandle", map[string]any{"fileUploadContext": "CandidateFiles",
+		"filename": in.Name, "contentType": ct, "contentLength": len(in.Data)}, false, &env); err != nil {
+		return ats.WriteResult{}, err
+	}
+	var up struct {
+		Handle string            `json:"handle"`
+		URL    string            `json:"url"`
+		Fields map[string]string `json:"fields"`
+	}
+	if err := json.Unmarshal(env.Results, &up); err != nil || up.Handle == "" || up.URL == "" {
+		return ats.WriteResult{}, malformed("POST /file.createFileUploadHandle", "upload handle without handle or url")
+	}
+	if err := c.uploadToStorage(ctx, up.URL, up.Fields, in.Name, ct, in.Data); err != nil {
+		return ats.WriteResult{}, err
+	}
+	res, _, err := c.write(ctx, "candidate.uploadFile", map[string]any{"candidateId": in.CandidateID, "fileHandle": up.Handle})
+	return res, err
+}
+
+// uploadToStorage POSTs the presigned form. The storage host gets its own
+// client without credentials (the shared client re-bases every URL onto
+// the API host so the key never leaves it); fields go in sorted order,
+// the file last, as the presigned policy requires.
+func (c *Client) uploadToStorage(ctx context.Context, rawURL string, fields map[string]string, name, ct string, data []byte) error {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return malformed("POST /file.createFileUploadHandle", "upload url is not an http(s) URL")
+	}
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	form := make([]ats.FormField, 0, len(keys))
+	for _, k := range keys {
+		form = append(form, ats.FormField{Name: k, Value: fields[k]})
+	}
+	body, ctype, err := ats.Multipart(form, ats.FormFile{Field: "file", FileName: name, ContentType: ct, Data: data})
+	if err != nil {
+		return ats.Invalid(Name, "attachment", err.Error())
+	}
+	storage, err := ats.NewClient(ats.ClientOptions{Provider: Name, BaseURL: u.Scheme + "://" + u.Host,
+		Config: ats.Config{HTTP: c.cfg.HTTP, Logger: c.cfg.Logger}})
+	if err != nil {
+		return err
+	}
+	path := u.EscapedPath()
+	if u.RawQuery != "" {
+		path += "?" + u.RawQuery
+	}
+	_, err = storage.Do(ctx, ats.Request{Method: http.MethodPost, Path: path, OpName: "presigned upload", Body: body, ContentType: ctype})
+	return err
 }
 
 // AddNote posts candidate.createNote {candidateId, note{type:"text/plain",

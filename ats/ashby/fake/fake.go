@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -26,8 +27,11 @@ import (
 // Fake is a seeded Ashby server.
 type Fake struct {
 	atstest.Kit
-	srv    *httptest.Server
-	APIKey string
+	srv *httptest.Server
+	// storage is the presigned-upload host (S3 in production): another
+	// origin than the API, as in Ashby.
+	storage *httptest.Server
+	APIKey  string
 
 	mu    sync.Mutex
 	seq   int
@@ -45,6 +49,9 @@ type Fake struct {
 	// tokenEpoch invalidates syncTokens issued before it changed.
 	tokenEpoch int
 	webhooks   []map[string]any
+	// uploads: handle → pending upload; files: candidate id → attached.
+	uploads map[string]*upload
+	files   map[string][]File
 	// failWebhookAfter > 0 fails the webhook.create that brings it to 0.
 	failWebhookAfter int
 }
@@ -58,7 +65,9 @@ func New(apiKey string) *Fake { return NewSized(apiKey, 0) }
 func NewSized(apiKey string, n int) *Fake {
 	f := &Fake{APIKey: apiKey, clock: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 		posts: map[string]map[string]any{}, stages: map[string][]map[string]any{}, seqOf: map[string]int{}}
+	f.uploads, f.files = map[string]*upload{}, map[string][]File{}
 	f.seed(max(8, n), max(10, n))
+	f.storage = httptest.NewServer(http.HandlerFunc(f.serveStorage))
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	return f
 }
@@ -67,7 +76,72 @@ func NewSized(apiKey string, n int) *Fake {
 func (f *Fake) URL() string { return f.srv.URL }
 
 // Close stops the server.
-func (f *Fake) Close() { f.srv.Close() }
+func (f *Fake) Close() { f.srv.Close(); f.storage.Close() }
+
+// File is a file attached to a candidate through candidate.uploadFile.
+type File struct {
+	Name, ContentType string
+	Data              []byte
+}
+
+type upload struct {
+	key, policy, filename, contentType string
+	length                             int
+	data                               []byte // set once the storage POST arrived
+}
+
+// Files returns the files attached to a candidate.
+func (f *Fake) Files(candidateID string) []File {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.files[candidateID])
+}
+
+// serveStorage is the presigned POST target: it checks the form carries
+// the issued fields before the file, as S3 does, and answers 204.
+func (f *Fake) serveStorage(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.Header.Get("Authorization") != "" {
+		http.Error(w, "<Error><Code>AccessDenied</Code></Error>", http.StatusForbidden)
+		return
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		http.Error(w, "<Error><Code>MalformedPOSTRequest</Code></Error>", http.StatusBadRequest)
+		return
+	}
+	vals := map[string]string{}
+	var data []byte
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			http.Error(w, "<Error><Code>MalformedPOSTRequest</Code></Error>", http.StatusBadRequest)
+			return
+		}
+		b, _ := io.ReadAll(p)
+		if p.FormName() == "file" {
+			data = b
+			break // S3 ignores fields after the file
+		}
+		vals[p.FormName()] = string(b)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, u := range f.uploads {
+		if u.key == vals["key"] && u.policy == vals["policy"] {
+			if data == nil || len(data) != u.length {
+				http.Error(w, "<Error><Code>EntityTooLarge</Code></Error>", http.StatusBadRequest)
+				return
+			}
+			u.data = data
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	}
+	http.Error(w, "<Error><Code>AccessDenied</Code><Message>Invalid according to Policy</Message></Error>", http.StatusForbidden)
+}
 
 func (f *Fake) tick() (string, int) {
 	f.seq++
@@ -353,6 +427,36 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		t := map[string]any{"id": fmt.Sprintf("tag-%d", len(f.tags)+1), "title": str("title"), "isArchived": false}
 		f.tags = append(f.tags, t)
 		f.send(w, 200, map[string]any{"success": true, "results": t})
+	case "file.createFileUploadHandle":
+		n, _ := body["contentLength"].(float64)
+		if str("fileUploadContext") != "CandidateFiles" && str("fileUploadContext") != "CandidateResume" && str("fileUploadContext") != "ApplicationForm" {
+			f.fail(w, 200, "invalid_input", "fileUploadContext must be one of CandidateResume, CandidateFiles, ApplicationForm")
+			return
+		}
+		if str("filename") == "" || str("contentType") == "" || n <= 0 {
+			f.fail(w, 200, "invalid_input", "filename, contentType and contentLength are required")
+			return
+		}
+		_, seq := f.tick()
+		handle := fmt.Sprintf("handle-%d", seq)
+		u := &upload{key: fmt.Sprintf("uploads/%d/%s", seq, str("filename")), policy: fmt.Sprintf("policy-%d", seq),
+			filename: str("filename"), contentType: str("contentType"), length: int(n)}
+		f.uploads[handle] = u
+		f.send(w, 200, map[string]any{"success": true, "results": map[string]any{"handle": handle, "url": f.storage.URL + "/ashby-uploads",
+			"fields": map[string]string{"key": u.key, "policy": u.policy, "x-amz-algorithm": "AWS4-HMAC-SHA256", "Content-Type": u.contentType}}})
+	case "candidate.uploadFile":
+		c, u := find(f.cands, str("candidateId")), f.uploads[str("fileHandle")]
+		if c == nil {
+			f.fail(w, 200, "candidate_not_found", "Candidate not found")
+			return
+		}
+		if u == nil || u.data == nil {
+			f.fail(w, 200, "invalid_input", "fileHandle is invalid or the file was not uploaded")
+			return
+		}
+		delete(f.uploads, str("fileHandle"))
+		f.files[str("candidateId")] = append(f.files[str("candidateId")], File{Name: u.filename, ContentType: u.contentType, Data: u.data})
+		f.send(w, 200, map[string]any{"success": true, "results": c})
 	case "candidate.addTag":
 		c, t := find(f.cands, str("candidateId")), find(f.tags, str("tagId"))
 		if c == nil || t == nil {
