@@ -25,6 +25,8 @@ import (
 	_ "github.com/hireloop/hireloop/ats/merge"
 	_ "github.com/hireloop/hireloop/ats/recruitee"
 	_ "github.com/hireloop/hireloop/ats/smartrecruiters"
+	_ "github.com/hireloop/hireloop/ats/teamtailor"
+	_ "github.com/hireloop/hireloop/ats/workable"
 )
 
 // Sync engine: reads each model from the connector page by page and writes

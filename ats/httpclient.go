@@ -366,7 +366,7 @@ func (c *Client) attempt(ctx context.Context, req Request, u *url.URL, body []by
 	}
 	defer hresp.Body.Close()
 	data, rerr := io.ReadAll(io.LimitReader(hresp.Body, c.maxBody+1))
-	c.limiter.Observe(hresp.StatusCode, hresp.Header)
+	c.limiter.ObserveSent(hresp.StatusCode, hresp.Header, start)
 	c.logReq(ctx, req.Method, u.Path, hresp.StatusCode, start, attempt, rerr)
 	if hresp.StatusCode == http.StatusTooManyRequests {
 		c.rateLimited.Add(1)

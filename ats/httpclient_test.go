@@ -327,6 +327,46 @@ func TestLimiterHeaderSpellings(t *testing.T) {
 	}
 }
 
+// Remaining is counted at the request's arrival; a token of ours that
+// regenerated before the response was read is still spent in it and must
+// not be charged again as someone else's request.
+func TestLimiterRemainingCountedAtSendTime(t *testing.T) {
+	clock := time.Unix(1000, 0)
+	l := NewLimiter(RateLimit{Requests: 2, Per: time.Second})
+	l.now = func() time.Time { return clock }
+	ctx := context.Background()
+	a, _ := l.Wait(ctx) // request A, answered at once
+	a.Done()
+	clock = clock.Add(500 * time.Millisecond)
+	sentB := clock
+	b, _ := l.Wait(ctx) // request B: the server counts A and B
+	clock = clock.Add(700 * time.Millisecond)
+	// B's answer arrives after A's token regenerated (at +1 s).
+	l.ObserveSent(200, http.Header{"X-Ratelimit-Remaining": {"0"}}, sentB)
+	b.Done()
+	if n := len(l.tokens); n != 1 {
+		t.Fatalf("%d tokens spent after B, want only B's (A's regenerated; nobody else used the key)", n)
+	}
+	// A genuine third party is still charged: Remaining 0 with only B
+	// counted by us means one foreign request, regenerating by sent+window.
+	l2 := NewLimiter(RateLimit{Requests: 2, Per: time.Second})
+	clock2 := time.Unix(2000, 0)
+	l2.now = func() time.Time { return clock2 }
+	c, _ := l2.Wait(ctx)
+	sent := clock2
+	clock2 = clock2.Add(100 * time.Millisecond)
+	l2.ObserveSent(200, http.Header{"X-Ratelimit-Remaining": {"0"}}, sent)
+	c.Done()
+	if n := len(l2.tokens); n != 2 {
+		t.Fatalf("%d tokens spent, want ours plus the foreign one", n)
+	}
+	clock2 = sent.Add(time.Second + time.Millisecond)
+	l2.gc(clock2)
+	if n := len(l2.tokens); n != 1 {
+		t.Fatalf("foreign token should regenerate a window after our send; %d left", n)
+	}
+}
+
 func TestRateLimitOverrideIsACeiling(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-RateLimit-Limit", "50")
