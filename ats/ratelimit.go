@@ -26,10 +26,10 @@ import (
 // the key) marks tokens spent, and Retry-After / X-RateLimit-Reset on a 429
 // pause every request until then.
 type Limiter struct {
-	mu       sync.Mutex
-	limit    int
-	window   time.Duration
-	tokens   []*token // spent tokens, in-flight or regenerating
+	mu     sync.Mutex
+	limit  int
+	window time.Duration
+	tokens []*token // spent tokens, in-flight or regenerating
 	// expired are the regeneration instants of tokens gc dropped lately:
 	// a response read after them still reports them as spent when the
 	// server counted them at the request's arrival (see ObserveSent).

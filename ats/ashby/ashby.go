@@ -159,7 +159,6 @@ func (c *Client) Stats() ats.Stats { return c.http.Stats() }
 // ReasonResultLink explains why result links are unsupported.
 const ReasonResultLink = "Ashby shows assessment results only for partner integrations; the note carries the link"
 
-
 var declared = ats.Capabilities{
 	Provider: Name,
 	Writes: map[ats.WriteAction]ats.ActionSupport{
@@ -167,7 +166,7 @@ var declared = ats.Capabilities{
 		ats.ActionNote:       {Supported: true, Target: ats.TargetCandidate, Reason: "Ashby notes live on the candidate (candidate.createNote)."},
 		ats.ActionAttachment: {Supported: true, Target: ats.TargetCandidate, Transport: ats.TransportMultipart,
 			Reason: "Uploaded through a presigned storage URL (file.createFileUploadHandle), then attached with candidate.uploadFile."},
-		ats.ActionMoveStage:  {Supported: true, Target: ats.TargetApplication, Reason: "Stages come from the job's interview plan."},
+		ats.ActionMoveStage: {Supported: true, Target: ats.TargetApplication, Reason: "Stages come from the job's interview plan."},
 		ats.ActionReject: {Supported: true, Target: ats.TargetApplication,
 			Reason: "Rejecting moves the application to its plan's Archived stage with an archive reason, which is required."},
 		ats.ActionAddTag: {Supported: true, Target: ats.TargetCandidate, Reason: "Tags are found by name or created (candidateTag.create)."},
