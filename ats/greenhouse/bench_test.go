@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hireloop/hireloop/ats"
+	"github.com/hireloop/hireloop/ats/atstest"
 	"github.com/hireloop/hireloop/ats/greenhouse"
 	"github.com/hireloop/hireloop/ats/greenhouse/fake"
 )
@@ -64,4 +65,18 @@ func BenchmarkFullSync100k(b *testing.B) {
 	b.ReportMetric(throttled/float64(b.N), "429s")
 	b.ReportMetric(reqs/float64(b.N), "requests")
 	b.ReportMetric(float64(c.Stats().Retries)/float64(b.N), "retries")
+}
+
+// BenchmarkSync10k syncs every model of a Greenhouse account with 10,000
+// applications at Greenhouse's 50 requests per 10 s (window scaled to
+// 500 ms; HIRELOOP_BENCH_WINDOW=10s for the real one) and fails above
+// 1.2x the rate-limit floor. Pages hold 100 rows, not the maximum 500: at
+// 500 the whole sync is 46 requests, inside one budget, and measures no
+// pacing at all.
+//
+//	go test -run '^$' -bench Sync10k -benchtime 1x ./ats/greenhouse/
+func BenchmarkSync10k(b *testing.B) {
+	atstest.BenchFloor(b, atstest.Harness{Name: greenhouse.Name, New: func(t testing.TB, o atstest.Options) (ats.Connector, atstest.Fake) {
+		return newPair(t, o, nil)
+	}}, 10_000, ats.RateLimit{Requests: greenhouse.DefaultRateLimit.Requests, Per: atstest.BenchWindow(b, 500*time.Millisecond)}, 100, 1.2)
 }

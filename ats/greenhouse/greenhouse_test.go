@@ -21,7 +21,11 @@ const apiKey = "a7183e1b7e9ab09b8a5cfa87d1934c3c"
 
 func newPair(t testing.TB, o atstest.Options, mod func(*ats.Config)) (*greenhouse.Client, *fake.Fake) {
 	t.Helper()
-	f := fake.New(apiKey, fake.SmallSeed)
+	seed := fake.SmallSeed
+	if o.Applications > 0 {
+		seed = fake.Seed{Jobs: 50, StagesPerJob: 5, Candidates: o.Applications, Applications: o.Applications, Tags: 10, RejectionReasons: 5, Users: 10}
+	}
+	f := fake.New(apiKey, seed)
 	t.Cleanup(f.Close)
 	if !o.RateLimit.IsZero() {
 		f.SetRateLimit(o.RateLimit.Requests, o.RateLimit.Per)

@@ -23,7 +23,11 @@ const (
 
 func newPair(t testing.TB, o atstest.Options) (*kombo.Client, *fake.Fake) {
 	t.Helper()
-	f := fake.New(apiKey, integrationID, fake.SmallSeed)
+	seed := fake.SmallSeed
+	if o.Applications > 0 {
+		seed = fake.Seed{Jobs: 50, StagesPerJob: 5, Candidates: o.Applications, Applications: o.Applications, Tags: 10, RejectionReasons: 5, Users: 10}
+	}
+	f := fake.New(apiKey, integrationID, seed)
 	t.Cleanup(f.Close)
 	if !o.RateLimit.IsZero() {
 		f.SetRateLimit(o.RateLimit.Requests, o.RateLimit.Per)
@@ -252,4 +256,16 @@ func TestForThisConnection(t *testing.T) {
 			t.Errorf("ForThisConnection(%q) = %v, %v; want %v", ref, got, err, want)
 		}
 	}
+}
+
+// BenchmarkSync10k syncs every model of a Kombo integration with 10,000
+// applications at the assumed 10 requests per second (window scaled to
+// 200 ms; HIRELOOP_BENCH_WINDOW=1s for the real one) and fails above 1.2x
+// the rate-limit floor.
+//
+//	go test -run '^$' -bench Sync10k -benchtime 1x ./ats/kombo/
+func BenchmarkSync10k(b *testing.B) {
+	atstest.BenchFloor(b, atstest.Harness{Name: kombo.Name, New: func(t testing.TB, o atstest.Options) (ats.Connector, atstest.Fake) {
+		return newPair(t, o)
+	}}, 10_000, ats.RateLimit{Requests: kombo.DefaultRateLimit.Requests, Per: atstest.BenchWindow(b, 200*time.Millisecond)}, 250, 1.2)
 }
