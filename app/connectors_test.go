@@ -8,6 +8,7 @@ import (
 	bamboofake "github.com/hireloop/hireloop/ats/bamboohr/fake"
 	leverfake "github.com/hireloop/hireloop/ats/lever/fake"
 	mergefake "github.com/hireloop/hireloop/ats/merge/fake"
+	personiofake "github.com/hireloop/hireloop/ats/personio/fake"
 	recruiteefake "github.com/hireloop/hireloop/ats/recruitee/fake"
 	srfake "github.com/hireloop/hireloop/ats/smartrecruiters/fake"
 	ttfake "github.com/hireloop/hireloop/ats/teamtailor/fake"
@@ -53,6 +54,10 @@ func TestEveryConnectorThroughTheApp(t *testing.T) {
 		{"bamboohr", func(t *testing.T) (vendorFake, map[string]any) {
 			f := bamboofake.New(key, bamboofake.SmallSeed)
 			return f, map[string]any{"api_key": key, "base_url": f.URL()}
+		}},
+		{"personio", func(t *testing.T) (vendorFake, map[string]any) {
+			f := personiofake.New("personio-client-id", key, personiofake.SmallSeed)
+			return f, map[string]any{"api_key": key, "base_url": f.URL(), "integration_id": "personio-client-id"}
 		}},
 		{"merge", func(t *testing.T) (vendorFake, map[string]any) {
 			f := mergefake.New(key, "account-token", mergefake.SmallSeed)

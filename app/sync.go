@@ -23,6 +23,7 @@ import (
 	_ "github.com/hireloop/hireloop/ats/kombo"
 	_ "github.com/hireloop/hireloop/ats/lever"
 	_ "github.com/hireloop/hireloop/ats/merge"
+	_ "github.com/hireloop/hireloop/ats/personio"
 	_ "github.com/hireloop/hireloop/ats/recruitee"
 	_ "github.com/hireloop/hireloop/ats/smartrecruiters"
 	_ "github.com/hireloop/hireloop/ats/teamtailor"
