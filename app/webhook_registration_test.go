@@ -13,6 +13,7 @@ import (
 	kombofake "github.com/hireloop/hireloop/ats/kombo/fake"
 	leverfake "github.com/hireloop/hireloop/ats/lever/fake"
 	srfake "github.com/hireloop/hireloop/ats/smartrecruiters/fake"
+	workablefake "github.com/hireloop/hireloop/ats/workable/fake"
 )
 
 // TestWebhookRegistrationLever registers, replaces and removes Lever
@@ -199,4 +200,42 @@ func TestWebhookOtherAccountIgnored(t *testing.T) {
 	if got := deliver("evt-mine", "integration-1"); got["status"] != "accepted" || got["http_status"] != 202 {
 		t.Fatalf("delivery for this integration: %v", got)
 	}
+}
+
+// TestWebhookStageNameHint: Workable's candidate_moved names the new stage
+// without its id; the endpoint finds it among the job's stages and applies
+// the move at once (source "webhook"), before any re-sync. The secret is
+// the one registration stored.
+func TestWebhookStageNameHint(t *testing.T) {
+	const key = "workable-token-5d1c"
+	f := workablefake.New(key, workablefake.SmallSeed)
+	t.Cleanup(f.Close)
+	s := newVendorSetup(t, f, map[string]any{"provider": "workable", "api_key": key, "base_url": f.URL(),
+		"acting_user_id": workablefake.MemberID(0)})
+	view := s.admin.mustStatus(200, "POST", s.path("/webhooks"), nil).json(t)["connection"].(map[string]any)
+	token := view["webhook_url"].(string)[strings.LastIndex(view["webhook_url"].(string), "/")+1:]
+
+	sm := f.Samples()
+	f.MoveApplication(sm.ApplicationID, sm.OtherStageID)
+	body := f.Delivery("candidate_moved", "delivery-1", sm.ApplicationID)
+	req := httptest.NewRequest("POST", "/webhooks/ats/"+token, strings.NewReader(string(body)))
+	for k, vs := range f.SignWebhook(body, key) {
+		req.Header[k] = vs
+	}
+	res, err := s.a.HTTP().Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusAccepted {
+		t.Fatalf("delivery: %d", res.StatusCode)
+	}
+	evs := s.admin.mustStatus(200, "GET", s.path("/stage-events"), nil).json(t)["events"].([]any)
+	for _, e := range evs {
+		m := e.(map[string]any)
+		if m["application_ext_id"] == sm.ApplicationID && m["to_stage_ext_id"] == sm.OtherStageID && m["source"] == "webhook" {
+			return
+		}
+	}
+	t.Fatalf("no webhook stage event to %s; events %v", sm.OtherStageID, evs)
 }

@@ -76,6 +76,14 @@ func (a *App) atsWebhook(c *fiber.Ctx) error {
 	if ev.Ping || len(ev.Models) == 0 {
 		return c.JSON(fiber.Map{"status": "ok"})
 	}
+	if sc := ev.StageChange; sc != nil && ev.ApplicationID != "" && sc.ToStageID == "" && sc.ToStageName != "" {
+		// Named, not identified (Workable, Teamtailor): find it in the job.
+		if id, err := a.store.StageIDByName(ctx, conn.ID, ev.ApplicationID, sc.ToStageName); err != nil {
+			log.Warn("Unable to resolve the webhook's stage name", slog.Any("error", err))
+		} else {
+			sc.ToStageID = id
+		}
+	}
 	if sc := ev.StageChange; sc != nil && ev.ApplicationID != "" && sc.ToStageID != "" {
 		changed, err := a.store.ApplyStageHint(ctx, conn.ID, ev.ApplicationID, sc.ToStageID, sc.ToStageName)
 		if err != nil {

@@ -350,6 +350,16 @@ func (c *Client) attempt(ctx context.Context, req Request, u *url.URL, body []by
 	}
 	if c.auth != nil {
 		if err := c.auth.Authenticate(ctx, hreq); err != nil {
+			// A typed error from the authenticator (a token endpoint that
+			// is down or rate-limits, as Personio's can) keeps its kind,
+			// so it is retried instead of passing for a bad key.
+			var typed *Error
+			if errors.As(err, &typed) {
+				return nil, err
+			}
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			return nil, &Error{Provider: c.provider, Op: op, Err: fmt.Errorf("%w: %v", ErrUnauthorized, err)}
 		}
 	}

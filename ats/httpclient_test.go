@@ -394,3 +394,28 @@ func TestRateLimitOverrideIsACeiling(t *testing.T) {
 		t.Fatalf("override raised by header to %d", got)
 	}
 }
+
+type failingAuth struct{ err error }
+
+func (a failingAuth) Authenticate(context.Context, *http.Request) error { return a.err }
+
+// A token endpoint that is down is a transient failure the read retries,
+// not a bad key; an untyped authenticator failure still is.
+func TestAuthenticatorErrorsKeepTheirKind(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{}`)) }))
+	defer srv.Close()
+	down := &Error{Provider: "x", Op: "token", Status: 503, Err: ErrUnavailable}
+	c, err := NewClient(ClientOptions{Provider: "x", BaseURL: srv.URL, Auth: failingAuth{down},
+		Config: Config{HTTP: HTTPSettings{MaxRetries: 2, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Do(context.Background(), Request{Method: http.MethodGet, Path: "/jobs"})
+	if !errors.Is(err, ErrUnavailable) || errors.Is(err, ErrUnauthorized) || c.Stats().Retries != 2 {
+		t.Fatalf("token endpoint down: %v (retries %d), want a retried ErrUnavailable", err, c.Stats().Retries)
+	}
+	c2, _ := NewClient(ClientOptions{Provider: "x", BaseURL: srv.URL, Auth: failingAuth{errors.New("no credentials")}})
+	if _, err := c2.Do(context.Background(), Request{Method: http.MethodGet, Path: "/jobs"}); !errors.Is(err, ErrUnauthorized) {
+		t.Fatalf("untyped authenticator failure: %v, want ErrUnauthorized", err)
+	}
+}

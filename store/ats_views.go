@@ -329,6 +329,44 @@ func (s *Store) ApplyStageHint(ctx context.Context, connectionID int64, appExtID
 	return n > 0, nil
 }
 
+// StageIDByName finds the stage an application's job calls name (case
+// does not matter), for vendors whose webhooks name the new stage but do
+// not identify it (Workable, Teamtailor). Stages of the job come first,
+// then account-wide ones; "" when none or several match.
+func (s *Store) StageIDByName(ctx context.Context, connectionID int64, appExtID, name string) (string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT st.ext_id, st.job_ext_id FROM ats_stages st
+		JOIN ats_applications a ON a.connection_id = st.connection_id AND a.ext_id = ?
+		WHERE st.connection_id = ? AND st.deleted_at IS NULL AND st.name = ? COLLATE NOCASE
+		  AND (st.job_ext_id = a.job_ext_id OR st.job_ext_id = '')
+		ORDER BY st.job_ext_id = '' LIMIT 3`, appExtID, connectionID, name)
+	if err != nil {
+		return "", fmt.Errorf("store: unable to find stage by name: %w", err)
+	}
+	defer rows.Close()
+	var perJob, global []string
+	for rows.Next() {
+		var id, job string
+		if err := rows.Scan(&id, &job); err != nil {
+			return "", err
+		}
+		if job == "" {
+			global = append(global, id)
+		} else {
+			perJob = append(perJob, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	switch {
+	case len(perJob) == 1:
+		return perJob[0], nil
+	case len(perJob) == 0 && len(global) == 1:
+		return global[0], nil
+	}
+	return "", nil
+}
+
 // StageEvent is one recorded stage change.
 type StageEvent struct {
 	ID               int64     `json:"id"`

@@ -36,10 +36,20 @@ func (c *Client) VerifyWebhook(h http.Header, body []byte, secret string) error 
 	if sig == "" {
 		return ats.ErrInvalidSignature
 	}
-	want := ats.HMACSHA256(secret, body)
-	for _, got := range decodeSig(sig) {
-		if len(got) == sha256.Size && hmac.Equal(got, want) {
-			return nil
+	// Workable keys the signature with the account token, and the stored
+	// secret is a copy of it taken at registration: after the token is
+	// rotated in the connection settings, the connection's current token
+	// is the key Workable uses.
+	keys := []string{secret}
+	if c.cfg.APIKey != "" && c.cfg.APIKey != secret {
+		keys = append(keys, c.cfg.APIKey)
+	}
+	for _, key := range keys {
+		want := ats.HMACSHA256(key, body)
+		for _, got := range decodeSig(sig) {
+			if len(got) == sha256.Size && hmac.Equal(got, want) {
+				return nil
+			}
 		}
 	}
 	return ats.ErrInvalidSignature

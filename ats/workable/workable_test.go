@@ -711,3 +711,17 @@ func BenchmarkSync10k(b *testing.B) {
 	}
 	atstest.BenchFloor(b, harness(b), 10_000, ats.RateLimit{Requests: 10, Per: window}, 100, 1.2)
 }
+
+// Workable signs with the account token; after the token is rotated in
+// the connection settings the stored secret (the old token) no longer
+// matches, and the connection's current token is used instead.
+func TestVerifyAfterTokenRotation(t *testing.T) {
+	c, f := newPair(t, atstest.Options{}, nil)
+	body := delivery(t, "candidate_moved", "ev-rot", nil)
+	if err := c.VerifyWebhook(f.SignWebhook(body, token), body, "old-token-from-registration"); err != nil {
+		t.Fatalf("delivery signed with the current token, old secret stored: %v", err)
+	}
+	if err := c.VerifyWebhook(f.SignWebhook(body, "someone-else"), body, "old-token-from-registration"); !errors.Is(err, ats.ErrInvalidSignature) {
+		t.Fatalf("delivery signed with an unknown key: %v", err)
+	}
+}
