@@ -596,13 +596,6 @@ func TestRejectCommentFailure(t *testing.T) {
 }
 
 func BenchmarkSync10k(b *testing.B) {
-	window := 200 * time.Millisecond
-	if v := os.Getenv("HIRELOOP_BENCH_WINDOW"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			b.Fatal(err)
-		}
-		window = d
-	}
+	window := atstest.BenchWindow(b, 200*time.Millisecond)
 	atstest.BenchFloor(b, harness(), 10_000, ats.RateLimit{Requests: bamboohr.DefaultRateLimit.Requests, Per: window}, 100, 1.2)
 }

@@ -539,14 +539,7 @@ func TestWebhookPaddingAndRef(t *testing.T) {
 //
 //	go test -run '^$' -bench Sync10k -benchtime 1x ./ats/merge/
 func BenchmarkSync10k(b *testing.B) {
-	window := 10 * time.Second
-	if v := os.Getenv("HIRELOOP_BENCH_WINDOW"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			b.Fatal(err)
-		}
-		window = d
-	}
+	window := atstest.BenchWindow(b, 10*time.Second)
 	atstest.BenchFloor(b, harness(b), 10_000, ats.RateLimit{Requests: 100, Per: window}, merge.MaxPageSize, 1.2)
 }
 

@@ -564,14 +564,7 @@ func TestPagingGuards(t *testing.T) {
 //
 //	go test -run '^$' -bench Sync10k -benchtime 1x ./ats/personio/
 func BenchmarkSync10k(b *testing.B) {
-	window := 5 * time.Second
-	if v := os.Getenv("HIRELOOP_BENCH_WINDOW"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			b.Fatal(err)
-		}
-		window = d
-	}
+	window := atstest.BenchWindow(b, 5*time.Second)
 	pageSize := 200
 	if v := os.Getenv("HIRELOOP_BENCH_PAGESIZE"); v != "" {
 		n, err := strconv.Atoi(v)

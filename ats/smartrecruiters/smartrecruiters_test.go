@@ -620,14 +620,7 @@ func hexHMAC(secret string, msg []byte) string {
 }
 
 func BenchmarkSync10k(b *testing.B) {
-	per := 200 * time.Millisecond
-	if v := os.Getenv("HIRELOOP_BENCH_WINDOW"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			b.Fatal(err)
-		}
-		per = d
-	}
+	per := atstest.BenchWindow(b, 200*time.Millisecond)
 	atstest.BenchFloor(b, harness(b), 10_000, ats.RateLimit{Requests: smartrecruiters.DefaultRateLimit.Requests, Per: per},
 		smartrecruiters.MaxPageSize, 1.2)
 }

@@ -746,13 +746,6 @@ func TestParseWebhook(t *testing.T) {
 }
 
 func BenchmarkSync10k(b *testing.B) {
-	window := 200 * time.Millisecond
-	if v := os.Getenv("HIRELOOP_BENCH_WINDOW"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			b.Fatal(err)
-		}
-		window = d
-	}
+	window := atstest.BenchWindow(b, 200*time.Millisecond)
 	atstest.BenchFloor(b, harness(), 10_000, ats.RateLimit{Requests: teamtailor.DefaultRateLimit.Requests, Per: window}, teamtailor.MaxPageSize, 1.2)
 }

@@ -701,14 +701,7 @@ func TestRateLimitHeaders(t *testing.T) {
 //
 //	go test -run '^$' -bench Sync10k -benchtime 1x ./ats/workable/
 func BenchmarkSync10k(b *testing.B) {
-	window := 500 * time.Millisecond
-	if v := os.Getenv("HIRELOOP_BENCH_WINDOW"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			b.Fatal(err)
-		}
-		window = d
-	}
+	window := atstest.BenchWindow(b, 500*time.Millisecond)
 	atstest.BenchFloor(b, harness(b), 10_000, ats.RateLimit{Requests: 10, Per: window}, 100, 1.2)
 }
 

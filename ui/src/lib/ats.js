@@ -172,6 +172,15 @@ const KNOWN_MARKS = /** @type {Record<string, {letters: string, color: string}>}
   greenhouse: { letters: 'Gh', color: '#15803d' },
   kombo: { letters: 'Ko', color: '#4338ca' },
   sandbox: { letters: 'Sb', color: '#b45309' },
+  lever: { letters: 'Lv', color: '#1f2937' },
+  ashby: { letters: 'As', color: '#6d28d9' },
+  workable: { letters: 'Wk', color: '#0e7490' },
+  smartrecruiters: { letters: 'SR', color: '#1d4ed8' },
+  teamtailor: { letters: 'Tt', color: '#be185d' },
+  recruitee: { letters: 'Rc', color: '#0f766e' },
+  bamboohr: { letters: 'Bh', color: '#4d7c0f' },
+  personio: { letters: 'Pe', color: '#374151' },
+  merge: { letters: 'Me', color: '#c2410c' },
 });
 
 /**
