@@ -3,6 +3,7 @@ package ashby_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -260,5 +261,40 @@ func TestAttachmentUpload(t *testing.T) {
 	}
 	if _, err := c.AddAttachment(context.Background(), ats.Attachment{CandidateID: "cand-2", Name: "empty.pdf"}); err == nil {
 		t.Fatal("empty file accepted")
+	}
+}
+
+// A note or file whose write outcome was lost is looked up by its marker
+// before the outbox writes it again.
+func TestHasWrite(t *testing.T) {
+	c, _ := newPair(t, atstest.Options{PageSize: 2})
+	ctx := context.Background()
+	const marker = "hl-9c1e"
+	for _, a := range []ats.WriteAction{ats.ActionNote, ats.ActionAttachment} {
+		if got, err := c.HasWrite(ctx, a, "cand-3", "", marker); err != nil || got {
+			t.Fatalf("%s before writing: %v, %v", a, got, err)
+		}
+	}
+	for i := range 3 { // several pages of notes
+		if _, err := c.AddNote(ctx, ats.Note{CandidateID: "cand-3", Body: fmt.Sprintf("other note %d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.AddNote(ctx, ats.Note{CandidateID: "cand-3", Body: "Interview done [" + marker + "]"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AddAttachment(ctx, ats.Attachment{CandidateID: "cand-3", Name: "report-" + marker + ".pdf", Data: []byte("%PDF")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []ats.WriteAction{ats.ActionNote, ats.ActionAttachment} {
+		if got, err := c.HasWrite(ctx, a, "cand-3", "", marker); err != nil || !got {
+			t.Fatalf("%s after writing: %v, %v", a, got, err)
+		}
+		if got, err := c.HasWrite(ctx, a, "cand-4", "", marker); err != nil || got {
+			t.Fatalf("%s on another candidate: %v, %v", a, got, err)
+		}
+	}
+	if _, err := c.HasWrite(ctx, ats.ActionMoveStage, "cand-3", "app-3", marker); !errors.Is(err, ats.ErrUnsupported) {
+		t.Fatalf("move check: %v", err)
 	}
 }

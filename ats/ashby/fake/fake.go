@@ -52,6 +52,7 @@ type Fake struct {
 	// uploads: handle → pending upload; files: candidate id → attached.
 	uploads map[string]*upload
 	files   map[string][]File
+	notes   map[string][]map[string]any // candidate id → notes
 	// failWebhookAfter > 0 fails the webhook.create that brings it to 0.
 	failWebhookAfter int
 }
@@ -65,7 +66,7 @@ func New(apiKey string) *Fake { return NewSized(apiKey, 0) }
 func NewSized(apiKey string, n int) *Fake {
 	f := &Fake{APIKey: apiKey, clock: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 		posts: map[string]map[string]any{}, stages: map[string][]map[string]any{}, seqOf: map[string]int{}}
-	f.uploads, f.files = map[string]*upload{}, map[string][]File{}
+	f.uploads, f.files, f.notes = map[string]*upload{}, map[string][]File{}, map[string][]map[string]any{}
 	f.seed(max(8, n), max(10, n))
 	f.storage = httptest.NewServer(http.HandlerFunc(f.serveStorage))
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
@@ -417,8 +418,32 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 			f.fail(w, 200, "invalid_input", "candidateId and note are required")
 			return
 		}
-		_, s := f.tick()
-		f.send(w, 200, map[string]any{"success": true, "results": map[string]any{"id": fmt.Sprintf("note-%d", s), "content": note["value"]}})
+		ts, s := f.tick()
+		n := map[string]any{"id": fmt.Sprintf("note-%d", s), "content": note["value"], "createdAt": ts, "isPrivate": body["isPrivate"] == true}
+		f.notes[str("candidateId")] = append(f.notes[str("candidateId")], n)
+		f.send(w, 200, map[string]any{"success": true, "results": n})
+	case "candidate.listNotes":
+		if find(f.cands, str("candidateId")) == nil {
+			f.fail(w, 200, "candidate_not_found", "Candidate not found")
+			return
+		}
+		f.page(w, body, f.notes[str("candidateId")], "")
+	case "candidate.info":
+		c := find(f.cands, str("id"))
+		if c == nil {
+			f.fail(w, 200, "candidate_not_found", "Candidate not found")
+			return
+		}
+		out := map[string]any{}
+		for k, v := range c {
+			out[k] = v
+		}
+		handles := []any{}
+		for i, fl := range f.files[str("id")] {
+			handles = append(handles, map[string]any{"id": fmt.Sprintf("file-%d", i), "name": fl.Name, "handle": fmt.Sprintf("fh-%d", i)})
+		}
+		out["fileHandles"] = handles
+		f.send(w, 200, map[string]any{"success": true, "results": out})
 	case "candidateTag.create":
 		if str("title") == "" {
 			f.fail(w, 200, "invalid_input", "title is required")
