@@ -6,7 +6,9 @@
 // stage event arrive (TestATSLoop); and the interview loop against a real
 // mailpit: email settings, an interview imported from the sandbox, publishing,
 // the invitation email, the candidate taking the interview, and the watchdog
-// inviting a candidate who reaches the stage later (TestInterviewLoop).
+// inviting a candidate who reaches the stage later (TestInterviewLoop); and
+// connecting Lever from the connector gallery against its wire-format fake
+// and registering and removing its webhooks (TestConnectLeverAndRegisterWebhooks).
 package e2e
 
 import (
