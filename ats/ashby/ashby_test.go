@@ -19,21 +19,9 @@ func newPair(t testing.TB, o atstest.Options) (*ashby.Client, *fake.Fake) {
 	t.Helper()
 	f := fake.NewSized(apiKey, o.Applications)
 	t.Cleanup(f.Close)
-	cfg := ats.Config{BaseURL: f.URL(), APIKey: apiKey, PageSize: o.PageSize, RateLimit: o.RateLimit,
-		HTTP: ats.HTTPSettings{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}}
-	if cfg.RateLimit.IsZero() {
-		cfg.RateLimit = ats.RateLimit{Requests: 10000, Per: time.Second}
-	}
-	if o.RateLimit.IsZero() {
-		f.SetRateLimit(0, 0)
-	} else {
-		f.SetRateLimit(o.RateLimit.Requests, o.RateLimit.Per)
-	}
-	c, err := ashby.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, f
+	cfg := atstest.ClientConfig(f, o)
+	cfg.BaseURL, cfg.APIKey = f.URL(), apiKey
+	return atstest.Connect(t, ashby.New, cfg, nil), f
 }
 
 func TestConformance(t *testing.T) {
@@ -121,12 +109,8 @@ func checkWrite(t *testing.T, a ats.WriteAction, in any, reqs []atstest.Recorded
 }
 
 func TestRegistered(t *testing.T) {
-	c, err := ats.New(ashby.Name, ats.Config{APIKey: "k"})
-	if err != nil || c.Name() != ashby.Name {
-		t.Fatalf("ats.New: %v", err)
-	}
-	cp, ok := ats.Declared(ashby.Name)
-	if !ok || cp.Validate() != nil || cp.StageScope != ats.StagesPerJob || cp.Supports(ats.ActionResultLink) {
+	_, cp := atstest.Registered(t, ashby.Name, ats.Config{APIKey: "k"})
+	if cp.StageScope != ats.StagesPerJob || cp.Supports(ats.ActionResultLink) {
 		t.Fatalf("declared = %+v", cp)
 	}
 	if cp.Writes[ats.ActionResultLink].Reason != ashby.ReasonResultLink {

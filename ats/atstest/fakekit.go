@@ -9,7 +9,9 @@ package atstest
 import (
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -135,6 +137,41 @@ func (k *Kit) MarkRetryAfter(t time.Time) {
 	k.mu.Unlock()
 }
 
+// RetryAfter sets a 429's Retry-After header to the whole seconds until at
+// (at least 1) and returns them, and marks the kit (MarkRetryAfter) 50 ms
+// short of that wait, so timer jitter in a client that honours the header
+// is not counted as a violation. Each fake writes its vendor's own 429
+// body.
+func (k *Kit) RetryAfter(w http.ResponseWriter, at time.Time) int64 {
+	secs := max(1, int64(math.Ceil(time.Until(at).Seconds())))
+	k.MarkRetryAfter(time.Now().Add(time.Duration(secs) * time.Second).Add(-50 * time.Millisecond))
+	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	return secs
+}
+
+// Countdown fails a fake's next n requests of one kind, such as the
+// look-ups a connector makes before a write: fakes serve those without
+// Admit, so the conformance suite's injected faults reach the write
+// itself, and tests of the look-up's own failures use a Countdown.
+type Countdown struct {
+	mu sync.Mutex
+	n  int
+}
+
+// Set makes the next n calls of Take report true.
+func (c *Countdown) Set(n int) { c.mu.Lock(); c.n = n; c.mu.Unlock() }
+
+// Take reports whether this request should fail, using up one of n.
+func (c *Countdown) Take() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n <= 0 {
+		return false
+	}
+	c.n--
+	return true
+}
+
 // Inject queues faults for the next requests, in order.
 func (k *Kit) Inject(fs ...Fault) {
 	k.mu.Lock()
@@ -193,6 +230,18 @@ func (k *Kit) Writes() []RecordedRequest {
 // ResetWrites forgets recorded writes.
 func (k *Kit) ResetWrites() { k.mu.Lock(); k.writes = nil; k.mu.Unlock() }
 
+// Filter returns the rows keep accepts, in order, in a new slice (fakes
+// filter their seeded rows per request and must not disturb them).
+func Filter[T any](rows []T, keep func(T) bool) []T {
+	out := make([]T, 0, len(rows))
+	for _, r := range rows {
+		if keep(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // WithExtraFields adds an unknown nested field to every JSON object in v
 // (marshalled); used by fakes when ExtraFields is on.
 func WithExtraFields(v any) ([]byte, error) {
@@ -220,4 +269,36 @@ func WithExtraFields(v any) ([]byte, error) {
 	}
 	walk(generic)
 	return json.Marshal(generic)
+}
+
+// Encode marshals v for a fake's response, adding an unknown field to
+// every object when ExtraFields is on so connectors are held to ignoring
+// what vendors add.
+func (k *Kit) Encode(v any) ([]byte, error) {
+	if k.ExtraFields() {
+		return WithExtraFields(v)
+	}
+	return json.Marshal(v)
+}
+
+// WriteJSON writes v (see Encode) as an application/json response with
+// status. When v cannot be encoded nothing is written and the error is
+// returned, for the fake to answer in its vendor's error format.
+func (k *Kit) WriteJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := k.Encode(v)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+	return nil
+}
+
+// WritePlainJSON writes v as an application/json response with status, as
+// it is (no unknown fields): for error bodies and other fixed shapes.
+func WritePlainJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
 }

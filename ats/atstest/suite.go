@@ -68,6 +68,37 @@ type Options struct {
 	Applications int
 }
 
+// ClientConfig applies o's rate limit to f and returns the client
+// settings connector tests share; callers add the base URL and
+// credentials. The fake limits only when asked, so without o.RateLimit the
+// client gets 10,000 requests a second rather than waiting on the vendor's
+// production budget, and retries back off in milliseconds.
+func ClientConfig(f Fake, o Options) ats.Config {
+	if !o.RateLimit.IsZero() {
+		f.SetRateLimit(o.RateLimit.Requests, o.RateLimit.Per)
+	}
+	cfg := ats.Config{PageSize: o.PageSize, RateLimit: o.RateLimit,
+		HTTP: ats.HTTPSettings{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}}
+	if cfg.RateLimit.IsZero() {
+		cfg.RateLimit = ats.RateLimit{Requests: 10000, Per: time.Second}
+	}
+	return cfg
+}
+
+// Connect builds a connector with newConn from cfg, after mod (when not
+// nil) has adjusted it, failing the test on an error.
+func Connect[C any](t testing.TB, newConn func(ats.Config) (C, error), cfg ats.Config, mod func(*ats.Config)) C {
+	t.Helper()
+	if mod != nil {
+		mod(&cfg)
+	}
+	c, err := newConn(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // DeliverySigner is implemented by fakes whose vendor signs webhook
 // deliveries somewhere other than one header: Lever puts token,
 // triggeredAt and signature inside the JSON body. The webhook test then

@@ -33,26 +33,9 @@ func newPair(t testing.TB, o atstest.Options, mod func(*ats.Config)) (*bamboohr.
 	}
 	f := fake.New(apiKey, seed)
 	t.Cleanup(f.Close)
-	if !o.RateLimit.IsZero() {
-		f.SetRateLimit(o.RateLimit.Requests, o.RateLimit.Per)
-	}
-	cfg := ats.Config{
-		BaseURL: f.URL(), APIKey: apiKey, PageSize: o.PageSize, RateLimit: o.RateLimit,
-		HTTP: ats.HTTPSettings{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond},
-	}
-	if cfg.RateLimit.IsZero() {
-		// The fake only limits when asked; keep functional tests off the
-		// conservative production budget.
-		cfg.RateLimit = ats.RateLimit{Requests: 10000, Per: time.Second}
-	}
-	if mod != nil {
-		mod(&cfg)
-	}
-	c, err := bamboohr.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, f
+	cfg := atstest.ClientConfig(f, o)
+	cfg.BaseURL, cfg.APIKey = f.URL(), apiKey
+	return atstest.Connect(t, bamboohr.New, cfg, mod), f
 }
 
 func harness() atstest.Harness {
@@ -112,21 +95,11 @@ func checkWrite(t *testing.T, a ats.WriteAction, in any, reqs []atstest.Recorded
 }
 
 func TestRegistered(t *testing.T) {
-	if !slices.Contains(ats.Providers(), bamboohr.Name) {
-		t.Fatal("bamboohr not registered")
-	}
-	c, err := ats.New(bamboohr.Name, ats.Config{APIKey: "k", BaseURL: "acme"})
-	if err != nil || c.Name() != bamboohr.Name {
-		t.Fatalf("ats.New: %v", err)
-	}
-	for _, cfg := range []ats.Config{{BaseURL: "acme"}, {APIKey: "k"}, {APIKey: "k", BaseURL: bamboohr.DefaultBaseURL},
-		{APIKey: "k", BaseURL: "not a domain"}, {APIKey: "k", BaseURL: "https://api.bamboohr.com/api/gateway.php/"}} {
-		if _, err := ats.New(bamboohr.Name, cfg); !errors.Is(err, ats.ErrNotConfigured) {
-			t.Errorf("config %+v: %v, want ErrNotConfigured", cfg, err)
-		}
-	}
-	cp, ok := ats.Declared(bamboohr.Name)
-	if !ok || cp.Validate() != nil || cp.StageScope != ats.StagesAccountWide || cp.ActingUserRequired ||
+	_, cp := atstest.Registered(t, bamboohr.Name, ats.Config{APIKey: "k", BaseURL: "acme"})
+	atstest.WantNotConfigured(t, bamboohr.Name, ats.Config{BaseURL: "acme"}, ats.Config{APIKey: "k"},
+		ats.Config{APIKey: "k", BaseURL: bamboohr.DefaultBaseURL}, ats.Config{APIKey: "k", BaseURL: "not a domain"},
+		ats.Config{APIKey: "k", BaseURL: "https://api.bamboohr.com/api/gateway.php/"})
+	if cp.StageScope != ats.StagesAccountWide || cp.ActingUserRequired ||
 		cp.Webhooks.Supported || cp.DefaultRateLimit != bamboohr.DefaultRateLimit {
 		t.Fatalf("declared = %+v (%v)", cp, cp.Validate())
 	}
@@ -206,10 +179,7 @@ func TestRecordedSamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	var got []ats.Application
-	if err := c.ListApplications(ctx, ats.ListOptions{}, func(p []ats.Application) error { got = append(got, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	got := atstest.All(t, c.ListApplications)
 	if len(got) != 13 {
 		t.Fatalf("%d applications", len(got))
 	}
@@ -218,18 +188,12 @@ func TestRecordedSamples(t *testing.T) {
 		a.Status != ats.ApplicationActive || a.AppliedAt != time.Date(2019, 2, 5, 21, 3, 16, 0, time.UTC) || a.UpdatedAt != a.AppliedAt {
 		t.Fatalf("first application %+v", a)
 	}
-	var cands []ats.Candidate
-	if err := c.ListCandidates(ctx, ats.ListOptions{}, func(p []ats.Candidate) error { cands = append(cands, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	cands := atstest.All(t, c.ListCandidates)
 	if len(cands) != 13 || cands[11].FirstName != "Janice" || cands[11].Emails[0] != "Janice@efficientoffice.com" ||
 		!strings.Contains(string(cands[0].Raw), `"avatar"`) || strings.Contains(string(cands[0].Raw), `"job"`) {
 		t.Fatalf("candidates %d, %+v", len(cands), cands[11])
 	}
-	var stages []ats.Stage
-	if err := c.ListStages(ctx, ats.ListOptions{}, func(p []ats.Stage) error { stages = append(stages, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	stages := atstest.All(t, c.ListStages)
 	kinds := map[string]ats.StageKind{}
 	for _, s := range stages {
 		kinds[s.Name] = s.Kind
@@ -340,10 +304,7 @@ func mustRead(t *testing.T, p string) []byte {
 func TestReadMapping(t *testing.T) {
 	c, f := newPair(t, atstest.Options{PageSize: 4}, nil)
 	ctx := context.Background()
-	var jobs []ats.Job
-	if err := c.ListJobs(ctx, ats.ListOptions{}, func(p []ats.Job) error { jobs = append(jobs, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	jobs := atstest.All(t, c.ListJobs)
 	if len(jobs) != 4 {
 		t.Fatalf("%d jobs (statusGroups=ALL should list every state)", len(jobs))
 	}
@@ -359,10 +320,7 @@ func TestReadMapping(t *testing.T) {
 	if j1.DescriptionHTML != "" {
 		t.Fatal("a job the careers site does not publish has a description")
 	}
-	var apps []ats.Application
-	if err := c.ListApplications(ctx, ats.ListOptions{}, func(p []ats.Application) error { apps = append(apps, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	apps := atstest.All(t, c.ListApplications)
 	byID := map[string]ats.Application{}
 	for _, a := range apps {
 		byID[a.ID] = a
@@ -383,10 +341,7 @@ func TestReadMapping(t *testing.T) {
 	if apps[0].ID != id(0) || apps[len(apps)-1].ID != id(len(apps)-1) {
 		t.Errorf("applications not in creation order: first %s last %s", apps[0].ID, apps[len(apps)-1].ID)
 	}
-	var users []ats.User
-	if err := c.ListUsers(ctx, ats.ListOptions{}, func(p []ats.User) error { users = append(users, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	users := atstest.All(t, c.ListUsers)
 	if len(users) != 3 || users[0].ID != "100" || users[0].Name != "Lead 0" {
 		t.Fatalf("users %+v", users)
 	}
@@ -407,10 +362,7 @@ func TestHiringLeadShapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var users []ats.User
-	if err := c.ListUsers(context.Background(), ats.ListOptions{}, func(p []ats.User) error { users = append(users, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	users := atstest.All(t, c.ListUsers)
 	if len(users) != 2 || users[0].ID != "7" || users[0].Name != "Ann Lee" || users[1].ID != "8" || users[1].Name != "Bo Chen" {
 		t.Fatalf("users %+v", users)
 	}
@@ -506,15 +458,7 @@ func TestWriteValidation(t *testing.T) {
 	_, cases["note without application"] = c.AddNote(ctx, ats.Note{CandidateID: s.CandidateID, Body: "x"})
 	_, cases["empty note"] = c.AddNote(ctx, ats.Note{ApplicationID: s.ApplicationID, Body: " "})
 	_, cases["link without URL"] = c.AddResultLink(ctx, ats.ResultLink{ApplicationID: s.ApplicationID})
-	for name, err := range cases {
-		var iie *ats.InvalidInputError
-		if !errors.As(err, &iie) {
-			t.Errorf("%s: %v, want InvalidInputError", name, err)
-		}
-	}
-	if n := len(f.Writes()); n != 0 {
-		t.Fatalf("%d requests sent for invalid input", n)
-	}
+	atstest.WantInvalidInput(t, f, cases)
 	// A vendor 400 keeps BambooHR's header message.
 	_, err := c.MoveToStage(ctx, ats.StageMove{ApplicationID: s.ApplicationID, ToStageID: "999"})
 	var iie *ats.InvalidInputError

@@ -9,7 +9,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hireloop/hireloop/ats"
 	"github.com/hireloop/hireloop/ats/atstest"
@@ -27,26 +26,9 @@ func newPair(t testing.TB, o atstest.Options, mod func(*ats.Config)) (*greenhous
 	}
 	f := fake.New(apiKey, seed)
 	t.Cleanup(f.Close)
-	if !o.RateLimit.IsZero() {
-		f.SetRateLimit(o.RateLimit.Requests, o.RateLimit.Per)
-	}
-	cfg := ats.Config{
-		BaseURL: f.URL(), APIKey: apiKey, ActingUserID: "4000", PageSize: o.PageSize, RateLimit: o.RateLimit,
-		HTTP: ats.HTTPSettings{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond},
-	}
-	if cfg.RateLimit.IsZero() {
-		// The fake only limits when asked; keep the client from waiting on
-		// the production 50/10s budget in functional tests.
-		cfg.RateLimit = ats.RateLimit{Requests: 10000, Per: time.Second}
-	}
-	if mod != nil {
-		mod(&cfg)
-	}
-	c, err := greenhouse.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, f
+	cfg := atstest.ClientConfig(f, o)
+	cfg.BaseURL, cfg.APIKey, cfg.ActingUserID = f.URL(), apiKey, "4000"
+	return atstest.Connect(t, greenhouse.New, cfg, mod), f
 }
 
 func readFile(t *testing.T, name string) []byte {
@@ -135,20 +117,8 @@ func checkWrite(t *testing.T, a ats.WriteAction, in any, reqs []atstest.Recorded
 }
 
 func TestRegistered(t *testing.T) {
-	found := false
-	for _, n := range ats.Providers() {
-		found = found || n == greenhouse.Name
-	}
-	if !found {
-		t.Fatal("greenhouse not registered")
-	}
-	c, err := ats.New(greenhouse.Name, ats.Config{APIKey: "k"})
-	if err != nil || c.Name() != greenhouse.Name {
-		t.Fatalf("ats.New: %v", err)
-	}
-	if _, err := ats.New(greenhouse.Name, ats.Config{}); !errors.Is(err, ats.ErrNotConfigured) {
-		t.Fatalf("missing key: %v", err)
-	}
+	atstest.Registered(t, greenhouse.Name, ats.Config{APIKey: "k"})
+	atstest.WantNotConfigured(t, greenhouse.Name, ats.Config{})
 }
 
 func TestWritesNeedActingUser(t *testing.T) {
@@ -167,14 +137,7 @@ func TestWritesNeedActingUser(t *testing.T) {
 	errs = append(errs, err)
 	_, err = c.AddAttachment(ctx, ats.Attachment{ApplicationID: s.ApplicationID, Name: "a.pdf", Data: []byte("x")})
 	errs = append(errs, err)
-	for i, err := range errs {
-		if !errors.Is(err, ats.ErrNotConfigured) || !strings.Contains(err.Error(), "On-Behalf-Of") {
-			t.Errorf("write %d: %v, want ErrNotConfigured naming On-Behalf-Of", i, err)
-		}
-	}
-	if f.Requests() != before {
-		t.Fatalf("%d requests sent without an acting user", f.Requests()-before)
-	}
+	atstest.WantNeedsActingUser(t, f, before, errs, "On-Behalf-Of")
 }
 
 func TestLookupsBeforeWrites(t *testing.T) {

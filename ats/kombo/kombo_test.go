@@ -29,19 +29,9 @@ func newPair(t testing.TB, o atstest.Options) (*kombo.Client, *fake.Fake) {
 	}
 	f := fake.New(apiKey, integrationID, seed)
 	t.Cleanup(f.Close)
-	if !o.RateLimit.IsZero() {
-		f.SetRateLimit(o.RateLimit.Requests, o.RateLimit.Per)
-	}
-	rl := o.RateLimit
-	if rl.IsZero() {
-		rl = ats.RateLimit{Requests: 10000, Per: time.Second}
-	}
-	c, err := kombo.New(ats.Config{BaseURL: f.URL(), APIKey: apiKey, IntegrationID: integrationID, PageSize: o.PageSize, RateLimit: rl,
-		HTTP: ats.HTTPSettings{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, f
+	cfg := atstest.ClientConfig(f, o)
+	cfg.BaseURL, cfg.APIKey, cfg.IntegrationID = f.URL(), apiKey, integrationID
+	return atstest.Connect(t, kombo.New, cfg, nil), f
 }
 
 func TestConformance(t *testing.T) {
@@ -203,20 +193,14 @@ func TestWarningsRemoveTagForceSyncAndStatus(t *testing.T) {
 
 func TestJobsCarryStagesAndQuestions(t *testing.T) {
 	c, _ := newPair(t, atstest.Options{})
-	var jobs []ats.Job
-	if err := c.ListJobs(context.Background(), ats.ListOptions{}, func(p []ats.Job) error { jobs = append(jobs, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	jobs := atstest.All(t, c.ListJobs)
 	j := jobs[0]
 	if len(j.Stages) != 4 || j.Stages[1].Order != 1 || j.Stages[0].JobID != j.ID || j.Location != "Berlin, DE" || j.Department != "Engineering" ||
 		j.DescriptionText != "Build hireloop.\n\n- Go\n- SQLite" || len(j.ScreeningQuestions) != 1 ||
 		j.ScreeningQuestions[0].Type != ats.QuestionSingleChoice || len(j.ScreeningQuestions[0].Options) != 2 {
 		t.Fatalf("job = %+v", j)
 	}
-	var apps []ats.Application
-	if err := c.ListApplications(context.Background(), ats.ListOptions{}, func(p []ats.Application) error { apps = append(apps, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	apps := atstest.All(t, c.ListApplications)
 	if len(apps[0].Answers) != 1 || apps[0].Answers[0].Value != "Yes" || apps[0].StageName == "" {
 		t.Fatalf("application = %+v", apps[0])
 	}

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -34,26 +31,9 @@ func newPair(t testing.TB, o atstest.Options, mod func(*ats.Config)) (*lever.Cli
 	}
 	f := fake.New(apiKey, seed)
 	t.Cleanup(f.Close)
-	if !o.RateLimit.IsZero() {
-		f.SetRateLimit(o.RateLimit.Requests, o.RateLimit.Per)
-	}
-	cfg := ats.Config{
-		BaseURL: f.URL(), APIKey: apiKey, ActingUserID: actor, PageSize: o.PageSize, RateLimit: o.RateLimit,
-		HTTP: ats.HTTPSettings{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond},
-	}
-	if cfg.RateLimit.IsZero() {
-		// The fake only limits when asked; keep the client from waiting on
-		// the production 10/s budget in functional tests.
-		cfg.RateLimit = ats.RateLimit{Requests: 10000, Per: time.Second}
-	}
-	if mod != nil {
-		mod(&cfg)
-	}
-	c, err := lever.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, f
+	cfg := atstest.ClientConfig(f, o)
+	cfg.BaseURL, cfg.APIKey, cfg.ActingUserID = f.URL(), apiKey, actor
+	return atstest.Connect(t, lever.New, cfg, mod), f
 }
 
 func TestConformance(t *testing.T) {
@@ -109,18 +89,7 @@ func checkWrite(t *testing.T, a ats.WriteAction, in any, reqs []atstest.Recorded
 		if len(reqs) != 1 || first.Method != "POST" || first.Path != "/v1/opportunities/"+at.ApplicationID+"/files" {
 			t.Fatalf("file %s %s", first.Method, first.Path)
 		}
-		mt, params, err := mime.ParseMediaType(first.Header.Get("Content-Type"))
-		if err != nil || mt != "multipart/form-data" {
-			t.Fatalf("file content type %q", first.Header.Get("Content-Type"))
-		}
-		p, err := multipart.NewReader(bytes.NewReader(first.Body), params["boundary"]).NextPart()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := io.ReadAll(p)
-		if p.FormName() != "file" || p.FileName() != at.Name || p.Header.Get("Content-Type") != at.ContentType || string(data) != string(at.Data) {
-			t.Fatalf("file part %q %q %q %q", p.FormName(), p.FileName(), p.Header.Get("Content-Type"), data)
-		}
+		atstest.WantFilePart(t, atstest.Multipart(t, first), "file", at)
 	case ats.ActionMoveStage:
 		m := in.(ats.StageMove)
 		if len(reqs) != 1 || first.Method != "PUT" || first.Path != "/v1/opportunities/"+m.ApplicationID+"/stage" || body["stage"] != m.ToStageID {
@@ -154,18 +123,9 @@ func checkWrite(t *testing.T, a ats.WriteAction, in any, reqs []atstest.Recorded
 }
 
 func TestRegistered(t *testing.T) {
-	if !slices.Contains(ats.Providers(), lever.Name) {
-		t.Fatal("lever not registered")
-	}
-	c, err := ats.New(lever.Name, ats.Config{APIKey: "k"})
-	if err != nil || c.Name() != lever.Name {
-		t.Fatalf("ats.New: %v", err)
-	}
-	if _, err := ats.New(lever.Name, ats.Config{}); !errors.Is(err, ats.ErrNotConfigured) {
-		t.Fatalf("missing key: %v", err)
-	}
-	cp, ok := ats.Declared(lever.Name)
-	if !ok || cp.Validate() != nil || cp.StageScope != ats.StagesAccountWide || !cp.ActingUserRequired ||
+	_, cp := atstest.Registered(t, lever.Name, ats.Config{APIKey: "k"})
+	atstest.WantNotConfigured(t, lever.Name, ats.Config{})
+	if cp.StageScope != ats.StagesAccountWide || !cp.ActingUserRequired ||
 		cp.Writes[ats.ActionAttachment].Transport != ats.TransportMultipart || cp.DefaultRateLimit != lever.DefaultRateLimit {
 		t.Fatalf("declared = %+v (%v)", cp, cp.Validate())
 	}
@@ -194,14 +154,7 @@ func TestWritesNeedActingUser(t *testing.T) {
 	errs = append(errs, err)
 	_, err = c.AddAttachment(ctx, ats.Attachment{ApplicationID: s.ApplicationID, Name: "a.pdf", Data: []byte("x")})
 	errs = append(errs, err)
-	for i, err := range errs {
-		if !errors.Is(err, ats.ErrNotConfigured) || !strings.Contains(err.Error(), "perform_as") {
-			t.Errorf("write %d: %v, want ErrNotConfigured naming perform_as", i, err)
-		}
-	}
-	if f.Requests() != before {
-		t.Fatalf("%d requests sent without an acting user", f.Requests()-before)
-	}
+	atstest.WantNeedsActingUser(t, f, before, errs, "perform_as")
 }
 
 func TestWriteValidation(t *testing.T) {
@@ -215,15 +168,7 @@ func TestWriteValidation(t *testing.T) {
 	_, cases["attachment over 30 MB"] = c.AddAttachment(ctx, ats.Attachment{ApplicationID: s.ApplicationID, Name: "a.pdf",
 		Data: make([]byte, lever.MaxFileBytes+1)})
 	_, cases["link without URL"] = c.AddResultLink(ctx, ats.ResultLink{ApplicationID: s.ApplicationID})
-	for name, err := range cases {
-		var iie *ats.InvalidInputError
-		if !errors.As(err, &iie) {
-			t.Errorf("%s: %v, want InvalidInputError", name, err)
-		}
-	}
-	if n := len(f.Writes()); n != 0 {
-		t.Fatalf("%d requests sent for invalid input", n)
-	}
+	atstest.WantInvalidInput(t, f, cases)
 	// A vendor 400 keeps Lever's message.
 	_, err := c.MoveToStage(ctx, ats.StageMove{ApplicationID: s.ApplicationID, ToStageID: "no-such-stage"})
 	var iie *ats.InvalidInputError
@@ -257,10 +202,7 @@ func TestWriteEffects(t *testing.T) {
 	if fs := f.Files(); len(fs) != 1 || fs[0].Name != `re"port.pdf` || fs[0].ContentType != "application/octet-stream" {
 		t.Fatalf("files = %+v", fs)
 	}
-	var apps []ats.Application
-	if err := c.ListApplications(ctx, ats.ListOptions{}, func(p []ats.Application) error { apps = append(apps, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	apps := atstest.All(t, c.ListApplications)
 	for _, a := range apps {
 		if a.ID == s.ApplicationID && (a.StageID != s.OtherStageID || a.Status != ats.ApplicationRejected || a.RejectionReasonID != s.RejectionReasonID) {
 			t.Fatalf("after writes: %+v", a)
@@ -288,11 +230,7 @@ func TestTagLookupFailure(t *testing.T) {
 
 func TestReadMapping(t *testing.T) {
 	c, f := newPair(t, atstest.Options{PageSize: 4}, nil)
-	ctx := context.Background()
-	var jobs []ats.Job
-	if err := c.ListJobs(ctx, ats.ListOptions{}, func(p []ats.Job) error { jobs = append(jobs, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	jobs := atstest.All(t, c.ListJobs)
 	byID := map[string]ats.Job{}
 	for _, j := range jobs {
 		byID[j.ID] = j
@@ -311,10 +249,7 @@ func TestReadMapping(t *testing.T) {
 	if j0.Department != "Research & Development" || j0.Location != "San Francisco, CA" || !strings.Contains(j0.DescriptionText, "Go engineer") {
 		t.Fatalf("job = %+v", j0)
 	}
-	var apps []ats.Application
-	if err := c.ListApplications(ctx, ats.ListOptions{}, func(p []ats.Application) error { apps = append(apps, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	apps := atstest.All(t, c.ListApplications)
 	for _, a := range apps {
 		switch a.ID {
 		case fake.OpportunityID(5):
@@ -331,10 +266,7 @@ func TestReadMapping(t *testing.T) {
 			}
 		}
 	}
-	var cands []ats.Candidate
-	if err := c.ListCandidates(ctx, ats.ListOptions{}, func(p []ats.Candidate) error { cands = append(cands, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	cands := atstest.All(t, c.ListCandidates)
 	if len(cands) != f.Expect().Candidates || cands[0].FirstName != "First0" || cands[0].LastName != "Last0" ||
 		len(cands[0].Phones) != 1 || len(cands[0].Tags) != 1 || cands[0].Tags[0].Name != "tag-0" {
 		t.Fatalf("candidates = %d, first %+v", len(cands), cands[0])
@@ -517,10 +449,7 @@ func TestSamplesDecode(t *testing.T) {
 	c := staticLever(t, map[string]string{"/v1/opportunities": opp, "/v1/postings": postList})
 	ctx := context.Background()
 
-	var cands []ats.Candidate
-	if err := c.ListCandidates(ctx, ats.ListOptions{}, func(p []ats.Candidate) error { cands = append(cands, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	cands := atstest.All(t, c.ListCandidates)
 	if len(cands) != 1 {
 		t.Fatalf("candidates = %d", len(cands))
 	}
@@ -537,10 +466,7 @@ func TestSamplesDecode(t *testing.T) {
 		t.Fatalf("applications without a posting: %d, %v", n, err)
 	}
 
-	var jobs []ats.Job
-	if err := c.ListJobs(ctx, ats.ListOptions{}, func(p []ats.Job) error { jobs = append(jobs, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	jobs := atstest.All(t, c.ListJobs)
 	if len(jobs) != 1 {
 		t.Fatalf("jobs = %d", len(jobs))
 	}
@@ -559,10 +485,7 @@ func TestSamplesDecode(t *testing.T) {
 		t.Fatal("test premise broken: applications not replaced")
 	}
 	c = staticLever(t, map[string]string{"/v1/opportunities": expanded})
-	var apps []ats.Application
-	if err := c.ListApplications(ctx, ats.ListOptions{}, func(p []ats.Application) error { apps = append(apps, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	apps := atstest.All(t, c.ListApplications)
 	if len(apps) != 1 || apps[0].ID != "90bb80d6-db1b-4ba8-9d4f-8bcb25b6c017" || apps[0].JobID != "75ff237f-c221-4c26-8b23-faf395f5ea1c" ||
 		apps[0].CandidateID != cd.ID || apps[0].StageID != "lead-new" || apps[0].Status != ats.ApplicationActive {
 		t.Fatalf("applications = %+v", apps)

@@ -30,19 +30,9 @@ func newPairSeed(t testing.TB, o atstest.Options, seed fake.Seed) (*merge.Client
 	f := fake.New(apiKey, accountToken, seed)
 	t.Cleanup(f.Close)
 	user := userID(t, f) // before the rate limit, which starts a fresh window
-	if !o.RateLimit.IsZero() {
-		f.SetRateLimit(o.RateLimit.Requests, o.RateLimit.Per)
-	}
-	rl := o.RateLimit
-	if rl.IsZero() {
-		rl = ats.RateLimit{Requests: 10000, Per: time.Second}
-	}
-	c, err := merge.New(ats.Config{BaseURL: f.URL(), APIKey: apiKey, IntegrationID: accountToken, ActingUserID: user,
-		PageSize: o.PageSize, RateLimit: rl, HTTP: ats.HTTPSettings{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, f
+	cfg := atstest.ClientConfig(f, o)
+	cfg.BaseURL, cfg.APIKey, cfg.IntegrationID, cfg.ActingUserID = f.URL(), apiKey, accountToken, user
+	return atstest.Connect(t, merge.New, cfg, nil), f
 }
 
 // userID reads the fake's first user id through a throwaway client, so
@@ -239,11 +229,7 @@ func TestWritesNeedActingUser(t *testing.T) {
 
 func TestJobsStagesApplicationsShape(t *testing.T) {
 	c, _ := newPair(t, atstest.Options{})
-	ctx := context.Background()
-	var jobs []ats.Job
-	if err := c.ListJobs(ctx, ats.ListOptions{}, func(p []ats.Job) error { jobs = append(jobs, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	jobs := atstest.All(t, c.ListJobs)
 	j := jobs[0]
 	if j.Department != "Engineering" || j.Location != "Berlin" || j.Status != ats.JobOpen ||
 		j.DescriptionText != "Build hireloop.\n\n- Go\n- SQLite" || len(j.ScreeningQuestions) != 1 {
@@ -256,17 +242,11 @@ func TestJobsStagesApplicationsShape(t *testing.T) {
 	if jobs[4].Status != ats.JobDraft { // PENDING
 		t.Fatalf("PENDING job status = %s", jobs[4].Status)
 	}
-	var stages []ats.Stage
-	if err := c.ListStages(ctx, ats.ListOptions{}, func(p []ats.Stage) error { stages = append(stages, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	stages := atstest.All(t, c.ListStages)
 	if stages[1].Order != 1 || stages[1].JobID != j.ID || stages[1].Name != "AI Interview" || !stages[1].Active {
 		t.Fatalf("stage = %+v", stages[1])
 	}
-	var apps []ats.Application
-	if err := c.ListApplications(ctx, ats.ListOptions{}, func(p []ats.Application) error { apps = append(apps, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	apps := atstest.All(t, c.ListApplications)
 	a := apps[0]
 	if a.StageName != "Application Review" || len(a.Answers) != 1 || a.Answers[0].Value != "Yes" || a.Answers[0].Question != "Work permit?" ||
 		a.Answers[0].QuestionID != j.ScreeningQuestions[0].ID || a.AppliedAt.IsZero() || a.Status != ats.ApplicationActive {
@@ -280,18 +260,11 @@ func TestJobsStagesApplicationsShape(t *testing.T) {
 
 func TestTagsAreNames(t *testing.T) {
 	c, _ := newPair(t, atstest.Options{})
-	ctx := context.Background()
-	var tags []ats.Tag
-	if err := c.ListTags(ctx, ats.ListOptions{}, func(p []ats.Tag) error { tags = append(tags, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	tags := atstest.All(t, c.ListTags)
 	if len(tags) == 0 || tags[0].ID != tags[0].Name || tags[0].Name != "tag-0" {
 		t.Fatalf("tags = %+v", tags)
 	}
-	var cands []ats.Candidate
-	if err := c.ListCandidates(ctx, ats.ListOptions{}, func(p []ats.Candidate) error { cands = append(cands, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	cands := atstest.All(t, c.ListCandidates)
 	if len(cands[1].Tags) != 1 || cands[1].Tags[0].ID != cands[1].Tags[0].Name || len(cands[1].Phones) != 1 {
 		t.Fatalf("candidate = %+v", cands[1])
 	}

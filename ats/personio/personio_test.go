@@ -34,26 +34,9 @@ func newPair(t testing.TB, o atstest.Options, mod func(*ats.Config)) (*personio.
 	}
 	f := fake.New(clientID, clientSecret, seed)
 	t.Cleanup(f.Close)
-	if !o.RateLimit.IsZero() {
-		f.SetRateLimit(o.RateLimit.Requests, o.RateLimit.Per)
-	}
-	cfg := ats.Config{
-		BaseURL: f.URL(), APIKey: clientSecret, IntegrationID: clientID, PageSize: o.PageSize, RateLimit: o.RateLimit,
-		HTTP: ats.HTTPSettings{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond},
-	}
-	if cfg.RateLimit.IsZero() {
-		// The fake only limits when asked; keep functional tests off the
-		// production 150/min budget.
-		cfg.RateLimit = ats.RateLimit{Requests: 10000, Per: time.Second}
-	}
-	if mod != nil {
-		mod(&cfg)
-	}
-	c, err := personio.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, f
+	cfg := atstest.ClientConfig(f, o)
+	cfg.BaseURL, cfg.APIKey, cfg.IntegrationID = f.URL(), clientSecret, clientID
+	return atstest.Connect(t, personio.New, cfg, mod), f
 }
 
 func harness() atstest.Harness {
@@ -73,20 +56,9 @@ func harness() atstest.Harness {
 func TestConformance(t *testing.T) { atstest.Run(t, harness()) }
 
 func TestRegistered(t *testing.T) {
-	if !slices.Contains(ats.Providers(), personio.Name) {
-		t.Fatal("personio not registered")
-	}
-	c, err := ats.New(personio.Name, ats.Config{APIKey: "secret", IntegrationID: "id"})
-	if err != nil || c.Name() != personio.Name {
-		t.Fatalf("ats.New: %v", err)
-	}
-	for _, cfg := range []ats.Config{{}, {APIKey: "secret"}, {IntegrationID: "id"}} {
-		if _, err := ats.New(personio.Name, cfg); !errors.Is(err, ats.ErrNotConfigured) {
-			t.Errorf("config %+v: %v, want ErrNotConfigured", cfg, err)
-		}
-	}
-	cp, ok := ats.Declared(personio.Name)
-	if !ok || cp.Validate() != nil || cp.StageScope != ats.StagesAccountWide || cp.ActingUserRequired ||
+	_, cp := atstest.Registered(t, personio.Name, ats.Config{APIKey: "secret", IntegrationID: "id"})
+	atstest.WantNotConfigured(t, personio.Name, ats.Config{}, ats.Config{APIKey: "secret"}, ats.Config{IntegrationID: "id"})
+	if cp.StageScope != ats.StagesAccountWide || cp.ActingUserRequired ||
 		cp.DefaultRateLimit != personio.DefaultRateLimit || cp.Webhooks.Supported {
 		t.Fatalf("declared = %+v (%v)", cp, cp.Validate())
 	}
@@ -352,20 +324,14 @@ func TestTokenTransientFailure(t *testing.T) {
 func TestReadMapping(t *testing.T) {
 	c, f := newPair(t, atstest.Options{PageSize: 4}, nil)
 	ctx := context.Background()
-	var jobs []ats.Job
-	if err := c.ListJobs(ctx, ats.ListOptions{}, func(p []ats.Job) error { jobs = append(jobs, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	jobs := atstest.All(t, c.ListJobs)
 	j0 := jobs[slices.IndexFunc(jobs, func(j ats.Job) bool { return j.ID == fake.JobID(0) })]
 	if j0.Title != "Go Engineer 0" || j0.Department != "Research & Development" || j0.Status != ats.JobUnknown ||
 		j0.DescriptionText != "" || len(j0.ScreeningQuestions) != 0 || !j0.CreatedAt.Equal(fake.Base) {
 		t.Fatalf("job = %+v", j0)
 	}
 
-	var stages []ats.Stage
-	if err := c.ListStages(ctx, ats.ListOptions{}, func(p []ats.Stage) error { stages = append(stages, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	stages := atstest.All(t, c.ListStages)
 	if len(stages) != len(fake.Phases) {
 		t.Fatalf("%d stages, want %d", len(stages), len(fake.Phases))
 	}
@@ -380,10 +346,7 @@ func TestReadMapping(t *testing.T) {
 		t.Fatalf("kinds = %v", kinds)
 	}
 
-	var apps []ats.Application
-	if err := c.ListApplications(ctx, ats.ListOptions{}, func(p []ats.Application) error { apps = append(apps, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	apps := atstest.All(t, c.ListApplications)
 	for _, a := range apps {
 		i, _ := strconv.Atoi(a.ID)
 		i -= 5_300_000
@@ -406,20 +369,14 @@ func TestReadMapping(t *testing.T) {
 		}
 	}
 
-	var cands []ats.Candidate
-	if err := c.ListCandidates(ctx, ats.ListOptions{}, func(p []ats.Candidate) error { cands = append(cands, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	cands := atstest.All(t, c.ListCandidates)
 	c0 := cands[slices.IndexFunc(cands, func(x ats.Candidate) bool { return x.ID == fake.CandidateID(0) })]
 	if c0.FirstName != "First0" || c0.LastName != "Last0" || !slices.Equal(c0.Emails, []string{"cand0@example.com"}) ||
 		len(c0.Phones) != 1 || !c0.UpdatedAt.Equal(fake.Base) {
 		t.Fatalf("candidate = %+v", c0)
 	}
 
-	var users []ats.User
-	if err := c.ListUsers(ctx, ats.ListOptions{}, func(p []ats.User) error { users = append(users, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	users := atstest.All(t, c.ListUsers)
 	if len(users) != f.Expect().Users || users[0].ID == "" {
 		t.Fatalf("users = %+v", users)
 	}

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -31,27 +28,9 @@ func newPair(t testing.TB, o atstest.Options, mod func(*ats.Config)) (*recruitee
 	}
 	f := fake.New(token, seed)
 	t.Cleanup(f.Close)
-	if !o.RateLimit.IsZero() {
-		f.SetRateLimit(o.RateLimit.Requests, o.RateLimit.Per)
-	}
-	cfg := ats.Config{
-		BaseURL: f.Server.URL + "/c/{company_id}", IntegrationID: fake.CompanyID, APIKey: token,
-		PageSize: o.PageSize, RateLimit: o.RateLimit,
-		HTTP: ats.HTTPSettings{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond},
-	}
-	if cfg.RateLimit.IsZero() {
-		// The fake only limits when asked; keep functional tests off the
-		// production budget.
-		cfg.RateLimit = ats.RateLimit{Requests: 10000, Per: time.Second}
-	}
-	if mod != nil {
-		mod(&cfg)
-	}
-	c, err := recruitee.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, f
+	cfg := atstest.ClientConfig(f, o)
+	cfg.BaseURL, cfg.IntegrationID, cfg.APIKey = f.Server.URL+"/c/{company_id}", fake.CompanyID, token
+	return atstest.Connect(t, recruitee.New, cfg, mod), f
 }
 
 func readFile(t testing.TB, name string) []byte {
@@ -134,27 +113,12 @@ func checkWrite(t *testing.T, a ats.WriteAction, in any, reqs []atstest.Recorded
 		if len(reqs) != 1 || first.Method != "POST" || first.Path != base+"/attachments" {
 			t.Fatalf("attachment %s %s", first.Method, first.Path)
 		}
-		mt, params, err := mime.ParseMediaType(first.Header.Get("Content-Type"))
-		if err != nil || mt != "multipart/form-data" {
-			t.Fatalf("attachment content type %q", first.Header.Get("Content-Type"))
-		}
-		mr := multipart.NewReader(bytes.NewReader(first.Body), params["boundary"])
-		p, err := mr.NextPart()
-		if err != nil {
-			t.Fatal(err)
-		}
-		id, _ := io.ReadAll(p)
+		mr := atstest.Multipart(t, first)
+		p, id := atstest.NextPart(t, mr)
 		if p.FormName() != "attachment[candidate_id]" || string(id) != at.CandidateID {
 			t.Fatalf("first part %q = %q", p.FormName(), id)
 		}
-		p, err = mr.NextPart()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := io.ReadAll(p)
-		if p.FormName() != "attachment[file]" || p.FileName() != at.Name || p.Header.Get("Content-Type") != at.ContentType || string(data) != string(at.Data) {
-			t.Fatalf("file part %q %q %q %q", p.FormName(), p.FileName(), p.Header.Get("Content-Type"), data)
-		}
+		atstest.WantFilePart(t, mr, "attachment[file]", at)
 	case ats.ActionMoveStage:
 		m := in.(ats.StageMove)
 		if len(reqs) != 1 || first.Method != "PATCH" || first.Path != base+"/placements/"+m.ApplicationID+"/change_stage" ||
@@ -183,22 +147,13 @@ func checkWrite(t *testing.T, a ats.WriteAction, in any, reqs []atstest.Recorded
 }
 
 func TestRegistered(t *testing.T) {
-	if !slices.Contains(ats.Providers(), recruitee.Name) {
-		t.Fatal("recruitee not registered")
-	}
-	c, err := ats.New(recruitee.Name, ats.Config{APIKey: "k", IntegrationID: "123"})
-	if err != nil || c.Name() != recruitee.Name {
-		t.Fatalf("ats.New: %v", err)
-	}
-	if _, err := ats.New(recruitee.Name, ats.Config{IntegrationID: "123"}); !errors.Is(err, ats.ErrNotConfigured) {
-		t.Fatalf("missing token: %v", err)
-	}
+	_, cp := atstest.Registered(t, recruitee.Name, ats.Config{APIKey: "k", IntegrationID: "123"})
+	atstest.WantNotConfigured(t, recruitee.Name, ats.Config{IntegrationID: "123"})
 	if _, err := ats.New(recruitee.Name, ats.Config{APIKey: "k"}); !errors.Is(err, ats.ErrNotConfigured) ||
 		!strings.Contains(err.Error(), "company id") {
 		t.Fatalf("missing company id: %v", err)
 	}
-	cp, ok := ats.Declared(recruitee.Name)
-	if !ok || cp.Validate() != nil || cp.StageScope != ats.StagesPerJob || cp.ActingUserRequired ||
+	if cp.StageScope != ats.StagesPerJob || cp.ActingUserRequired ||
 		cp.Writes[ats.ActionAttachment].Transport != ats.TransportMultipart || cp.DefaultRateLimit != recruitee.DefaultRateLimit ||
 		cp.Webhooks.SignatureHeader != "X-Recruitee-Signature" || cp.Webhooks.Setup != "ui" {
 		t.Fatalf("declared = %+v (%v)", cp, cp.Validate())
@@ -246,11 +201,7 @@ func TestCompanyBaseURL(t *testing.T) {
 
 func TestReadMapping(t *testing.T) {
 	c, f := newPair(t, atstest.Options{PageSize: 4}, nil)
-	ctx := context.Background()
-	var jobs []ats.Job
-	if err := c.ListJobs(ctx, ats.ListOptions{}, func(p []ats.Job) error { jobs = append(jobs, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	jobs := atstest.All(t, c.ListJobs)
 	byID := map[string]ats.Job{}
 	for _, j := range jobs {
 		byID[j.ID] = j
@@ -278,10 +229,7 @@ func TestReadMapping(t *testing.T) {
 		t.Fatalf("stages = %+v", st)
 	}
 
-	var apps []ats.Application
-	if err := c.ListApplications(ctx, ats.ListOptions{}, func(p []ats.Application) error { apps = append(apps, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	apps := atstest.All(t, c.ListApplications)
 	if len(apps) != f.Expect().Applications {
 		t.Fatalf("applications = %d", len(apps))
 	}
@@ -302,26 +250,17 @@ func TestReadMapping(t *testing.T) {
 			}
 		}
 	}
-	var cands []ats.Candidate
-	if err := c.ListCandidates(ctx, ats.ListOptions{}, func(p []ats.Candidate) error { cands = append(cands, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	cands := atstest.All(t, c.ListCandidates)
 	cd := cands[0]
 	if cd.FirstName != "First0" || cd.LastName != "Last0" || !slices.Equal(cd.Emails, []string{"cand0@example.com"}) ||
 		len(cd.Phones) != 1 || len(cd.Tags) != 1 || cd.Tags[0].ID != "tag-0" || cd.UpdatedAt.IsZero() {
 		t.Fatalf("candidate = %+v", cd)
 	}
-	var tags []ats.Tag
-	if err := c.ListTags(ctx, ats.ListOptions{}, func(p []ats.Tag) error { tags = append(tags, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	tags := atstest.All(t, c.ListTags)
 	if tags[0].ID != "tag-0" || tags[0].Name != "tag-0" || tags[0].RemoteID != "30" {
 		t.Fatalf("tags = %+v", tags)
 	}
-	var users []ats.User
-	if err := c.ListUsers(ctx, ats.ListOptions{}, func(p []ats.User) error { users = append(users, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	users := atstest.All(t, c.ListUsers)
 	if users[0].ID != fake.AdminID(0) || users[0].Name != "Admin0 Person" || users[0].Email != "admin0@example.com" {
 		t.Fatalf("users = %+v", users)
 	}
@@ -421,15 +360,7 @@ func TestWriteValidation(t *testing.T) {
 	_, cases["link without URL"] = c.AddResultLink(ctx, ats.ResultLink{CandidateID: s.CandidateID})
 	_, cases["move without stage"] = c.MoveToStage(ctx, ats.StageMove{ApplicationID: s.ApplicationID})
 	_, cases["tag without name"] = c.AddTag(ctx, ats.TagAssignment{CandidateID: s.CandidateID})
-	for name, err := range cases {
-		var iie *ats.InvalidInputError
-		if !errors.As(err, &iie) {
-			t.Errorf("%s: %v, want InvalidInputError", name, err)
-		}
-	}
-	if n := len(f.Writes()); n != 0 {
-		t.Fatalf("%d requests sent for invalid input", n)
-	}
+	atstest.WantInvalidInput(t, f, cases)
 	// A vendor 422 keeps Recruitee's message.
 	_, err := c.MoveToStage(ctx, ats.StageMove{ApplicationID: s.ApplicationID, ToStageID: fake.StageID(1, 0)})
 	var iie *ats.InvalidInputError
@@ -473,10 +404,7 @@ func TestWriteEffects(t *testing.T) {
 	if tags := f.CandidateTags(s.CandidateID); !slices.Contains(tags, "hireloop") {
 		t.Fatalf("tags = %v", tags)
 	}
-	var apps []ats.Application
-	if err := c.ListApplications(ctx, ats.ListOptions{}, func(p []ats.Application) error { apps = append(apps, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	apps := atstest.All(t, c.ListApplications)
 	for _, a := range apps {
 		if a.ID == s.ApplicationID && (a.StageID != s.OtherStageID || a.Status != ats.ApplicationRejected || a.RejectionReasonID != s.RejectionReasonID) {
 			t.Fatalf("after writes: %+v", a)

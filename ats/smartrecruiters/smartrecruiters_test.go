@@ -1,13 +1,10 @@
 package smartrecruiters_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -101,26 +98,9 @@ func newPair(t testing.TB, o atstest.Options, mod func(*ats.Config)) (*smartrecr
 	for body, h := range hdrs {
 		f.RegisterDelivery([]byte(body), h)
 	}
-	if !o.RateLimit.IsZero() {
-		f.SetRateLimit(o.RateLimit.Requests, o.RateLimit.Per)
-	}
-	cfg := ats.Config{
-		BaseURL: f.URL(), APIKey: apiKey, PageSize: o.PageSize, RateLimit: o.RateLimit,
-		HTTP: ats.HTTPSettings{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond},
-	}
-	if cfg.RateLimit.IsZero() {
-		// The fake limits only when asked; keep functional tests off the
-		// production 10/s budget.
-		cfg.RateLimit = ats.RateLimit{Requests: 10000, Per: time.Second}
-	}
-	if mod != nil {
-		mod(&cfg)
-	}
-	c, err := smartrecruiters.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, f
+	cfg := atstest.ClientConfig(f, o)
+	cfg.BaseURL, cfg.APIKey = f.URL(), apiKey
+	return atstest.Connect(t, smartrecruiters.New, cfg, mod), f
 }
 
 func harness(t testing.TB) atstest.Harness {
@@ -169,26 +149,12 @@ func checkWrite(t *testing.T, a ats.WriteAction, in any, reqs []atstest.Recorded
 		if len(reqs) != 1 || first.Method != "POST" || first.Path != "/candidates/"+at.CandidateID+"/attachments" {
 			t.Fatalf("attachment %s %s", first.Method, first.Path)
 		}
-		mt, params, err := mime.ParseMediaType(first.Header.Get("Content-Type"))
-		if err != nil || mt != "multipart/form-data" {
-			t.Fatalf("attachment content type %q", first.Header.Get("Content-Type"))
-		}
-		mr := multipart.NewReader(bytes.NewReader(first.Body), params["boundary"])
-		p, err := mr.NextPart()
-		if err != nil {
-			t.Fatal(err)
-		}
-		typ, _ := io.ReadAll(p)
+		mr := atstest.Multipart(t, first)
+		p, typ := atstest.NextPart(t, mr)
 		if p.FormName() != "attachmentType" || string(typ) != "GENERIC" {
 			t.Fatalf("first part %q = %q", p.FormName(), typ)
 		}
-		if p, err = mr.NextPart(); err != nil {
-			t.Fatal(err)
-		}
-		data, _ := io.ReadAll(p)
-		if p.FormName() != "file" || p.FileName() != at.Name || p.Header.Get("Content-Type") != at.ContentType || string(data) != string(at.Data) {
-			t.Fatalf("file part %q %q %q %q", p.FormName(), p.FileName(), p.Header.Get("Content-Type"), data)
-		}
+		atstest.WantFilePart(t, mr, "file", at)
 	case ats.ActionMoveStage:
 		m := in.(ats.StageMove)
 		cid, jid := split(t, m.ApplicationID)
@@ -219,18 +185,9 @@ func checkWrite(t *testing.T, a ats.WriteAction, in any, reqs []atstest.Recorded
 }
 
 func TestRegistered(t *testing.T) {
-	if !slices.Contains(ats.Providers(), smartrecruiters.Name) {
-		t.Fatal("smartrecruiters not registered")
-	}
-	c, err := ats.New(smartrecruiters.Name, ats.Config{APIKey: "k"})
-	if err != nil || c.Name() != smartrecruiters.Name {
-		t.Fatalf("ats.New: %v", err)
-	}
-	if _, err := ats.New(smartrecruiters.Name, ats.Config{}); !errors.Is(err, ats.ErrNotConfigured) {
-		t.Fatalf("missing key: %v", err)
-	}
-	cp, ok := ats.Declared(smartrecruiters.Name)
-	if !ok || cp.Validate() != nil || cp.StageScope != ats.StagesFixed || cp.ActingUserRequired || cp.Webhooks.Setup != "api" ||
+	_, cp := atstest.Registered(t, smartrecruiters.Name, ats.Config{APIKey: "k"})
+	atstest.WantNotConfigured(t, smartrecruiters.Name, ats.Config{})
+	if cp.StageScope != ats.StagesFixed || cp.ActingUserRequired || cp.Webhooks.Setup != "api" ||
 		cp.Writes[ats.ActionAttachment].Transport != ats.TransportMultipart || cp.DefaultRateLimit != smartrecruiters.DefaultRateLimit {
 		t.Fatalf("declared = %+v (%v)", cp, cp.Validate())
 	}
@@ -457,15 +414,7 @@ func TestWriteValidation(t *testing.T) {
 	_, cases["empty note"] = c.AddNote(ctx, ats.Note{CandidateID: s.CandidateID})
 	_, cases["attachment by URL only"] = c.AddAttachment(ctx, ats.Attachment{CandidateID: s.CandidateID, Name: "a.pdf", URL: "https://x/a.pdf"})
 	_, cases["tag without name"] = c.AddTag(ctx, ats.TagAssignment{CandidateID: s.CandidateID})
-	for name, err := range cases {
-		var iie *ats.InvalidInputError
-		if !errors.As(err, &iie) {
-			t.Errorf("%s: %v, want InvalidInputError", name, err)
-		}
-	}
-	if n := len(f.Writes()); n != 0 {
-		t.Fatalf("%d requests sent for invalid input", n)
-	}
+	atstest.WantInvalidInput(t, f, cases)
 	if _, err := c.AddResultLink(ctx, ats.ResultLink{ApplicationID: s.ApplicationID, URL: "https://x"}); !errors.Is(err, ats.ErrUnsupported) {
 		t.Fatalf("result link: %v", err)
 	}
@@ -527,10 +476,7 @@ func TestWriteEffects(t *testing.T) {
 func TestReadMapping(t *testing.T) {
 	c, _ := newPair(t, atstest.Options{PageSize: 4}, nil)
 	ctx := context.Background()
-	var jobs []ats.Job
-	if err := c.ListJobs(ctx, ats.ListOptions{}, func(p []ats.Job) error { jobs = append(jobs, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	jobs := atstest.All(t, c.ListJobs)
 	byID := map[string]ats.Job{}
 	for _, j := range jobs {
 		byID[j.ID] = j
@@ -546,10 +492,7 @@ func TestReadMapping(t *testing.T) {
 	if j0.Department != "Research & Development" || j0.Location != "San Francisco, CA, United States" {
 		t.Fatalf("job = %+v", j0)
 	}
-	var apps []ats.Application
-	if err := c.ListApplications(ctx, ats.ListOptions{}, func(p []ats.Application) error { apps = append(apps, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	apps := atstest.All(t, c.ListApplications)
 	perCand := map[string]int{}
 	for _, a := range apps {
 		perCand[a.CandidateID]++

@@ -34,26 +34,9 @@ func newPair(t testing.TB, o atstest.Options, mod func(*ats.Config)) (*teamtailo
 	}
 	f := fake.New(apiKey, seed)
 	t.Cleanup(f.Close)
-	if !o.RateLimit.IsZero() {
-		f.SetRateLimit(o.RateLimit.Requests, o.RateLimit.Per)
-	}
-	cfg := ats.Config{
-		BaseURL: f.URL(), APIKey: apiKey, ActingUserID: actor, PageSize: o.PageSize, RateLimit: o.RateLimit,
-		HTTP: ats.HTTPSettings{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond},
-	}
-	if cfg.RateLimit.IsZero() {
-		// The fake only limits when asked; keep functional tests from
-		// waiting on the production budget.
-		cfg.RateLimit = ats.RateLimit{Requests: 10000, Per: time.Second}
-	}
-	if mod != nil {
-		mod(&cfg)
-	}
-	c, err := teamtailor.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, f
+	cfg := atstest.ClientConfig(f, o)
+	cfg.BaseURL, cfg.APIKey, cfg.ActingUserID = f.URL(), apiKey, actor
+	return atstest.Connect(t, teamtailor.New, cfg, mod), f
 }
 
 func harness() atstest.Harness {
@@ -188,18 +171,9 @@ func checkWrite(t *testing.T, a ats.WriteAction, in any, reqs []atstest.Recorded
 }
 
 func TestRegistered(t *testing.T) {
-	if !slices.Contains(ats.Providers(), teamtailor.Name) {
-		t.Fatal("teamtailor not registered")
-	}
-	c, err := ats.New(teamtailor.Name, ats.Config{APIKey: "k"})
-	if err != nil || c.Name() != teamtailor.Name {
-		t.Fatalf("ats.New: %v", err)
-	}
-	if _, err := ats.New(teamtailor.Name, ats.Config{}); !errors.Is(err, ats.ErrNotConfigured) {
-		t.Fatalf("missing key: %v", err)
-	}
-	cp, ok := ats.Declared(teamtailor.Name)
-	if !ok || cp.Validate() != nil || cp.StageScope != ats.StagesPerJob || !cp.ActingUserRequired ||
+	c, cp := atstest.Registered(t, teamtailor.Name, ats.Config{APIKey: "k"})
+	atstest.WantNotConfigured(t, teamtailor.Name, ats.Config{})
+	if cp.StageScope != ats.StagesPerJob || !cp.ActingUserRequired ||
 		cp.Writes[ats.ActionAttachment].Transport != ats.TransportURLPull || cp.DefaultRateLimit != teamtailor.DefaultRateLimit ||
 		cp.Webhooks.SignatureHeader != "TT-Signature" || cp.Webhooks.Setup != "ui" || !cp.Incremental[ats.ModelCandidates] || cp.Incremental[ats.ModelJobs] {
 		t.Fatalf("declared = %+v (%v)", cp, cp.Validate())
@@ -262,10 +236,7 @@ func TestRequestShape(t *testing.T) {
 func TestReadMapping(t *testing.T) {
 	c, f := newPair(t, atstest.Options{PageSize: 4}, nil)
 	ctx := context.Background()
-	var jobs []ats.Job
-	if err := c.ListJobs(ctx, ats.ListOptions{}, func(p []ats.Job) error { jobs = append(jobs, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	jobs := atstest.All(t, c.ListJobs)
 	if len(jobs) != 4 {
 		t.Fatalf("%d jobs (filter[status]=all must return every status)", len(jobs))
 	}
@@ -287,10 +258,7 @@ func TestReadMapping(t *testing.T) {
 	if !strings.Contains(j0.DescriptionText, "Go engineer & more") || strings.Contains(j0.DescriptionText, "<") || j0.CreatedAt.IsZero() {
 		t.Fatalf("job = %+v", j0)
 	}
-	var stages []ats.Stage
-	if err := c.ListStages(ctx, ats.ListOptions{}, func(p []ats.Stage) error { stages = append(stages, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	stages := atstest.All(t, c.ListStages)
 	if len(stages) != 16 || stages[0].Kind != ats.StageKindInbox || stages[1].Kind != ats.StageKindActive || stages[3].Kind != ats.StageKindHired ||
 		stages[3].Order != 3 || stages[0].JobID != fake.JobID(0) || stages[4].JobID != fake.JobID(1) {
 		t.Fatalf("stages = %+v", stages)
@@ -314,10 +282,7 @@ func TestReadMapping(t *testing.T) {
 		a.CandidateID != fake.CandidateID(0) || a.AppliedAt.IsZero() {
 		t.Errorf("active: %+v", a)
 	}
-	var cands []ats.Candidate
-	if err := c.ListCandidates(ctx, ats.ListOptions{}, func(p []ats.Candidate) error { cands = append(cands, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	cands := atstest.All(t, c.ListCandidates)
 	if cands[0].FirstName != "First0" || len(cands[0].Emails) != 1 || len(cands[0].Phones) != 1 || len(cands[1].Phones) != 0 ||
 		len(cands[0].Tags) != 1 || cands[0].Tags[0].Name != "tag-0" || cands[0].UpdatedAt.IsZero() {
 		t.Fatalf("candidates[0:2] = %+v", cands[:2])
@@ -364,20 +329,13 @@ func TestDocSamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	var cands []ats.Candidate
-	if err := c.ListCandidates(ctx, ats.ListOptions{}, func(p []ats.Candidate) error { cands = append(cands, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	cands := atstest.All(t, c.ListCandidates)
 	if len(cands) != 2 || cands[0].ID != "576" || cands[0].FirstName != "John" || cands[0].LastName != "Doe" ||
 		!slices.Equal(cands[0].Emails, []string{"candidate@example.com"}) || !slices.Equal(cands[0].Phones, []string{"07000000000"}) ||
 		len(cands[1].Phones) != 0 || cands[0].UpdatedAt.Format(time.RFC3339Nano) != "2015-04-25T19:50:02.378Z" || len(cands[0].Raw) == 0 {
 		t.Fatalf("candidates %+v", cands)
 	}
-	var apps []ats.Application
-	if err := c.ListApplications(ctx, ats.ListOptions{}, func(p []ats.Application) error { apps = append(apps, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	apps := atstest.All(t, c.ListApplications)
 	if len(apps) != 2 || apps[0].ID != "1337" || apps[0].Status != ats.ApplicationRejected || apps[0].RejectedAt.IsZero() || apps[0].UpdatedAt.IsZero() {
 		t.Fatalf("applications %+v", apps)
 	}
@@ -401,10 +359,7 @@ func TestPagingStopsAtPageCount(t *testing.T) {
 	}))
 	defer srv.Close()
 	c, _ := teamtailor.New(ats.Config{BaseURL: srv.URL + "/v1", APIKey: apiKey, RateLimit: ats.RateLimit{Requests: 1000, Per: time.Second}})
-	var users []ats.User
-	if err := c.ListUsers(context.Background(), ats.ListOptions{}, func(p []ats.User) error { users = append(users, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	users := atstest.All(t, c.ListUsers)
 	if n != 3 || len(users) != 3 {
 		t.Fatalf("%d requests, %d users; want 3 and 3", n, len(users))
 	}
@@ -447,14 +402,7 @@ func TestWritesNeedActingUser(t *testing.T) {
 	errs = append(errs, err)
 	_, err = c.Reject(ctx, ats.Rejection{ApplicationID: s.ApplicationID, ReasonID: s.RejectionReasonID, Note: "n"})
 	errs = append(errs, err)
-	for i, err := range errs {
-		if !errors.Is(err, ats.ErrNotConfigured) || !strings.Contains(err.Error(), "acting user") {
-			t.Errorf("write %d: %v, want ErrNotConfigured naming the acting user", i, err)
-		}
-	}
-	if f.Requests() != before {
-		t.Fatalf("%d requests sent without an acting user", f.Requests()-before)
-	}
+	atstest.WantNeedsActingUser(t, f, before, errs, "acting user")
 	// Writes that carry no user work without one.
 	if _, err := c.MoveToStage(ctx, ats.StageMove{ApplicationID: s.ApplicationID, ToStageID: s.OtherStageID}); err != nil {
 		t.Fatal(err)
@@ -473,15 +421,7 @@ func TestWriteValidation(t *testing.T) {
 	_, cases["link without URL"] = c.AddResultLink(ctx, ats.ResultLink{CandidateID: s.CandidateID})
 	_, cases["move without stage"] = c.MoveToStage(ctx, ats.StageMove{ApplicationID: s.ApplicationID})
 	_, cases["tag without name"] = c.AddTag(ctx, ats.TagAssignment{CandidateID: s.CandidateID})
-	for name, err := range cases {
-		var iie *ats.InvalidInputError
-		if !errors.As(err, &iie) {
-			t.Errorf("%s: %v, want InvalidInputError", name, err)
-		}
-	}
-	if n := len(f.Writes()); n != 0 {
-		t.Fatalf("%d requests sent for invalid input", n)
-	}
+	atstest.WantInvalidInput(t, f, cases)
 	// A vendor 422 keeps Teamtailor's message and field.
 	_, err := c.MoveToStage(ctx, ats.StageMove{ApplicationID: s.ApplicationID, ToStageID: "no-such-stage"})
 	var iie *ats.InvalidInputError

@@ -34,26 +34,9 @@ func newPair(t testing.TB, o atstest.Options, mod func(*ats.Config)) (*workable.
 	}
 	f := fake.New(token, seed)
 	t.Cleanup(f.Close)
-	if !o.RateLimit.IsZero() {
-		f.SetRateLimit(o.RateLimit.Requests, o.RateLimit.Per)
-	}
-	cfg := ats.Config{
-		BaseURL: f.URL(), APIKey: token, ActingUserID: actor, PageSize: o.PageSize, RateLimit: o.RateLimit,
-		HTTP: ats.HTTPSettings{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond},
-	}
-	if cfg.RateLimit.IsZero() {
-		// The fake only limits when asked; keep functional tests off the
-		// production 10 per 10 s budget.
-		cfg.RateLimit = ats.RateLimit{Requests: 10000, Per: time.Second}
-	}
-	if mod != nil {
-		mod(&cfg)
-	}
-	c, err := workable.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, f
+	cfg := atstest.ClientConfig(f, o)
+	cfg.BaseURL, cfg.APIKey, cfg.ActingUserID = f.URL(), token, actor
+	return atstest.Connect(t, workable.New, cfg, mod), f
 }
 
 func readFile(t testing.TB, name string) []byte {
@@ -179,26 +162,16 @@ func checkWrite(t *testing.T, a ats.WriteAction, in any, reqs []atstest.Recorded
 }
 
 func TestRegistered(t *testing.T) {
-	if !slices.Contains(ats.Providers(), workable.Name) {
-		t.Fatal("workable not registered")
-	}
-	c, err := ats.New(workable.Name, ats.Config{APIKey: "k", BaseURL: "https://acme.workable.com/spi/v3"})
-	if err != nil || c.Name() != workable.Name {
-		t.Fatalf("ats.New: %v", err)
-	}
+	c, cp := atstest.Registered(t, workable.Name, ats.Config{APIKey: "k", BaseURL: "https://acme.workable.com/spi/v3"})
 	if _, ok := c.(ats.WebhookRegistrar); !ok {
 		t.Fatal("not a WebhookRegistrar")
 	}
 	if _, ok := c.(ats.WriteChecker); !ok {
 		t.Fatal("not a WriteChecker")
 	}
-	for _, cfg := range []ats.Config{{BaseURL: "https://acme.workable.com/spi/v3"}, {APIKey: "k"}, {APIKey: "k", BaseURL: workable.DefaultBaseURL}} {
-		if _, err := ats.New(workable.Name, cfg); !errors.Is(err, ats.ErrNotConfigured) {
-			t.Fatalf("config %+v: %v", cfg, err)
-		}
-	}
-	cp, ok := ats.Declared(workable.Name)
-	if !ok || cp.Validate() != nil || cp.StageScope != ats.StagesPerJob || !cp.ActingUserRequired || cp.Webhooks.Setup != "api" ||
+	atstest.WantNotConfigured(t, workable.Name, ats.Config{BaseURL: "https://acme.workable.com/spi/v3"}, ats.Config{APIKey: "k"},
+		ats.Config{APIKey: "k", BaseURL: workable.DefaultBaseURL})
+	if cp.StageScope != ats.StagesPerJob || !cp.ActingUserRequired || cp.Webhooks.Setup != "api" ||
 		cp.Writes[ats.ActionAttachment].Transport != ats.TransportBase64 || cp.DefaultRateLimit != workable.DefaultRateLimit ||
 		cp.DefaultRateLimit != (ats.RateLimit{Requests: 10, Per: 10 * time.Second}) || cp.Deletions[ats.ModelCandidates] {
 		t.Fatalf("declared = %+v (%v)", cp, cp.Validate())
@@ -226,14 +199,7 @@ func TestWritesNeedActingMember(t *testing.T) {
 	errs = append(errs, err)
 	_, err = c.AddAttachment(ctx, ats.Attachment{ApplicationID: s.ApplicationID, Name: "a.pdf", Data: []byte("x")})
 	errs = append(errs, err)
-	for i, err := range errs {
-		if !errors.Is(err, ats.ErrNotConfigured) || !strings.Contains(err.Error(), "member_id") {
-			t.Errorf("write %d: %v, want ErrNotConfigured naming member_id", i, err)
-		}
-	}
-	if f.Requests() != before {
-		t.Fatalf("%d requests sent without an acting member", f.Requests()-before)
-	}
+	atstest.WantNeedsActingUser(t, f, before, errs, "member_id")
 	// The tag route takes no member_id, so tagging works without one.
 	if _, err := c.AddTag(ctx, ats.TagAssignment{CandidateID: s.CandidateID, Name: "x"}); err != nil {
 		t.Fatal(err)
@@ -253,15 +219,7 @@ func TestWriteValidation(t *testing.T) {
 	_, cases["move without stage"] = c.MoveToStage(ctx, ats.StageMove{ApplicationID: s.ApplicationID})
 	_, cases["tag too long"] = c.AddTag(ctx, ats.TagAssignment{CandidateID: s.CandidateID, Name: "a-very-long-tag-name-over-25"})
 	_, cases["empty tag"] = c.AddTag(ctx, ats.TagAssignment{CandidateID: s.CandidateID, Name: "  "})
-	for name, err := range cases {
-		var iie *ats.InvalidInputError
-		if !errors.As(err, &iie) {
-			t.Errorf("%s: %v, want InvalidInputError", name, err)
-		}
-	}
-	if n := len(f.Writes()); n != 0 {
-		t.Fatalf("%d requests sent for invalid input", n)
-	}
+	atstest.WantInvalidInput(t, f, cases)
 	// A vendor 422 keeps Workable's message.
 	_, err := c.MoveToStage(ctx, ats.StageMove{ApplicationID: s.ApplicationID, ToStageID: s.JobID + "/no-such-stage"})
 	var iie *ats.InvalidInputError
@@ -336,11 +294,7 @@ func TestRejectLongNoteBecomesComment(t *testing.T) {
 
 func TestReadMapping(t *testing.T) {
 	c, f := newPair(t, atstest.Options{PageSize: 4}, nil)
-	ctx := context.Background()
-	var jobs []ats.Job
-	if err := c.ListJobs(ctx, ats.ListOptions{}, func(p []ats.Job) error { jobs = append(jobs, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	jobs := atstest.All(t, c.ListJobs)
 	byID := map[string]ats.Job{}
 	for _, j := range jobs {
 		byID[j.ID] = j
@@ -361,10 +315,7 @@ func TestReadMapping(t *testing.T) {
 		!strings.Contains(j0.DescriptionText, "Go engineer") || !strings.Contains(j0.DescriptionText, "Requirements") {
 		t.Fatalf("job = %+v", j0)
 	}
-	var stages []ats.Stage
-	if err := c.ListStages(ctx, ats.ListOptions{}, func(p []ats.Stage) error { stages = append(stages, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	stages := atstest.All(t, c.ListStages)
 	var ai ats.Stage
 	for _, s := range stages {
 		if s.ID == fake.Shortcode(1)+"/ai-interview" {
@@ -374,10 +325,7 @@ func TestReadMapping(t *testing.T) {
 	if ai.Name != "AI Interview" || ai.RemoteID != "ai-interview" || ai.JobID != fake.Shortcode(1) || ai.Order != 3 || ai.Kind != ats.StageKindActive {
 		t.Fatalf("stage = %+v", ai)
 	}
-	var apps []ats.Application
-	if err := c.ListApplications(ctx, ats.ListOptions{}, func(p []ats.Application) error { apps = append(apps, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	apps := atstest.All(t, c.ListApplications)
 	for _, a := range apps {
 		if a.CandidateID != a.ID {
 			t.Errorf("application %s: candidate id %s", a.ID, a.CandidateID)
@@ -397,18 +345,12 @@ func TestReadMapping(t *testing.T) {
 			}
 		}
 	}
-	var cands []ats.Candidate
-	if err := c.ListCandidates(ctx, ats.ListOptions{}, func(p []ats.Candidate) error { cands = append(cands, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	cands := atstest.All(t, c.ListCandidates)
 	if len(cands) != f.Expect().Candidates || cands[0].FirstName != "First0" || cands[0].LastName != "Last0" ||
 		!slices.Equal(cands[0].Emails, []string{"cand0@example.com"}) || len(cands[0].Phones) != 1 {
 		t.Fatalf("candidates = %d, first %+v", len(cands), cands[0])
 	}
-	var users []ats.User
-	if err := c.ListUsers(ctx, ats.ListOptions{}, func(p []ats.User) error { users = append(users, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	users := atstest.All(t, c.ListUsers)
 	if len(users) != 3 || users[0].ID != actor || users[0].Email != "member0@example.com" {
 		t.Fatalf("users = %+v", users)
 	}
@@ -454,27 +396,18 @@ func TestSamplesDecode(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	var cands []ats.Candidate
-	if err := c.ListCandidates(ctx, ats.ListOptions{}, func(p []ats.Candidate) error { cands = append(cands, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	cands := atstest.All(t, c.ListCandidates)
 	if len(cands) != 1 || cands[0].ID != "27273038" || cands[0].FirstName != "Nango" || cands[0].LastName != "Testone" ||
 		!slices.Equal(cands[0].Emails, []string{"nango.testone@example.com"}) || len(cands[0].Phones) != 0 ||
 		cands[0].UpdatedAt != time.Date(2026, 7, 23, 20, 2, 42, 0, time.UTC) {
 		t.Fatalf("candidates = %+v", cands)
 	}
-	var apps []ats.Application
-	if err := c.ListApplications(ctx, ats.ListOptions{}, func(p []ats.Application) error { apps = append(apps, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	apps := atstest.All(t, c.ListApplications)
 	if len(apps) != 1 || apps[0].JobID != "9CD658E13E" || apps[0].StageID != "9CD658E13E/sourced" || apps[0].StageName != "Sourced" ||
 		apps[0].Status != ats.ApplicationActive || apps[0].CandidateID != "27273038" {
 		t.Fatalf("applications = %+v", apps)
 	}
-	var jobs []ats.Job
-	if err := c.ListJobs(ctx, ats.ListOptions{}, func(p []ats.Job) error { jobs = append(jobs, p...); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	jobs := atstest.All(t, c.ListJobs)
 	if len(jobs) != 1 || jobs[0].ID != "9CD658E13E" || jobs[0].Title != "Account Executive" || jobs[0].Status != ats.JobClosed ||
 		jobs[0].Location != "London, United Kingdom" || jobs[0].Department != "" ||
 		!strings.Contains(jobs[0].DescriptionText, "- Stock Option Plan") || strings.Contains(jobs[0].DescriptionText, "<") {

@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -300,19 +299,9 @@ func (f *Fake) SignWebhook(body []byte, secret string) http.Header {
 }
 
 func (f *Fake) send(w http.ResponseWriter, status int, v any) {
-	var b []byte
-	var err error
-	if f.ExtraFields() {
-		b, err = atstest.WithExtraFields(v)
-	} else {
-		b, err = json.Marshal(v)
+	if err := f.WriteJSON(w, status, v); err != nil {
+		atstest.WritePlainJSON(w, 500, json.RawMessage(`{"success":false,"errors":["encode"]}`))
 	}
-	if err != nil {
-		status, b = 500, []byte(`{"success":false,"errors":["encode"]}`)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }
 
 func (f *Fake) fail(w http.ResponseWriter, status int, code, msg string) {
@@ -320,12 +309,7 @@ func (f *Fake) fail(w http.ResponseWriter, status int, code, msg string) {
 }
 
 func (f *Fake) write429(w http.ResponseWriter, at time.Time) {
-	secs := int64(math.Ceil(time.Until(at).Seconds()))
-	if secs < 1 {
-		secs = 1
-	}
-	f.MarkRetryAfter(time.Now().Add(time.Duration(secs) * time.Second).Add(-50 * time.Millisecond))
-	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	f.RetryAfter(w, at)
 	f.fail(w, http.StatusTooManyRequests, "rate_limit_exceeded", "Too many requests")
 }
 

@@ -22,7 +22,6 @@ package fake
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -410,12 +409,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Fake) writeThrottled(w http.ResponseWriter, at time.Time) {
-	secs := int64(math.Ceil(time.Until(at).Seconds()))
-	if secs < 1 {
-		secs = 1
-	}
-	f.MarkRetryAfter(time.Now().Add(time.Duration(secs) * time.Second).Add(-50 * time.Millisecond))
-	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	f.RetryAfter(w, at)
 	status := http.StatusTooManyRequests
 	if f.Legacy503 {
 		status = http.StatusServiceUnavailable
@@ -452,20 +446,9 @@ func writeErr(w http.ResponseWriter, status int, msg string) {
 }
 
 func (f *Fake) writeBody(w http.ResponseWriter, v any) {
-	var b []byte
-	var err error
-	if f.ExtraFields() {
-		b, err = atstest.WithExtraFields(v)
-	} else {
-		b, err = json.Marshal(v)
-	}
-	if err != nil {
+	if err := f.WriteJSON(w, http.StatusOK, v); err != nil {
 		writeErr(w, http.StatusInternalServerError, err.Error())
-		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b)
 }
 
 func iso(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05-07:00") }

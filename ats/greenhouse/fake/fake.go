@@ -428,7 +428,7 @@ func (f *Fake) writeFault(w http.ResponseWriter, ft atstest.Fault) {
 	case atstest.FaultNotFound:
 		writeErr(w, http.StatusNotFound, ft.Message)
 	case atstest.FaultInvalid:
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Validation error",
+		atstest.WritePlainJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Validation error",
 			"errors": []map[string]string{{"message": ft.Message, "field": "type"}}})
 	case atstest.FaultRateLimited:
 		f.write429(w, time.Now().Add(ft.RetryAfter))
@@ -440,30 +440,13 @@ func (f *Fake) writeFault(w http.ResponseWriter, ft atstest.Fault) {
 }
 
 func writeErr(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"message": msg})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	atstest.WritePlainJSON(w, status, map[string]string{"message": msg})
 }
 
 func (f *Fake) writeBody(w http.ResponseWriter, status int, v any) {
-	var b []byte
-	var err error
-	if f.ExtraFields() {
-		b, err = atstest.WithExtraFields(v)
-	} else {
-		b, err = json.Marshal(v)
-	}
-	if err != nil {
+	if err := f.WriteJSON(w, status, v); err != nil {
 		writeErr(w, 500, err.Error())
-		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }
 
 func after(q url.Values, key string) (time.Time, bool, error) {
@@ -482,7 +465,7 @@ func page[T any](f *Fake, w http.ResponseWriter, r *http.Request, rows []T) {
 	if v := q.Get("per_page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 500 {
-			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Validation error",
+			atstest.WritePlainJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Validation error",
 				"errors": []map[string]string{{"message": "must be an integer between 1 and 500", "field": "per_page"}}})
 			return
 		}
@@ -530,7 +513,7 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 	filterBy := func(key string) (time.Time, bool) {
 		t, ok, err := after(q, key)
 		if err != nil {
-			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Validation error",
+			atstest.WritePlainJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Validation error",
 				"errors": []map[string]string{{"message": "must be an ISO-8601 timestamp", "field": key}}})
 			return time.Time{}, false
 		}
@@ -545,7 +528,7 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 		if !ok {
 			return
 		}
-		page(f, w, r, filt(f.jobs, func(j *Job) bool { return !j.UpdatedAt.Before(t) }))
+		page(f, w, r, atstest.Filter(f.jobs, func(j *Job) bool { return !j.UpdatedAt.Before(t) }))
 	case len(parts) == 1 && parts[0] == "job_posts":
 		page(f, w, r, f.posts)
 	case len(parts) == 1 && parts[0] == "job_stages":
@@ -553,10 +536,10 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 		if !ok {
 			return
 		}
-		page(f, w, r, filt(f.stages, func(s *Stage) bool { return !s.UpdatedAt.Before(t) }))
+		page(f, w, r, atstest.Filter(f.stages, func(s *Stage) bool { return !s.UpdatedAt.Before(t) }))
 	case len(parts) == 3 && parts[0] == "jobs" && parts[2] == "stages":
 		jid := parse(parts[1])
-		rows := filt(f.stages, func(s *Stage) bool { return s.JobID == jid })
+		rows := atstest.Filter(f.stages, func(s *Stage) bool { return s.JobID == jid })
 		if len(rows) == 0 {
 			writeErr(w, http.StatusNotFound, "Resource not found")
 			return
@@ -567,13 +550,13 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 		if !ok {
 			return
 		}
-		page(f, w, r, filt(f.cands, func(c *Candidate) bool { return !c.UpdatedAt.Before(t) }))
+		page(f, w, r, atstest.Filter(f.cands, func(c *Candidate) bool { return !c.UpdatedAt.Before(t) }))
 	case len(parts) == 1 && parts[0] == "applications":
 		t, ok := filterBy("last_activity_after")
 		if !ok {
 			return
 		}
-		page(f, w, r, filt(f.apps, func(a *Application) bool { return !a.LastActivityAt.Before(t) }))
+		page(f, w, r, atstest.Filter(f.apps, func(a *Application) bool { return !a.LastActivityAt.Before(t) }))
 	case len(parts) == 3 && parts[0] == "candidates" && parts[2] == "activity_feed":
 		c := f.candIdx[parse(parts[1])]
 		if c == nil {
@@ -628,18 +611,8 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 	}
 }
 
-func filt[T any](rows []T, keep func(T) bool) []T {
-	out := make([]T, 0, len(rows))
-	for _, r := range rows {
-		if keep(r) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func invalid(w http.ResponseWriter, field, msg string) {
-	writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Validation error",
+	atstest.WritePlainJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Validation error",
 		"errors": []map[string]string{{"message": msg, "field": field}}})
 }
 

@@ -413,14 +413,8 @@ func writeError(w http.ResponseWriter, status int, code, title, msg string) {
 	if code != "" {
 		c = code
 	}
-	writeJSON(w, status, map[string]any{"status": "error", "error": map[string]any{
+	atstest.WritePlainJSON(w, status, map[string]any{"status": "error", "error": map[string]any{
 		"code": c, "title": title, "message": msg, "log_url": "https://app.kombo.dev/test/logs?interactionId=1"}})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }
 
 func (f *Fake) ok(w http.ResponseWriter, data any, warnings ...string) {
@@ -432,19 +426,9 @@ func (f *Fake) ok(w http.ResponseWriter, data any, warnings ...string) {
 		}
 		env["warnings"] = ws
 	}
-	var b []byte
-	var err error
-	if f.ExtraFields() {
-		b, err = atstest.WithExtraFields(env)
-	} else {
-		b, err = json.Marshal(env)
-	}
-	if err != nil {
+	if err := f.WriteJSON(w, http.StatusOK, env); err != nil {
 		writeError(w, 500, "", "internal", err.Error())
-		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(b)
 }
 
 func (f *Fake) write429(w http.ResponseWriter, at time.Time) {

@@ -24,7 +24,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -153,7 +152,7 @@ type Fake struct {
 	notes       []Note
 	files       []File
 	nextID      int
-	failLookups int
+	failLookups atstest.Countdown
 	webhooks    []Webhook
 	// failWebhookAfter > 0 fails the POST /webhooks that brings it to 0
 	// (see FailWebhookCreateAfter).
@@ -368,7 +367,7 @@ func (f *Fake) Files() []File {
 }
 
 // FailLookups makes the next n contact look-ups answer 500.
-func (f *Fake) FailLookups(n int) { f.mu.Lock(); f.failLookups = n; f.mu.Unlock() }
+func (f *Fake) FailLookups(n int) { f.failLookups.Set(n) }
 
 // SignWebhook implements atstest.Fake. Lever's signature is part of the
 // body (see SignedDelivery), so only the content type is set.
@@ -435,13 +434,7 @@ func SignedDelivery(event, token string, triggeredAt int64, data map[string]any,
 func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	var d atstest.Decision
 	if r.Method == http.MethodGet && r.URL.Query().Get("contact_id") != "" {
-		f.mu.Lock()
-		fail := f.failLookups > 0
-		if fail {
-			f.failLookups--
-		}
-		f.mu.Unlock()
-		if fail {
+		if f.failLookups.Take() {
 			writeErr(w, http.StatusInternalServerError, "InternalServerError", "look-up failed")
 			return
 		}
@@ -530,12 +523,7 @@ var eventNames = map[string]bool{"applicationCreated": true, "candidateStageChan
 	"candidateHired": true, "candidateDeleted": true, "contactCreated": true, "contactUpdated": true, "contactDeleted": true}
 
 func (f *Fake) write429(w http.ResponseWriter, at time.Time) {
-	secs := int64(math.Ceil(time.Until(at).Seconds()))
-	if secs < 1 {
-		secs = 1
-	}
-	f.MarkRetryAfter(time.Now().Add(time.Duration(secs) * time.Second).Add(-50 * time.Millisecond))
-	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	f.RetryAfter(w, at)
 	writeErr(w, http.StatusTooManyRequests, "TooManyRequests", "Too many requests")
 }
 
@@ -559,30 +547,13 @@ func (f *Fake) writeFault(w http.ResponseWriter, ft atstest.Fault) {
 }
 
 func writeErr(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, map[string]string{"code": code, "message": msg})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	atstest.WritePlainJSON(w, status, map[string]string{"code": code, "message": msg})
 }
 
 func (f *Fake) writeBody(w http.ResponseWriter, status int, v any) {
-	var b []byte
-	var err error
-	if f.ExtraFields() {
-		b, err = atstest.WithExtraFields(v)
-	} else {
-		b, err = json.Marshal(v)
-	}
-	if err != nil {
+	if err := f.WriteJSON(w, status, v); err != nil {
 		writeErr(w, 500, "InternalServerError", err.Error())
-		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }
 
 func ms(t time.Time) any {
@@ -635,16 +606,6 @@ func msFilter(q url.Values, key string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return time.UnixMilli(n).UTC(), true
-}
-
-func filt[T any](rows []T, keep func(T) bool) []T {
-	out := make([]T, 0, len(rows))
-	for _, r := range rows {
-		if keep(r) {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 func (f *Fake) renderPosting(p *Posting) any {
@@ -705,7 +666,7 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 		if !ok {
 			return
 		}
-		page(f, w, r, filt(f.postings, func(p *Posting) bool { return !p.UpdatedAt.Before(t) }), f.renderPosting)
+		page(f, w, r, atstest.Filter(f.postings, func(p *Posting) bool { return !p.UpdatedAt.Before(t) }), f.renderPosting)
 	case len(parts) == 3 && parts[0] == "postings" && parts[2] == "apply":
 		for _, p := range f.postings {
 			if p.ID == parts[1] && p.HasForm {
@@ -756,7 +717,7 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 		}
 		contact := q.Get("contact_id")
 		expand := q["expand"]
-		page(f, w, r, filt(f.opps, func(o *Opportunity) bool {
+		page(f, w, r, atstest.Filter(f.opps, func(o *Opportunity) bool {
 			return !o.UpdatedAt.Before(t) && (contact == "" || o.Contact == contact)
 		}), func(o *Opportunity) any { return f.renderOpp(o, expand) })
 	case len(parts) == 2 && parts[0] == "opportunities" && parts[1] == "deleted":
@@ -764,7 +725,7 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 		if !ok {
 			return
 		}
-		page(f, w, r, filt(f.deleted, func(d deleted) bool { return !d.DeletedAt.Before(t) }), func(d deleted) any {
+		page(f, w, r, atstest.Filter(f.deleted, func(d deleted) bool { return !d.DeletedAt.Before(t) }), func(d deleted) any {
 			return map[string]any{"id": d.ID, "deletedAt": ms(d.DeletedAt), "deletedBy": f.users[0].ID}
 		})
 	case len(parts) == 3 && parts[0] == "opportunities" && (parts[2] == "notes" || parts[2] == "files"):
@@ -774,13 +735,13 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 			return
 		}
 		if parts[2] == "notes" {
-			page(f, w, r, filt(f.notes, func(n Note) bool { return n.OpportunityID == o.ID }), func(n Note) any {
+			page(f, w, r, atstest.Filter(f.notes, func(n Note) bool { return n.OpportunityID == o.ID }), func(n Note) any {
 				return map[string]any{"id": ID(kindNote, len(n.Value)), "text": "Note", "user": n.PerformAs, "secret": n.Secret,
 					"fields": []any{map[string]any{"type": "note", "text": "Note", "value": n.Value}}, "createdAt": ms(o.UpdatedAt)}
 			})
 			return
 		}
-		page(f, w, r, filt(f.files, func(x File) bool { return x.OpportunityID == o.ID }), func(x File) any {
+		page(f, w, r, atstest.Filter(f.files, func(x File) bool { return x.OpportunityID == o.ID }), func(x File) any {
 			return map[string]any{"id": ID(kindFile, len(x.Name)), "name": x.Name, "size": len(x.Data), "uploadedAt": ms(o.UpdatedAt)}
 		})
 	case len(parts) == 2 && parts[0] == "opportunities":

@@ -205,7 +205,7 @@ type Fake struct {
 	syncing     bool
 	resyncs     int
 	nextID      int
-	failLookups int
+	failLookups atstest.Countdown
 	ops         map[string][]string
 }
 
@@ -362,7 +362,7 @@ func (f *Fake) Resyncs() int { f.mu.Lock(); defer f.mu.Unlock(); return f.resync
 // /candidates/{id}) fail with 500. Those reads bypass the kit (no fault
 // injection, no rate-limit accounting) so that the suite's injected faults
 // land on the write that follows the read.
-func (f *Fake) FailLookups(n int) { f.mu.Lock(); f.failLookups = n; f.mu.Unlock() }
+func (f *Fake) FailLookups(n int) { f.failLookups.Set(n) }
 
 // Activities returns copies of the activities written so far.
 func (f *Fake) Activities() []Activity {
@@ -512,37 +512,20 @@ func (f *Fake) SignWebhook(body []byte, secret string) http.Header {
 
 // ---- HTTP ----
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
 func detail(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]any{"detail": msg})
+	atstest.WritePlainJSON(w, status, map[string]any{"detail": msg})
 }
 
 // problems answers a failed write the way Merge does.
 func problems(w http.ResponseWriter, pointer, title, msg, typ string) {
-	writeJSON(w, http.StatusBadRequest, map[string]any{"model": nil, "warnings": []any{},
+	atstest.WritePlainJSON(w, http.StatusBadRequest, map[string]any{"model": nil, "warnings": []any{},
 		"errors": []any{map[string]any{"source": map[string]any{"pointer": pointer}, "title": title, "detail": msg, "problem_type": typ}}})
 }
 
 func (f *Fake) ok(w http.ResponseWriter, status int, v any) {
-	var b []byte
-	var err error
-	if f.ExtraFields() {
-		b, err = atstest.WithExtraFields(v)
-	} else {
-		b, err = json.Marshal(v)
-	}
-	if err != nil {
+	if err := f.WriteJSON(w, status, v); err != nil {
 		detail(w, 500, err.Error())
-		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }
 
 func (f *Fake) write429(w http.ResponseWriter, at time.Time) {
@@ -557,13 +540,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	var d atstest.Decision
 	if r.Method == http.MethodGet && len(parts) == 2 && parts[0] == "candidates" {
-		f.mu.Lock()
-		fail := f.failLookups > 0
-		if fail {
-			f.failLookups--
-		}
-		f.mu.Unlock()
-		if fail {
+		if f.failLookups.Take() {
 			detail(w, http.StatusInternalServerError, "look-up failed")
 			return
 		}

@@ -429,17 +429,12 @@ func (f *Fake) serveToken(w http.ResponseWriter, r *http.Request) {
 	ttl := f.tokenTTL
 	f.tokens[tok] = time.Now().Add(ttl)
 	f.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "Bearer",
+	atstest.WritePlainJSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "Bearer",
 		"expires_in": int64(math.Ceil(ttl.Seconds())), "scope": "personio:recruiting:read"})
 }
 
 func (f *Fake) write429(w http.ResponseWriter, at time.Time) {
-	secs := int64(math.Ceil(time.Until(at).Seconds()))
-	if secs < 1 {
-		secs = 1
-	}
-	f.MarkRetryAfter(time.Now().Add(time.Duration(secs) * time.Second).Add(-50 * time.Millisecond))
-	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	f.RetryAfter(w, at)
 	f.problem(w, http.StatusTooManyRequests, "Too Many Requests", "The rate limit has been exceeded.", "too_many_requests")
 }
 
@@ -472,27 +467,10 @@ func (f *Fake) problem(w http.ResponseWriter, status int, title, detail, code st
 			"type": "https://developer.personio.de/v2.0/page/public-api-error-codes#" + code, "_meta": map[string]any{}}}})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
 func (f *Fake) writeBody(w http.ResponseWriter, v any) {
-	var b []byte
-	var err error
-	if f.ExtraFields() {
-		b, err = atstest.WithExtraFields(v)
-	} else {
-		b, err = json.Marshal(v)
-	}
-	if err != nil {
+	if err := f.WriteJSON(w, http.StatusOK, v); err != nil {
 		f.problem(w, http.StatusInternalServerError, "Internal Server Error", err.Error(), "internal_error")
-		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b)
 }
 
 // zoned renders Personio's {"date-time", "timezone"} timestamp object.

@@ -19,7 +19,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -367,12 +366,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Fake) write429(w http.ResponseWriter, at time.Time) {
-	secs := int64(math.Ceil(time.Until(at).Seconds()))
-	if secs < 1 {
-		secs = 1
-	}
-	f.MarkRetryAfter(time.Now().Add(time.Duration(secs) * time.Second).Add(-50 * time.Millisecond))
-	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	f.RetryAfter(w, at)
 	writeErr(w, http.StatusTooManyRequests, "Too Many Requests")
 }
 
@@ -410,13 +404,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func (f *Fake) writeBody(w http.ResponseWriter, status int, v any) {
-	var b []byte
-	var err error
-	if f.ExtraFields() {
-		b, err = atstest.WithExtraFields(v)
-	} else {
-		b, err = json.Marshal(v)
-	}
+	b, err := f.Encode(v)
 	if err != nil {
 		writeErr(w, http.StatusInternalServerError, err.Error())
 		return
@@ -530,12 +518,12 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 		case len(parts) == 2:
 			f.writeBody(w, http.StatusOK, map[string]any{"candidate": f.renderCandidate(c)})
 		case len(parts) == 3 && parts[2] == "notes":
-			page(f, w, r, "notes", filt(f.notes, func(n Note) bool { return n.CandidateID == c.ID }), func(n Note) any {
+			page(f, w, r, "notes", atstest.Filter(f.notes, func(n Note) bool { return n.CandidateID == c.ID }), func(n Note) any {
 				return map[string]any{"id": num(n.ID), "body": n.Body, "admin": map[string]any{"id": num(AdminID(0)), "name": f.admins[0]},
 					"visibility": map[string]string{"level": n.Visibility}, "created_at": iso(c.UpdatedAt)}
 			})
 		case len(parts) == 3 && parts[2] == "attachments":
-			page(f, w, r, "attachments", filt(f.attachments, func(a Attachment) bool { return a.CandidateID == c.ID }), func(a Attachment) any {
+			page(f, w, r, "attachments", atstest.Filter(f.attachments, func(a Attachment) bool { return a.CandidateID == c.ID }), func(a Attachment) any {
 				return map[string]any{"id": num(a.ID), "filename": a.FileName, "candidate_id": num(c.ID), "created_at": iso(c.UpdatedAt)}
 			})
 		default:
@@ -566,16 +554,6 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 	default:
 		writeErr(w, http.StatusNotFound, "Not found")
 	}
-}
-
-func filt[T any](rows []T, keep func(T) bool) []T {
-	out := make([]T, 0, len(rows))
-	for _, r := range rows {
-		if keep(r) {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // jsonID reads an id the client sent as a JSON number (or numeric string).

@@ -25,7 +25,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -423,12 +422,7 @@ func (f *Fake) rateHeaders(w http.ResponseWriter) {
 }
 
 func (f *Fake) write429(w http.ResponseWriter, at time.Time) {
-	secs := int64(math.Ceil(time.Until(at).Seconds()))
-	if secs < 1 {
-		secs = 1
-	}
-	f.MarkRetryAfter(time.Now().Add(time.Duration(secs) * time.Second).Add(-50 * time.Millisecond))
-	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	f.RetryAfter(w, at)
 	writeMsg(w, http.StatusTooManyRequests, "Too many requests")
 }
 
@@ -452,34 +446,17 @@ func (f *Fake) writeFault(w http.ResponseWriter, ft atstest.Fault) {
 }
 
 func writeMsg(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"message": msg})
+	atstest.WritePlainJSON(w, status, map[string]string{"message": msg})
 }
 
 func writeInvalid(w http.ResponseWriter, code, msg string) {
-	writeJSON(w, http.StatusBadRequest, map[string]any{"errors": []any{map[string]string{"code": code, "message": msg}}})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	atstest.WritePlainJSON(w, http.StatusBadRequest, map[string]any{"errors": []any{map[string]string{"code": code, "message": msg}}})
 }
 
 func (f *Fake) writeBody(w http.ResponseWriter, status int, v any) {
-	var b []byte
-	var err error
-	if f.ExtraFields() {
-		b, err = atstest.WithExtraFields(v)
-	} else {
-		b, err = json.Marshal(v)
-	}
-	if err != nil {
+	if err := f.WriteJSON(w, status, v); err != nil {
 		writeMsg(w, http.StatusInternalServerError, err.Error())
-		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }
 
 func iso(t time.Time) any {
@@ -613,16 +590,6 @@ func updatedAfter(w http.ResponseWriter, r *http.Request) (time.Time, bool) {
 	return t, true
 }
 
-func filt[T any](rows []T, keep func(T) bool) []T {
-	out := make([]T, 0, len(rows))
-	for _, r := range rows {
-		if keep(r) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func (f *Fake) renderJob(j *Job) any {
 	return map[string]any{"id": j.ID, "title": j.Title, "refNumber": "REF" + j.ID[len(j.ID)-4:],
 		"createdOn": iso(j.CreatedOn), "updatedOn": iso(j.UpdatedOn), "lastActivityOn": iso(j.UpdatedOn),
@@ -740,7 +707,7 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 		if !ok {
 			return
 		}
-		pageByID(f, w, r, filt(f.jobs, func(j *Job) bool { return !j.UpdatedOn.Before(t) }), f.renderJob)
+		pageByID(f, w, r, atstest.Filter(f.jobs, func(j *Job) bool { return !j.UpdatedOn.Before(t) }), f.renderJob)
 	case len(parts) == 3 && parts[0] == "jobs" && parts[2] == "jobads":
 		for i, j := range f.jobs {
 			if j.ID != parts[1] {
@@ -765,7 +732,7 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 		if !ok {
 			return
 		}
-		pageByID(f, w, r, filt(f.cands, func(c *Candidate) bool { return !c.UpdatedOn.Before(t) }), f.renderCandidate)
+		pageByID(f, w, r, atstest.Filter(f.cands, func(c *Candidate) bool { return !c.UpdatedOn.Before(t) }), f.renderCandidate)
 	case len(parts) == 3 && parts[0] == "candidates" && parts[2] == "attachments":
 		if f.cand(parts[1]) == nil {
 			writeMsg(w, http.StatusNotFound, "Candidate not found")

@@ -24,7 +24,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -151,7 +150,7 @@ type Fake struct {
 	notes       []Note
 	uploads     []Upload
 	nextID      int
-	failLookups int
+	failLookups atstest.Countdown
 }
 
 var _ atstest.Fake = (*Fake)(nil)
@@ -394,7 +393,7 @@ func (f *Fake) Uploads() []Upload {
 }
 
 // FailLookups makes the next n write look-ups answer 500.
-func (f *Fake) FailLookups(n int) { f.mu.Lock(); f.failLookups = n; f.mu.Unlock() }
+func (f *Fake) FailLookups(n int) { f.failLookups.Set(n) }
 
 // SignWebhook implements atstest.Fake: TT-Signature v2 =
 // base64("t=<now>,v2=<hex HMAC-SHA256(secret, t + "." + payload)>"), payload
@@ -432,13 +431,7 @@ func splitPath(p string) []string {
 func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	var d atstest.Decision
 	if f.isLookup(r) {
-		f.mu.Lock()
-		fail := f.failLookups > 0
-		if fail {
-			f.failLookups--
-		}
-		f.mu.Unlock()
-		if fail {
+		if f.failLookups.Take() {
 			f.writeErr(w, http.StatusInternalServerError, "Internal Server Error", "look-up failed")
 			return
 		}
@@ -484,12 +477,7 @@ func (f *Fake) rateHeaders(w http.ResponseWriter) {
 }
 
 func (f *Fake) write429(w http.ResponseWriter, at time.Time) {
-	secs := int64(math.Ceil(time.Until(at).Seconds()))
-	if secs < 1 {
-		secs = 1
-	}
-	f.MarkRetryAfter(time.Now().Add(time.Duration(secs) * time.Second).Add(-50 * time.Millisecond))
-	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	f.RetryAfter(w, at)
 	f.writeErr(w, http.StatusTooManyRequests, "Too Many Requests", "Rate limit exceeded")
 }
 
@@ -531,13 +519,10 @@ func (f *Fake) writeErrPointer(w http.ResponseWriter, status int, title, detail,
 func (f *Fake) writeDoc(w http.ResponseWriter, status int, v any) {
 	var b []byte
 	var err error
-	switch d, ok := v.(listDoc); {
-	case f.ExtraFields():
-		b, err = atstest.WithExtraFields(v)
-	case ok:
+	if d, ok := v.(listDoc); ok && !f.ExtraFields() {
 		b, err = d.MarshalJSON()
-	default:
-		b, err = json.Marshal(v)
+	} else {
+		b, err = f.Encode(v)
 	}
 	if err != nil {
 		f.writeErr(w, http.StatusInternalServerError, "Internal Server Error", err.Error())
@@ -816,16 +801,6 @@ func listOf[T any](f *Fake, w http.ResponseWriter, r *http.Request, rows []*T, r
 	f.list(w, r, len(rows), func(i int) (json.RawMessage, []incl) { return render(rows[i]), nil })
 }
 
-func filt[T any](rows []*T, keep func(*T) bool) []*T {
-	out := make([]*T, 0, len(rows))
-	for _, r := range rows {
-		if keep(r) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func (f *Fake) updatedFrom(w http.ResponseWriter, q url.Values) (time.Time, bool) {
 	v := q.Get("filter[updated-at][from]")
 	if v == "" {
@@ -849,7 +824,7 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 	switch {
 	case len(parts) == 1 && parts[0] == "jobs":
 		status := q.Get("filter[status]")
-		listOf(f, w, r, filt(f.jobs, func(j *Job) bool { return status == "all" || j.Status == or(status, "open") }), f.renderJob)
+		listOf(f, w, r, atstest.Filter(f.jobs, func(j *Job) bool { return status == "all" || j.Status == or(status, "open") }), f.renderJob)
 	case len(parts) == 3 && parts[0] == "jobs" && (parts[2] == "questions" || parts[2] == "stages"):
 		j := find(f.jobs, func(j *Job) bool { return j.ID == parts[1] })
 		if j == nil {
@@ -885,7 +860,7 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 		if !ok {
 			return
 		}
-		listOf(f, w, r, filt(f.cands, func(c *Candidate) bool { return !c.UpdatedAt.Before(t) }), f.renderCandidate)
+		listOf(f, w, r, atstest.Filter(f.cands, func(c *Candidate) bool { return !c.UpdatedAt.Before(t) }), f.renderCandidate)
 	case len(parts) == 2 && parts[0] == "candidates":
 		c := f.cand(parts[1])
 		if c == nil {
@@ -903,7 +878,7 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 			f.writeErr(w, http.StatusBadRequest, "Invalid field", bad+" is not a valid relationship of job-applications")
 			return
 		}
-		rows := filt(f.apps, func(a *Application) bool { return !a.UpdatedAt.Before(t) })
+		rows := atstest.Filter(f.apps, func(a *Application) bool { return !a.UpdatedAt.Before(t) })
 		var counts map[string][2]int
 		if inc["stage"] {
 			counts = f.stageCounts()

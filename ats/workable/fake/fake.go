@@ -134,7 +134,7 @@ type Fake struct {
 	comments    []Comment
 	subs        []Subscription
 	nextID      int
-	failLookups int
+	failLookups atstest.Countdown
 	hits        []time.Time // admitted requests, for X-Rate-Limit-Remaining/-Reset
 }
 
@@ -336,7 +336,7 @@ func (f *Fake) Subscriptions() []Subscription {
 }
 
 // FailLookups makes the next n tag look-ups (GET /candidates/{id}) answer 500.
-func (f *Fake) FailLookups(n int) { f.mu.Lock(); f.failLookups = n; f.mu.Unlock() }
+func (f *Fake) FailLookups(n int) { f.failLookups.Set(n) }
 
 // SignWebhook implements atstest.Fake: X-Workable-Signature is the hex
 // HMAC-SHA256 of the body keyed with secret (the account token).
@@ -365,13 +365,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	var d atstest.Decision
 	lookup := r.Method == http.MethodGet && len(parts) == 2 && parts[0] == "candidates"
 	if lookup {
-		f.mu.Lock()
-		fail := f.failLookups > 0
-		if fail {
-			f.failLookups--
-		}
-		f.mu.Unlock()
-		if fail {
+		if f.failLookups.Take() {
 			writeErr(w, http.StatusInternalServerError, "look-up failed")
 			return
 		}
@@ -453,30 +447,13 @@ func (f *Fake) writeFault(w http.ResponseWriter, ft atstest.Fault) {
 }
 
 func writeErr(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"error": msg})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	atstest.WritePlainJSON(w, status, map[string]string{"error": msg})
 }
 
 func (f *Fake) writeBody(w http.ResponseWriter, status int, v any) {
-	var b []byte
-	var err error
-	if f.ExtraFields() {
-		b, err = atstest.WithExtraFields(v)
-	} else {
-		b, err = json.Marshal(v)
-	}
-	if err != nil {
+	if err := f.WriteJSON(w, status, v); err != nil {
 		writeErr(w, 500, err.Error())
-		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }
 
 func stamp(t time.Time) any {
@@ -603,7 +580,7 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 			return
 		}
 		full := strings.Contains(q.Get("include_fields"), "full_description")
-		rows := filt(f.jobs, func(j *Job) bool { return !j.UpdatedAt.Before(t) })
+		rows := atstest.Filter(f.jobs, func(j *Job) bool { return !j.UpdatedAt.Before(t) })
 		page(f, w, r, "jobs", rows, func(j *Job) string { return j.ID }, func(j *Job) any { return f.renderJob(j, full) })
 	case len(parts) == 2 && parts[0] == "jobs":
 		j := f.job(parts[1])
@@ -645,7 +622,7 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 			return
 		}
 		sc := q.Get("shortcode")
-		rows := filt(f.cands, func(c *Candidate) bool { return !c.UpdatedAt.Before(t) && (sc == "" || c.Job == sc) })
+		rows := atstest.Filter(f.cands, func(c *Candidate) bool { return !c.UpdatedAt.Before(t) && (sc == "" || c.Job == sc) })
 		page(f, w, r, "candidates", rows, func(c *Candidate) string { return c.ID }, func(c *Candidate) any { return f.renderCandidate(c, false) })
 	case len(parts) == 2 && parts[0] == "candidates":
 		c := f.cand(parts[1])
@@ -661,7 +638,7 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 			return
 		}
 		actions := q.Get("actions")
-		rows := filt(f.comments, func(cm Comment) bool {
+		rows := atstest.Filter(f.comments, func(cm Comment) bool {
 			return cm.CandidateID == c.ID && (actions == "" || slices.Contains(strings.Split(actions, ","), "comment"))
 		})
 		page(f, w, r, "activities", rows, func(cm Comment) string { return cm.ID }, func(cm Comment) any {
@@ -696,16 +673,6 @@ func (f *Fake) memberName(id string) string {
 		}
 	}
 	return ""
-}
-
-func filt[T any](rows []T, keep func(T) bool) []T {
-	out := make([]T, 0, len(rows))
-	for _, r := range rows {
-		if keep(r) {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 func (f *Fake) serveWrite(w http.ResponseWriter, r *http.Request, parts []string, body []byte) {
