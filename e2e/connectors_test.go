@@ -35,33 +35,10 @@ func TestConnectLeverAndRegisterWebhooks(t *testing.T) {
 	bctx, closeBrowser := newBrowser(t, ctx, tmp)
 	defer closeBrowser()
 
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(bctx, actions...); err != nil {
-			t.Fatalf("%s: %v\nserver log:\n%s", name, err, tail(serverLog, 40))
-		}
-	}
-	eval := func(name, expr string) string {
-		t.Helper()
-		v, err := chromedp.Run(bctx, chromedp.Evaluate[string](expr))
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		return v
-	}
-	tid := func(id string) chromedp.CSS { return chromedp.CSS(`[data-testid="` + id + `"]`) }
+	b := newSession(t, bctx, base)
+	step, eval := b.step, b.eval
 
-	step("setup",
-		chromedp.Navigate(base+"/"),
-		chromedp.WaitVisible(tid("setup-name")),
-		chromedp.SendKeys(tid("setup-name"), adminName),
-		chromedp.SendKeys(tid("setup-email"), adminEmail),
-		chromedp.SendKeys(tid("setup-password"), adminPassword),
-		chromedp.SendKeys(tid("setup-password-confirm"), adminPassword),
-		chromedp.SendKeys(tid("setup-workspace"), firstWS),
-		chromedp.Click(tid("setup-submit")),
-		waitText(tid("workspace-heading"), firstWS),
-	)
+	b.setup()
 
 	// The gallery: one tile per connector, each with its own mark.
 	leverTile := `//button[@data-testid="provider-tile"][.//span[@data-testid="provider-title" and normalize-space()="Lever"]]`
@@ -103,7 +80,7 @@ func TestConnectLeverAndRegisterWebhooks(t *testing.T) {
 		chromedp.WaitVisible(tid("integrations-page")),
 		chromedp.WaitVisible(tid("connection-card")),
 	)
-	step("first sync", waitLong(`(() => { const s = document.querySelector('[data-testid="connection-status"]'); return !!s && /Synced/.test(s.textContent); })()`, 60*time.Second))
+	b.poll("first sync", `(() => { const s = document.querySelector('[data-testid="connection-status"]'); return !!s && /Synced/.test(s.textContent); })()`, 60*time.Second)
 
 	// Register webhooks through Lever's API.
 	step("register webhooks",
@@ -148,12 +125,4 @@ func TestConnectLeverAndRegisterWebhooks(t *testing.T) {
 		t.Fatalf("%d webhooks left at Lever after Remove", n)
 	}
 	t.Logf("gallery: %s", titles)
-}
-
-// waitLong polls a JavaScript condition for longer than waitJS allows.
-func waitLong(expr string, d time.Duration) chromedp.Action[chromedp.Void] {
-	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
-		_, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(d))(ctx, t)
-		return chromedp.Void{}, err
-	}
 }

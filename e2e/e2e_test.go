@@ -343,55 +343,14 @@ func TestATSLoop(t *testing.T) {
 	}()
 	bctx, closeBrowser := newBrowser(t, ctx, tmp)
 
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(bctx, actions...); err != nil {
-			t.Fatalf("%s: %v\nserver log:\n%s", name, err, tail(serverLog, 40))
-		}
-	}
-	eval := func(name, expr string) string {
-		t.Helper()
-		v, err := chromedp.Run(bctx, chromedp.Evaluate[string](expr))
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		return v
-	}
-	tid := func(id string) chromedp.CSS { return chromedp.CSS(`[data-testid="` + id + `"]`) }
-	shots := map[string][]byte{}
-	shoot := func(page string, sel chromedp.CSS) {
-		t.Helper()
-		for _, vp := range []struct{ w, h int64 }{{1280, 800}, {390, 844}} {
-			name := fmt.Sprintf("%s-%dx%d.png", page, vp.w, vp.h)
-			step("viewport for "+name, chromedp.EmulateViewport(vp.w, vp.h), chromedp.WaitVisible(sel),
-				waitGone(`[data-testid="toast"]`), chromedp.Sleep(350*time.Millisecond))
-			if vp.w == 390 {
-				noHorizontalScroll(t, bctx, page+" page at 390px")
-			}
-			png, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
-			if err != nil {
-				t.Fatalf("screenshot %s: %v", name, err)
-			}
-			shots[name] = png
-		}
-		step("back to desktop", chromedp.EmulateViewport(1280, 800))
-	}
+	b := newSession(t, bctx, base)
+	step, eval, shoot := b.step, b.eval, b.shoot
+	shots := b.shots
 
 	// 1. First run.
-	step("setup",
-		chromedp.Navigate(base+"/"),
-		chromedp.WaitVisible(tid("setup-name")),
-		chromedp.SendKeys(tid("setup-name"), adminName),
-		chromedp.SendKeys(tid("setup-email"), adminEmail),
-		chromedp.SendKeys(tid("setup-password"), adminPassword),
-		chromedp.SendKeys(tid("setup-password-confirm"), adminPassword),
-		chromedp.SendKeys(tid("setup-workspace"), firstWS),
-		chromedp.Click(tid("setup-submit")),
-		waitText(tid("workspace-heading"), firstWS),
-	)
+	b.setup()
 
 	// 2. Connect an ATS → Sandbox ATS (demo).
-	sandboxTile := `//button[@data-testid="provider-tile"][.//span[@data-testid="provider-title" and normalize-space()="Sandbox ATS (demo)"]]`
 	step("open integrations",
 		chromedp.Click(tid("nav-connections")),
 		chromedp.WaitVisible(tid("integrations-empty")),
@@ -834,108 +793,15 @@ func TestInterviewLoop(t *testing.T) {
 		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
 	)
 
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(bctx, actions...); err != nil {
-			t.Fatalf("%s: %v\nserver log:\n%s", name, err, tail(serverLog, 40))
-		}
-	}
-	eval := func(name, expr string) string {
-		t.Helper()
-		v, err := chromedp.Run(bctx, chromedp.Evaluate[string](expr))
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		return v
-	}
-	tid := func(id string) chromedp.CSS { return chromedp.CSS(`[data-testid="` + id + `"]`) }
-	within := func(scope, id string) chromedp.CSS {
-		return chromedp.CSS(scope + ` [data-testid="` + id + `"]`)
-	}
-	// setValue sets an input, textarea or select the way typing or choosing does (input + change events).
-	setValue := func(sel chromedp.CSS, value string) chromedp.Action[chromedp.Void] {
-		return waitJS(fmt.Sprintf(`(() => {
-			const el = document.querySelector(%q);
-			if (!el) return false;
-			el.focus();
-			el.value = %q;
-			el.dispatchEvent(new Event('input', { bubbles: true }));
-			el.dispatchEvent(new Event('change', { bubbles: true }));
-			return el.value === %q;
-		})()`, string(sel), value, value))
-	}
-	// poll waits up to timeout for a JavaScript condition.
-	poll := func(name, expr string, timeout time.Duration) {
-		t.Helper()
-		if err := chromedp.Do(bctx, func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-			_, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(timeout))(ctx, tg)
-			return chromedp.Void{}, err
-		}); err != nil {
-			t.Fatalf("%s: waiting for %s: %v\nserver log:\n%s", name, expr, err, tail(serverLog, 40))
-		}
-	}
-	shots := map[string][]byte{}
-	shoot := func(page string, sel chromedp.CSS) {
-		t.Helper()
-		for _, vp := range []struct{ w, h int64 }{{1280, 800}, {390, 844}} {
-			name := fmt.Sprintf("%s-%dx%d.png", page, vp.w, vp.h)
-			step("viewport for "+name, chromedp.EmulateViewport(vp.w, vp.h), chromedp.WaitVisible(sel),
-				waitGone(`[data-testid="toast"]`), chromedp.Sleep(350*time.Millisecond))
-			if vp.w == 390 {
-				noHorizontalScroll(t, bctx, page+" page at 390px")
-			}
-			png, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
-			if err != nil {
-				t.Fatalf("screenshot %s: %v", name, err)
-			}
-			shots[name] = png
-		}
-		step("back to desktop", chromedp.EmulateViewport(1280, 800))
-	}
+	b := newSession(t, bctx, base)
+	step, eval, poll, shoot := b.step, b.eval, b.poll, b.shoot
+	shots := b.shots
 
 	// 1. First run, then connect the Sandbox ATS and wait for its first sync.
-	step("setup",
-		chromedp.Navigate(base+"/"),
-		chromedp.WaitVisible(tid("setup-name")),
-		chromedp.SendKeys(tid("setup-name"), adminName),
-		chromedp.SendKeys(tid("setup-email"), adminEmail),
-		chromedp.SendKeys(tid("setup-password"), adminPassword),
-		chromedp.SendKeys(tid("setup-password-confirm"), adminPassword),
-		chromedp.SendKeys(tid("setup-workspace"), firstWS),
-		chromedp.Click(tid("setup-submit")),
-		waitText(tid("workspace-heading"), firstWS),
-	)
-	sandboxTile := `//button[@data-testid="provider-tile"][.//span[@data-testid="provider-title" and normalize-space()="Sandbox ATS (demo)"]]`
-	step("connect the sandbox",
-		chromedp.Click(tid("nav-connections")),
-		chromedp.WaitVisible(tid("integrations-empty")),
-		chromedp.Click(tid("connect-ats")),
-		chromedp.WaitVisible(sandboxTile),
-		chromedp.Click(sandboxTile),
-		chromedp.WaitVisible(`[data-testid="connection-form"][data-provider="sandbox"]`),
-		chromedp.Sleep(600*time.Millisecond), // the page scrolls the form into view
-		chromedp.Click(tid("connection-submit")),
-		chromedp.WaitVisible(tid("connection-card")),
-	)
-	poll("first sync", `(() => { const s = document.querySelector('[data-testid="connection-status"]'); return !!s && /Synced|failed/.test(s.textContent); })()`, 60*time.Second)
-	if status := eval("sync status", `document.querySelector('[data-testid="connection-status"]').textContent.trim()`); status != "Synced" {
-		t.Fatalf("first sync ended as %q", status)
-	}
-	parts := strings.Split(strings.TrimPrefix(location(t, bctx), base), "/") // /w/{wid}/connections
-	if len(parts) < 4 || parts[1] != "w" {
-		t.Fatalf("after connecting the browser is at %s, want /w/{wid}/connections", location(t, bctx))
-	}
-	wid := parts[2]
+	b.setup()
+	wid := b.connectSandbox()
 
-	cookies, err := chromedp.Call(bctx, network.GetCookies, network.GetCookiesParams{URLs: []string{base}})
-	if err != nil {
-		t.Fatalf("read cookies: %v", err)
-	}
-	var cookieHeader []string
-	for _, c := range cookies.Cookies {
-		cookieHeader = append(cookieHeader, c.Name+"="+c.Value)
-	}
-	cookie := strings.Join(cookieHeader, "; ")
+	cookie := b.cookie()
 	apiGet := func(path string, v any) {
 		t.Helper()
 		getJSONCookie(t, ctx, base+"/api/workspaces/"+wid+path, cookie, v)
@@ -1050,7 +916,7 @@ func TestInterviewLoop(t *testing.T) {
 		n := eval("cards before "+kind, `String(document.querySelectorAll('[data-testid="question-card"]').length)`)
 		sel := fmt.Sprintf(`[data-testid="question-card"][data-index="%s"][data-type="%s"]`, n, kind)
 		step("add "+kind,
-			chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-testid="add-question"][data-type="%s"]`, kind))),
+			clickJS(fmt.Sprintf(`[data-testid="add-question"][data-type="%s"]`, kind)),
 			chromedp.WaitVisible(chromedp.CSS(sel)))
 		cards[tag] = sel
 		return sel

@@ -1,0 +1,161 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// session is one browser tab on a running hireloop, with the steps every
+// browser test takes. A failed step ends the test with the server's log.
+type session struct {
+	t     *testing.T
+	ctx   context.Context // the browser tab
+	base  string
+	shots map[string][]byte
+}
+
+func newSession(t *testing.T, bctx context.Context, base string) *session {
+	return &session{t: t, ctx: bctx, base: base, shots: map[string][]byte{}}
+}
+
+// tid selects by data-testid.
+func tid(id string) chromedp.CSS { return chromedp.CSS(`[data-testid="` + id + `"]`) }
+
+// within selects a data-testid inside scope.
+func within(scope, id string) chromedp.CSS {
+	return chromedp.CSS(scope + ` [data-testid="` + id + `"]`)
+}
+
+// setValue sets an input, textarea or select the way typing or choosing
+// does (input and change events).
+func setValue(sel chromedp.CSS, value string) chromedp.Action[chromedp.Void] {
+	return waitJS(fmt.Sprintf(`(() => {
+		const el = document.querySelector(%q);
+		if (!el) return false;
+		el.focus();
+		el.value = %q;
+		el.dispatchEvent(new Event('input', { bubbles: true }));
+		el.dispatchEvent(new Event('change', { bubbles: true }));
+		return el.value === %q;
+	})()`, string(sel), value, value))
+}
+
+func (s *session) step(name string, actions ...chromedp.Action[chromedp.Void]) {
+	s.t.Helper()
+	if err := chromedp.Do(s.ctx, actions...); err != nil {
+		s.t.Fatalf("%s: %v\nserver log:\n%s", name, err, tail(serverLog, 40))
+	}
+}
+
+func (s *session) eval(name, expr string) string {
+	s.t.Helper()
+	v, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		s.t.Fatalf("%s: %v", name, err)
+	}
+	return v
+}
+
+// poll waits up to timeout for a JavaScript condition.
+func (s *session) poll(name, expr string, timeout time.Duration) {
+	s.t.Helper()
+	if err := chromedp.Do(s.ctx, func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(timeout))(ctx, tg)
+		return chromedp.Void{}, err
+	}); err != nil {
+		s.t.Fatalf("%s: waiting for %s: %v\nserver log:\n%s", name, expr, err, tail(serverLog, 40))
+	}
+}
+
+// shoot takes desktop and phone screenshots of a page once sel is visible
+// (and checks the phone layout does not scroll sideways).
+func (s *session) shoot(page string, sel chromedp.CSS) {
+	s.t.Helper()
+	for _, vp := range []struct{ w, h int64 }{{1280, 800}, {390, 844}} {
+		name := fmt.Sprintf("%s-%dx%d.png", page, vp.w, vp.h)
+		s.step("viewport for "+name, chromedp.EmulateViewport(vp.w, vp.h), chromedp.WaitVisible(sel),
+			waitGone(`[data-testid="toast"]`), chromedp.Sleep(350*time.Millisecond))
+		if vp.w == 390 {
+			noHorizontalScroll(s.t, s.ctx, page+" page at 390px")
+		}
+		png, err := chromedp.Run(s.ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			s.t.Fatalf("screenshot %s: %v", name, err)
+		}
+		s.shots[name] = png
+	}
+	s.step("back to desktop", chromedp.EmulateViewport(1280, 800))
+}
+
+// setup runs first-run setup as the admin of firstWS.
+func (s *session) setup() {
+	s.t.Helper()
+	s.step("setup",
+		chromedp.Navigate(s.base+"/"),
+		chromedp.WaitVisible(tid("setup-name")),
+		chromedp.SendKeys(tid("setup-name"), adminName),
+		chromedp.SendKeys(tid("setup-email"), adminEmail),
+		chromedp.SendKeys(tid("setup-password"), adminPassword),
+		chromedp.SendKeys(tid("setup-password-confirm"), adminPassword),
+		chromedp.SendKeys(tid("setup-workspace"), firstWS),
+		chromedp.Click(tid("setup-submit")),
+		waitText(tid("workspace-heading"), firstWS),
+	)
+}
+
+// sandboxTile is the gallery tile of the demo's Sandbox ATS.
+const sandboxTile = `//button[@data-testid="provider-tile"][.//span[@data-testid="provider-title" and normalize-space()="Sandbox ATS (demo)"]]`
+
+// connectSandbox connects the demo's Sandbox ATS from the gallery, waits
+// for the first sync to succeed, and returns the workspace id.
+func (s *session) connectSandbox() string {
+	s.t.Helper()
+	s.step("connect the sandbox",
+		chromedp.Click(tid("nav-connections")),
+		chromedp.WaitVisible(tid("integrations-empty")),
+		chromedp.Click(tid("connect-ats")),
+		chromedp.WaitVisible(sandboxTile),
+		chromedp.Click(sandboxTile),
+		chromedp.WaitVisible(`[data-testid="connection-form"][data-provider="sandbox"]`),
+		chromedp.Sleep(600*time.Millisecond), // the page scrolls the form into view
+		chromedp.Click(tid("connection-submit")),
+		chromedp.WaitVisible(tid("connection-card")),
+	)
+	s.poll("first sync", `(() => { const s = document.querySelector('[data-testid="connection-status"]'); return !!s && /Synced|failed/.test(s.textContent); })()`, 60*time.Second)
+	if status := s.eval("sync status", `document.querySelector('[data-testid="connection-status"]').textContent.trim()`); status != "Synced" {
+		s.t.Fatalf("first sync ended as %q", status)
+	}
+	parts := strings.Split(strings.TrimPrefix(location(s.t, s.ctx), s.base), "/") // /w/{wid}/connections
+	if len(parts) < 4 || parts[1] != "w" {
+		s.t.Fatalf("after connecting the browser is at %s, want /w/{wid}/connections", location(s.t, s.ctx))
+	}
+	return parts[2]
+}
+
+// cookie is the tab's cookies as a Cookie header, for API calls from Go.
+func (s *session) cookie() string {
+	s.t.Helper()
+	cookies, err := chromedp.Call(s.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{s.base}})
+	if err != nil {
+		s.t.Fatalf("read cookies: %v", err)
+	}
+	var parts []string
+	for _, c := range cookies.Cookies {
+		parts = append(parts, c.Name+"="+c.Value)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// clickJS clicks the element sel selects from inside the page. Use it for
+// buttons the page may be scrolling (the interview editor scrolls smoothly
+// to a question it just added): a mouse click at the coordinates taken
+// before the scroll finished can land beside the button.
+func clickJS(sel string) chromedp.Action[chromedp.Void] {
+	return waitJS(fmt.Sprintf(`(() => { const el = document.querySelector(%q); if (!el) return false; el.click(); return true; })()`, sel))
+}
