@@ -53,7 +53,7 @@ var providerTexts = map[string]providerInfo{
 		Fields:        []string{"api_key", "base_url", "webhook_secret"},
 		KeyHelp:       "Ashby: Admin → Integrations → API Keys → Create. Grant read access to jobs, job postings, interview plans and stages, candidates, applications, archive reasons, tags and users, and write access to candidates (notes, tags) and applications (stage changes). Writes are made as the key's owner.",
 		DefaultBase:   "https://api.ashbyhq.com",
-		WebhookSetup:  "Ashby: Admin → Integrations → Webhooks → Add. Choose Candidate stage change (and Application submitted/updated, Candidate hired/deleted), paste the webhook URL, and set the secret token to the webhook secret saved here.",
+		WebhookSetup:  "Easiest: after connecting, press \"Register webhooks in Ashby\" on the connection; hireloop creates the webhooks through Ashby's API (the API key needs the webhooks permission) with a secret it keeps. By hand instead: Admin → Integrations → Webhooks → Add. Choose Candidate stage change (and Application submitted/updated, Candidate hired/deleted), paste the webhook URL, and set the secret token to the webhook secret saved here.",
 		Documentation: "https://developers.ashbyhq.com",
 	},
 	"lever": {
@@ -62,7 +62,7 @@ var providerTexts = map[string]providerInfo{
 		KeyHelp:       "Lever: Settings → Integrations and API → API Credentials → Generate New Key. Grant read access to opportunities, postings, stages, archive reasons, tags and users, and write access to notes, files, links, stage, archived and tags. Use https://api.sandbox.lever.co/v1 as the base URL for a Lever sandbox.",
 		ActingHelp:    "The Lever user id hireloop writes as (sent as perform_as). Pick a service user.",
 		DefaultBase:   "https://api.lever.co/v1",
-		WebhookSetup:  "Lever: Settings → Integrations and API → Webhooks. Turn on Candidate Stage Change (and Application created, Archive change, Hired, Deleted), paste the webhook URL, and copy each webhook's signature token into the webhook secret here.",
+		WebhookSetup:  "Easiest: after connecting, press \"Register webhooks in Lever\" on the connection; hireloop creates one webhook per event through Lever's API and keeps the signature token of each. By hand instead: Settings → Integrations and API → Webhooks. Turn on Candidate Stage Change (and Application created, Archive change, Hired, Deleted), paste the webhook URL, and copy each webhook's signature token into the webhook secret here, separated by spaces.",
 		Documentation: "https://hire.lever.co/developer/documentation",
 	},
 	"bamboohr": {
@@ -89,7 +89,7 @@ var providerTexts = map[string]providerInfo{
 		Fields:        []string{"api_key", "base_url"},
 		KeyHelp:       "A SmartRecruiters administrator creates a Customer API key (API credentials in the admin settings); hireloop sends it as the X-SmartToken header. It must be allowed to read jobs, candidates, users and configuration, to update candidates and post messages, and to manage webhooks for real-time updates. Leave the base URL empty for https://api.smartrecruiters.com.",
 		DefaultBase:   "https://api.smartrecruiters.com",
-		WebhookSetup:  "hireloop registers the webhook subscription through the SmartRecruiters Webhooks API, answers the X-Hook-Secret activation handshake and stores the signing key SmartRecruiters issues; nothing to paste. hireloop's webhook URL must be reachable over HTTPS with a certificate from a public CA (SmartRecruiters rejects self-signed ones) and answer within 20 seconds.",
+		WebhookSetup:  "After connecting, press \"Register webhooks in SmartRecruiters\" on the connection: hireloop registers the webhook subscription through the SmartRecruiters Webhooks API, answers the X-Hook-Secret activation handshake and stores the signing key SmartRecruiters issues; nothing to paste. hireloop's webhook URL must be reachable over HTTPS with a certificate from a public CA (SmartRecruiters rejects self-signed ones) and answer within 20 seconds.",
 		Documentation: "https://developers.smartrecruiters.com/docs/webhooks-security",
 	},
 	"merge": {
@@ -119,7 +119,7 @@ var providerTexts = map[string]providerInfo{
 		KeyHelp:       "In Workable go to Settings → Integrations → Apps → Generate API token (account owners/admins). Grant the scopes r_jobs, r_candidates, w_candidates and w_comments (reading jobs, stages, members and candidates; moving, disqualifying, tagging and commenting), plus w_webhooks where offered, for real-time updates. The API URL must name your account: https://<your subdomain>.workable.com/spi/v3 (the subdomain is the one in your Workable address). Account tokens get 10 requests per 10 seconds, so a first sync of a large account takes a while.",
 		ActingHelp:    "Workable attributes comments, moves and disqualifications to a member (member_id). Pick the member hireloop writes as from the synced users list, or take the id from GET /spi/v3/members. Tags need no member.",
 		DefaultBase:   "https://{subdomain}.workable.com/spi/v3",
-		WebhookSetup:  "hireloop registers the webhooks for you through Workable's API (candidate_created and candidate_moved subscriptions) when you turn on real-time updates; nothing to paste in Workable. Workable signs deliveries with your API token, so hireloop uses the token as the webhook secret; if you regenerate the token, register the webhooks again.",
+		WebhookSetup:  "After connecting, press \"Register webhooks in Workable\" on the connection: hireloop creates the candidate_created and candidate_moved subscriptions through Workable's API; nothing to paste in Workable. Workable signs deliveries with your API token, so hireloop uses the token as the webhook secret; if you regenerate the token, register the webhooks again.",
 		Documentation: "https://workable.readme.io/reference",
 	},
 	"personio": {

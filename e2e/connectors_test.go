@@ -68,6 +68,7 @@ func TestConnectLeverAndRegisterWebhooks(t *testing.T) {
 	if got := eval("form fields", `[...document.querySelectorAll('[data-testid="connection-form"] input')].map(i => i.id.replace(/^conn-/, "")).join(",")`); got != "name,api_key,acting_user_id,base_url,webhook_secret,sync_interval_minutes" {
 		t.Errorf("Lever form fields = %s", got)
 	}
+	b.shoot("connect-lever", tid("connect-panel"))
 	if help := eval("guide", `document.querySelector('[data-testid="guide-key-help"]').textContent`); !strings.Contains(help, "API Credentials") {
 		t.Errorf("Lever guide does not say where the key is made: %q", help)
 	}
@@ -89,6 +90,7 @@ func TestConnectLeverAndRegisterWebhooks(t *testing.T) {
 		chromedp.WaitVisible(`[data-testid="webhook-registration"][data-registered="true"]`),
 		chromedp.WaitVisible(tid("webhook-events")),
 	)
+	b.shoot("lever-webhooks-registered", tid("webhook-registration"))
 	hooks := lf.Webhooks()
 	hookURL := eval("webhook url", `document.querySelector('[data-testid="webhook-url"]').value`)
 	if len(hooks) != 5 || hooks[0].URL != hookURL {
@@ -125,4 +127,5 @@ func TestConnectLeverAndRegisterWebhooks(t *testing.T) {
 		t.Fatalf("%d webhooks left at Lever after Remove", n)
 	}
 	t.Logf("gallery: %s", titles)
+	saveScreenshots(t, tmp, b.shots)
 }

@@ -37,7 +37,9 @@ export function timeAgo(iso, now = Date.now()) {
   const d = parse(iso);
   if (!d) return '—';
   const s = Math.round((now - d.getTime()) / 1000);
-  if (s < 0) return formatDate(iso);
+  // A minute "ahead" is the page's clock lagging behind an event it just
+  // caused (now is refreshed every few seconds) or the server's clock.
+  if (s < -60) return formatDate(iso);
   if (s < 60) return 'just now';
   if (s < 3600) return `${Math.floor(s / 60)} min ago`;
   if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
