@@ -381,6 +381,10 @@ type aiSettingsRequest struct {
 	TranscribeBaseURL string  `json:"transcribe_base_url"`
 	TranscribeModel   string  `json:"transcribe_model"`
 	TranscribeKey     *string `json:"transcribe_key"`
+	// An empty key keeps the stored one (keys are never sent back, so the
+	// form cannot resend them); these remove it instead.
+	ClearLLMKey        bool `json:"clear_llm_key"`
+	ClearTranscribeKey bool `json:"clear_transcribe_key"`
 }
 
 func validHTTPURL(s string) string {
@@ -415,6 +419,12 @@ func (a *App) putAISettings(c *fiber.Ctx) error {
 	}
 	if err := fe.err(); err != nil {
 		return err
+	}
+	if req.ClearLLMKey {
+		s.LLMKey = nil
+	}
+	if req.ClearTranscribeKey {
+		s.TranscribeKey = nil
 	}
 	if req.LLMKey != nil && *req.LLMKey != "" {
 		if s.LLMKey, err = a.seal(purposeLLMKey, []byte(*req.LLMKey)); err != nil {

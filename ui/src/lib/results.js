@@ -56,7 +56,7 @@ const id = encodeURIComponent;
  * }} AISettings
  * @typedef {{
  *   llm_base_url:string, llm_model:string, llm_key?:string, transcribe_base_url:string, transcribe_model:string,
- *   transcribe_key?:string,
+ *   transcribe_key?:string, clear_llm_key?:boolean, clear_transcribe_key?:boolean,
  * }} AISettingsInput
  * @typedef {{result_link:boolean, note:boolean, attachment:boolean}} WriteOptions
  * @typedef {{

@@ -107,6 +107,32 @@ describe('AISettings', () => {
     expect(screen.getByTestId('active-scorer').textContent).toContain("hireloop's built-in rubric-coverage scorer (no AI)");
   });
 
+  it('removes a stored key only when asked', async () => {
+    const { calls } = mockFetch(
+      routes({
+        'PUT /api/workspaces/3/ai': (/** @type {any} */ call) => ({
+          body: { ai: { ...stored, llm_key: undefined, has_llm_key: !call.body.clear_llm_key } },
+        }),
+      }),
+    );
+    render(AISettings, { workspace: admin });
+    const clear = /** @type {HTMLInputElement} */ (await screen.findByTestId('ai-llm-key-clear'));
+    expect(screen.queryByTestId('ai-transcribe-key-clear')).toBeNull(); // nothing stored to remove
+    // typing a new key replaces the stored one; removal is then not offered
+    await fireEvent.input(screen.getByTestId('ai-llm-key'), { target: { value: 'sk-typed' } });
+    expect(clear.disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId('ai-llm-key'), { target: { value: '' } });
+    expect(clear.disabled).toBe(false);
+    await fireEvent.click(clear);
+    await fireEvent.click(screen.getByTestId('ai-save'));
+    const puts = () => calls.filter((c) => c.method === 'PUT' && c.url.endsWith('/ai'));
+    await waitFor(() => expect(puts()).toHaveLength(1));
+    expect(puts()[0].body.clear_llm_key).toBe(true);
+    expect(puts()[0].body.llm_key).toBeUndefined();
+    // the key is gone: no removal box, the field says none is stored
+    await waitFor(() => expect(screen.queryByTestId('ai-llm-key-clear')).toBeNull());
+  });
+
   it('checks the endpoint before saving and shows server field errors', async () => {
     const { calls } = mockFetch(
       routes({
