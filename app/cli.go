@@ -54,7 +54,11 @@ Usage:
                                                connect an ATS (tests it first); prints the id
   hireloop connections list [--workspace ID] [--json]
   hireloop connections test --connection ID    check the credentials against the ATS
-  hireloop connections delete --connection ID  delete a connection and its synced data
+  hireloop connections delete --connection ID  delete a connection, its synced data and the webhooks
+                                               hireloop registered at the ATS
+  hireloop connections webhooks --connection ID [--remove]
+                                               register the webhook URL through the ATS's API
+                                               (Lever, Ashby, Workable, SmartRecruiters), or remove it
   hireloop sync --connection ID [--full] [--json]
                                                sync now, wait, print the summary
   hireloop backup --to FILE                    write a consistent copy of the database (safe while serving)

@@ -23,7 +23,7 @@ func (c *CLI) app(cfg Config) (*App, error) {
 
 func (c *CLI) connections(args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return errUsage{"'connections' needs a subcommand: add, list, test or delete"}
+		return errUsage{"'connections' needs a subcommand: add, list, test, webhooks or delete"}
 	}
 	switch args[0] {
 	case "add":
@@ -34,6 +34,8 @@ func (c *CLI) connections(args []string) error {
 		return c.connectionsTest(args[1:])
 	case "delete":
 		return c.connectionsDelete(args[1:])
+	case "webhooks":
+		return c.connectionsWebhooks(args[1:])
 	}
 	return errUsage{fmt.Sprintf("unknown command %q; see 'hireloop help'", "connections "+args[0])}
 }
@@ -193,10 +195,65 @@ func (c *CLI) connectionsDelete(args []string) error {
 	if err != nil {
 		return fmt.Errorf("connection %d: %w", id, err)
 	}
+	if err := a.removeWebhookRegistration(c.Ctx, conn); err != nil {
+		fmt.Fprintf(c.Stderr, "warning: the webhooks registered at %s could not be removed (%v); delete them there\n",
+			providerTitle(conn.Provider), err)
+	}
 	if err := a.store.DeleteConnection(c.Ctx, conn.WorkspaceID, conn.ID); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.Stdout, "deleted connection %d and its synced data\n", id)
+	return nil
+}
+
+// connectionsWebhooks registers (or with --remove deletes) the webhook
+// subscriptions of a connection through the ATS's API. A SmartRecruiters
+// handshake is answered by the running server: the pending registration is
+// in the database both share.
+func (c *CLI) connectionsWebhooks(args []string) error {
+	fset, parse := c.flags("connections webhooks")
+	id := fset.Int64("connection", 0, "connection id")
+	remove := fset.Bool("remove", false, "remove the subscriptions hireloop registered")
+	cfg, err := parse(args)
+	if err != nil {
+		return err
+	}
+	if *id == 0 {
+		return errUsage{"connections webhooks needs --connection ID"}
+	}
+	a, err := c.app(cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	conn, err := a.store.ConnectionByID(c.Ctx, *id)
+	if err != nil {
+		return fmt.Errorf("connection %d: %w", *id, err)
+	}
+	title := providerTitle(conn.Provider)
+	if *remove {
+		if err := a.removeWebhookRegistration(c.Ctx, conn); err != nil {
+			return errors.New(connectionFailed(err).Message)
+		}
+		fmt.Fprintf(c.Stdout, "removed the webhooks hireloop registered at %s\n", title)
+		return nil
+	}
+	if err := a.registerConnectionWebhooks(c.Ctx, conn); errors.Is(err, errNoWebhookAPI) {
+		return fmt.Errorf("%s webhooks are set up in its own admin screens: %s", title, providerTexts[conn.Provider].WebhookSetup)
+	} else if err != nil {
+		return errors.New(connectionFailed(err).Message)
+	}
+	cur, err := a.store.ConnectionByID(c.Ctx, *id)
+	if err != nil {
+		return err
+	}
+	v := a.webhookRegView(cur)
+	state := "active"
+	if v.PendingHandshake {
+		state = "waiting for " + title + " to confirm"
+	}
+	fmt.Fprintf(c.Stdout, "registered %d events at %s (%s): %s\nwebhook URL: %s\n", len(v.Events), title, state,
+		strings.Join(v.Events, ", "), v.URL)
 	return nil
 }
 

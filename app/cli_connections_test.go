@@ -7,6 +7,7 @@ import (
 
 	"github.com/hireloop/hireloop/ats/atstest"
 	"github.com/hireloop/hireloop/ats/greenhouse/fake"
+	leverfake "github.com/hireloop/hireloop/ats/lever/fake"
 )
 
 func TestCLIConnectionsAndSync(t *testing.T) {
@@ -74,3 +75,40 @@ func TestCLIConnectionsAndSync(t *testing.T) {
 }
 
 func fakeUnauthorized() atstest.Fault { return atstest.Fault{Kind: atstest.FaultUnauthorized} }
+
+// Operators can register and remove a connection's webhooks from the
+// command line, and deleting the connection removes them at the ATS too.
+func TestCLIConnectionWebhooks(t *testing.T) {
+	lf := leverfake.New("lever-cli-key", leverfake.SmallSeed)
+	defer lf.Close()
+	gh := fake.New(ghKey, fake.SmallSeed)
+	defer gh.Close()
+	env := map[string]string{"HIRELOOP_DATA_DIR": t.TempDir()}
+	runCLI(t, env, "a long enough password\n", "user", "create", "--email", "ops@example.com", "--password", "-", "--admin")
+	ws := strings.TrimSpace(runCLI(t, env, "", "workspace", "create", "--name", "Client", "--owner", "ops@example.com").stdout)
+	r := runCLI(t, env, "lever-cli-key\n", "connections", "add", "--workspace", ws, "--provider", "lever", "--base-url", lf.URL(),
+		"--api-key", "-", "--acting-user", leverfake.UserID(0))
+	if r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	id := strings.TrimSpace(r.stdout)
+
+	r = runCLI(t, env, "", "connections", "webhooks", "--connection", id)
+	if r.code != 0 || !strings.Contains(r.stdout, "registered 5 events at Lever (active)") || len(lf.Webhooks()) != 5 {
+		t.Fatalf("register: %+v, %d webhooks at Lever", r, len(lf.Webhooks()))
+	}
+	if r = runCLI(t, env, "", "connections", "webhooks", "--connection", id, "--remove"); r.code != 0 || len(lf.Webhooks()) != 0 {
+		t.Fatalf("remove: %+v, %d webhooks at Lever", r, len(lf.Webhooks()))
+	}
+	runCLI(t, env, "", "connections", "webhooks", "--connection", id)
+	if r = runCLI(t, env, "", "connections", "delete", "--connection", id); r.code != 0 || len(lf.Webhooks()) != 0 {
+		t.Fatalf("delete: %+v, %d webhooks left at Lever", r, len(lf.Webhooks()))
+	}
+
+	// Greenhouse has no webhook API: the operator is told where to set it up.
+	r = runCLI(t, env, ghKey+"\n", "connections", "add", "--workspace", ws, "--provider", "greenhouse", "--base-url", gh.URL(), "--api-key", "-")
+	gid := strings.TrimSpace(r.stdout)
+	if r = runCLI(t, env, "", "connections", "webhooks", "--connection", gid); r.code != 1 || !strings.Contains(r.stderr, "Dev Center") {
+		t.Fatalf("greenhouse: %+v", r)
+	}
+}

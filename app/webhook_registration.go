@@ -74,29 +74,49 @@ func (a *App) webhookURL(c *store.Connection) string {
 	return a.cfg.BaseURL + "/webhooks/ats/" + c.WebhookToken
 }
 
+// errNoWebhookAPI is returned for providers whose webhooks are set up in
+// the vendor's own admin screens.
+var errNoWebhookAPI = errors.New("no webhook API")
+
 // registerWebhooks subscribes this connection's webhook URL through the
-// vendor's API (POST /connections/:cid/webhooks). Registering again
-// replaces the earlier subscriptions. hireloop chooses the secret unless
-// the vendor issues its own (Lever's signature tokens), which then
-// replaces it; a handshake vendor (SmartRecruiters) sends it later.
+// vendor's API (POST /connections/:cid/webhooks); see registerConnectionWebhooks.
 func (a *App) registerWebhooks(c *fiber.Ctx) error {
 	conn, err := a.loadConnection(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
+	if err := a.registerConnectionWebhooks(c.UserContext(), conn); errors.Is(err, errNoWebhookAPI) {
+		return &apiError{Status: fiber.StatusConflict, Code: "webhook_registration_unsupported",
+			Message: providerTitle(conn.Provider) + " webhooks are set up in its own admin screens; follow the webhook steps shown for this connection."}
+	} else if err != nil {
+		// The vendor's refusal is shown with its message; our own
+		// failures (the store) stay server errors.
+		var ve *ats.Error
+		if errors.As(err, &ve) {
+			return connectionFailed(err)
+		}
+		return err
+	}
+	return a.respondConnection(c, conn.WorkspaceID, conn.ID)
+}
+
+// registerConnectionWebhooks subscribes conn's webhook URL through the
+// vendor's API, for the console and the CLI. Registering again replaces
+// the earlier subscriptions. hireloop chooses the secret unless the vendor
+// issues its own (Lever's signature tokens, SmartRecruiters' key), which
+// then replaces it; a handshake vendor may send one later.
+func (a *App) registerConnectionWebhooks(ctx context.Context, conn *store.Connection) error {
 	connector, err := a.connectorFor(conn)
 	if err != nil {
 		return err
 	}
 	reg, ok := connector.(ats.WebhookRegistrar)
 	if !ok {
-		return &apiError{Status: fiber.StatusConflict, Code: "webhook_registration_unsupported",
-			Message: providerTitle(conn.Provider) + " webhooks are set up in its own admin screens; follow the webhook steps shown for this connection."}
+		return errNoWebhookAPI
 	}
 	if old, ok := parseWebhookReg(conn.WebhookRegistration); ok && len(old.IDs) > 0 {
 		if err := reg.UnregisterWebhooks(ctx, ats.WebhookRegistration{IDs: old.IDs}); err != nil {
-			return connectionFailed(err)
+			return err
 		}
 		if err := a.store.SetWebhookRegistration(ctx, conn.WorkspaceID, conn.ID, "", time.Time{}, nil); err != nil {
 			return err
@@ -120,7 +140,7 @@ func (a *App) registerWebhooks(c *fiber.Ctx) error {
 			_ = a.store.SetWebhookRegistration(context.WithoutCancel(ctx), conn.WorkspaceID, conn.ID, "", time.Time{}, nil)
 		}
 		a.log.Warn("Webhook registration failed", slog.Int64("connection_id", conn.ID), slog.String("provider", conn.Provider), slog.Any("error", err))
-		return connectionFailed(err)
+		return err
 	}
 	if out.Secret != "" {
 		secret = out.Secret
@@ -134,7 +154,7 @@ func (a *App) registerWebhooks(c *fiber.Ctx) error {
 	defer a.regMu.Unlock()
 	r := webhookReg{IDs: out.IDs, Events: out.Events, URL: url, PendingHandshake: out.PendingHandshake}
 	if handshakes {
-		// A handshake that already arrived has set the secret.
+		// A handshake that already arrived has confirmed the subscription.
 		if cur, err := a.store.Connection(ctx, conn.WorkspaceID, conn.ID); err == nil {
 			if prev, ok := parseWebhookReg(cur.WebhookRegistration); ok && prev.HandshakeAt != nil {
 				r.PendingHandshake, r.HandshakeAt = false, prev.HandshakeAt
@@ -150,7 +170,7 @@ func (a *App) registerWebhooks(c *fiber.Ctx) error {
 	}
 	a.log.Info("Webhooks registered", slog.Int64("connection_id", conn.ID), slog.String("provider", conn.Provider),
 		slog.Int("subscriptions", len(out.IDs)), slog.Bool("pending_handshake", r.PendingHandshake))
-	return a.respondConnection(c, conn.WorkspaceID, conn.ID)
+	return nil
 }
 
 // unregisterWebhooks removes the subscriptions hireloop made
