@@ -230,3 +230,25 @@ func TestFlexJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestPageSize(t *testing.T) {
+	for _, tc := range []struct{ req, def, max, want int }{{0, 100, 500, 100}, {5, 100, 500, 5}, {900, 100, 500, 500}, {-1, 30, 30, 30}} {
+		if got := PageSize(tc.req, tc.def, tc.max); got != tc.want {
+			t.Errorf("PageSize(%d, %d, %d) = %d, want %d", tc.req, tc.def, tc.max, got, tc.want)
+		}
+	}
+}
+
+func TestDecodeRows(t *testing.T) {
+	rows := []json.RawMessage{json.RawMessage(`{"id":"a"}`), json.RawMessage(`{"id":""}`), json.RawMessage(`{"id":"b"}`)}
+	type row struct{ ID string }
+	got, err := DecodeRows("acme", "GET /things", rows, func(r row, raw json.RawMessage) (string, bool) { return r.ID, r.ID != "" })
+	if err != nil || len(got) != 2 || got[0] != "a" || got[1] != "b" {
+		t.Fatalf("DecodeRows = %v, %v", got, err)
+	}
+	_, err = DecodeRows("acme", "GET /things", []json.RawMessage{json.RawMessage(`{"id":1}`)}, func(r row, _ json.RawMessage) (string, bool) { return r.ID, true })
+	var e *Error
+	if !errors.Is(err, ErrMalformedResponse) || !errors.As(err, &e) || e.Provider != "acme" || e.Op != "GET /things" {
+		t.Fatalf("a row of the wrong shape: %v", err)
+	}
+}

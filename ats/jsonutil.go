@@ -117,3 +117,35 @@ func FlexName(raw json.RawMessage) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// PageSize returns the page size a connector asks for: requested
+// (Config.PageSize, small in tests) when positive, else def, and never
+// more than the vendor's max.
+func PageSize(requested, def, max int) int {
+	ps := requested
+	if ps <= 0 {
+		ps = def
+	}
+	if ps > max {
+		ps = max
+	}
+	return ps
+}
+
+// DecodeRows decodes each row of a page into T and maps it with conv
+// (ok=false drops the row). A row that does not decode fails the page with
+// ErrMalformedResponse naming the provider and op, so a sync run stops
+// with the vendor's fault on record instead of storing half a page.
+func DecodeRows[T, U any](provider, op string, rows []json.RawMessage, conv func(T, json.RawMessage) (U, bool)) ([]U, error) {
+	out := make([]U, 0, len(rows))
+	for _, raw := range rows {
+		var w T
+		if err := json.Unmarshal(raw, &w); err != nil {
+			return nil, &Error{Provider: provider, Op: op, Message: "invalid JSON in response: " + err.Error(), Err: ErrMalformedResponse}
+		}
+		if u, ok := conv(w, raw); ok {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}

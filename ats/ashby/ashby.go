@@ -140,13 +140,7 @@ func New(cfg ats.Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps := cfg.PageSize
-	if ps <= 0 {
-		ps = defaultPageSize
-	}
-	if ps > maxPageSize {
-		ps = maxPageSize
-	}
+	ps := ats.PageSize(cfg.PageSize, defaultPageSize, maxPageSize)
 	return &Client{http: hc, cfg: cfg, pageSize: ps, syncTokens: map[string]syncToken{}}, nil
 }
 

@@ -108,10 +108,7 @@ func New(cfg ats.Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps := cfg.PageSize
-	if ps <= 0 || ps > maxPageSize {
-		ps = maxPageSize
-	}
+	ps := ats.PageSize(cfg.PageSize, maxPageSize, maxPageSize)
 	return &Client{http: hc, cfg: cfg, pageSize: ps, capsTTL: 5 * time.Minute}, nil
 }
 

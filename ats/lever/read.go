@@ -68,26 +68,12 @@ func malformed(op, msg string) error {
 func list[T, U any](ctx context.Context, c *Client, path string, q url.Values,
 	conv func(T, json.RawMessage) (U, bool), fn func([]U) error) error {
 	return c.listRaw(ctx, path, q, func(rows []json.RawMessage) error {
-		out, err := decodeRows(path, rows, conv)
+		out, err := ats.DecodeRows(Name, "GET "+path, rows, conv)
 		if err != nil || len(out) == 0 {
 			return err
 		}
 		return fn(out)
 	})
-}
-
-func decodeRows[T, U any](path string, rows []json.RawMessage, conv func(T, json.RawMessage) (U, bool)) ([]U, error) {
-	out := make([]U, 0, len(rows))
-	for _, raw := range rows {
-		var w T
-		if err := json.Unmarshal(raw, &w); err != nil {
-			return nil, malformed("GET "+path, "invalid JSON in response: "+err.Error())
-		}
-		if u, ok := conv(w, raw); ok {
-			out = append(out, u)
-		}
-	}
-	return out, nil
 }
 
 // ref decodes a reference Lever sends either as an id string or, when
@@ -367,7 +353,7 @@ func splitName(n string) (string, string) {
 func (c *Client) ListApplications(ctx context.Context, o ats.ListOptions, fn func([]ats.Application) error) error {
 	var hired map[string]bool
 	err := c.listRaw(ctx, "/opportunities", opportunityQuery(o), func(rows []json.RawMessage) error {
-		ws, err := decodeRows("/opportunities", rows, func(w wireOpportunity, raw json.RawMessage) (wireOpportunity, bool) { return w, true })
+		ws, err := ats.DecodeRows(Name, "GET /opportunities", rows, func(w wireOpportunity, raw json.RawMessage) (wireOpportunity, bool) { return w, true })
 		if err != nil {
 			return err
 		}

@@ -202,10 +202,7 @@ func New(cfg ats.Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps := cfg.PageSize
-	if ps <= 0 || ps > MaxPageSize {
-		ps = MaxPageSize
-	}
+	ps := ats.PageSize(cfg.PageSize, MaxPageSize, MaxPageSize)
 	return &Client{http: hc, cfg: cfg, pageSize: ps, capsTTL: 5 * time.Minute}, nil
 }
 

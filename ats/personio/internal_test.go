@@ -67,7 +67,7 @@ func TestApplicationsSample(t *testing.T) {
 	if env.nextHref() != "" {
 		t.Fatal("last page has a next link")
 	}
-	apps, err := decodeEach(applicationsPath, rows, applicationFromWire)
+	apps, err := ats.DecodeRows(Name, "GET "+applicationsPath, rows, applicationFromWire)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -188,13 +188,7 @@ func New(cfg ats.Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps := cfg.PageSize
-	if ps <= 0 {
-		ps = defaultPageSize
-	}
-	if ps > maxPageSize {
-		ps = maxPageSize
-	}
+	ps := ats.PageSize(cfg.PageSize, defaultPageSize, maxPageSize)
 	return &Client{http: hc, tok: tok, cfg: cfg, pageSize: ps}, nil
 }
 

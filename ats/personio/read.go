@@ -110,27 +110,11 @@ func gtParam(t time.Time) string {
 	return s.Format("2006-01-02T15:04:05Z")
 }
 
-// decodeEach decodes rows into T and maps them with conv, which may drop
-// a row by returning ok=false.
-func decodeEach[T, U any](path string, rows []json.RawMessage, conv func(T, json.RawMessage) (U, bool)) ([]U, error) {
-	out := make([]U, 0, len(rows))
-	for _, raw := range rows {
-		var w T
-		if err := json.Unmarshal(raw, &w); err != nil {
-			return nil, malformed("GET "+path, "invalid JSON in response: "+err.Error())
-		}
-		if u, ok := conv(w, raw); ok {
-			out = append(out, u)
-		}
-	}
-	return out, nil
-}
-
 // list pages path and hands each non-empty converted page to fn.
 func list[T, U any](ctx context.Context, c *Client, path string, q url.Values,
 	conv func(T, json.RawMessage) (U, bool), fn func([]U) error) error {
 	return c.pages(ctx, path, q, func(rows []json.RawMessage) error {
-		out, err := decodeEach(path, rows, conv)
+		out, err := ats.DecodeRows(Name, "GET "+path, rows, conv)
 		if err != nil || len(out) == 0 {
 			return err
 		}
@@ -473,7 +457,7 @@ func (c *Client) ListStages(ctx context.Context, _ ats.ListOptions, fn func([]at
 		return err
 	}
 	return c.pages(ctx, applicationsPath, c.listQuery(time.Time{}), func(rows []json.RawMessage) error {
-		apps, err := decodeEach(applicationsPath, rows, func(w wireApplication, _ json.RawMessage) (wireApplication, bool) { return w, true })
+		apps, err := ats.DecodeRows(Name, "GET "+applicationsPath, rows, func(w wireApplication, _ json.RawMessage) (wireApplication, bool) { return w, true })
 		if err != nil {
 			return err
 		}
@@ -568,7 +552,7 @@ func (c *Client) ListRejectionReasons(context.Context, ats.ListOptions, func([]a
 func (c *Client) ListUsers(ctx context.Context, _ ats.ListOptions, fn func([]ats.User) error) error {
 	seen := map[string]bool{}
 	return c.pages(ctx, jobsPath, c.listQuery(time.Time{}), func(rows []json.RawMessage) error {
-		jobs, err := decodeEach(jobsPath, rows, func(w wireJob, _ json.RawMessage) (wireJob, bool) { return w, true })
+		jobs, err := ats.DecodeRows(Name, "GET "+jobsPath, rows, func(w wireJob, _ json.RawMessage) (wireJob, bool) { return w, true })
 		if err != nil {
 			return err
 		}

@@ -164,13 +164,7 @@ func New(cfg ats.Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps := cfg.PageSize
-	if ps <= 0 {
-		ps = defaultPageSize
-	}
-	if ps > MaxPageSize {
-		ps = MaxPageSize
-	}
+	ps := ats.PageSize(cfg.PageSize, defaultPageSize, MaxPageSize)
 	return &Client{http: hc, cfg: cfg, pageSize: ps}, nil
 }
 

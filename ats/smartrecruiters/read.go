@@ -100,22 +100,6 @@ func (c *Client) getAll(ctx context.Context, path string, fn func([]json.RawMess
 	return fn(page.Content)
 }
 
-// decodeRows decodes each raw row into T and maps it with conv (which may
-// drop rows by returning ok=false).
-func decodeRows[T, U any](path string, rows []json.RawMessage, conv func(T, json.RawMessage) (U, bool)) ([]U, error) {
-	out := make([]U, 0, len(rows))
-	for _, raw := range rows {
-		var w T
-		if err := json.Unmarshal(raw, &w); err != nil {
-			return nil, malformed("GET "+path, "invalid JSON in response: "+err.Error())
-		}
-		if u, ok := conv(w, raw); ok {
-			out = append(out, u)
-		}
-	}
-	return out, nil
-}
-
 // ---- jobs ----
 
 type wireJob struct {
@@ -162,7 +146,7 @@ func (c *Client) ListJobs(ctx context.Context, o ats.ListOptions, fn func([]ats.
 		q.Set("updatedAfter", timeParam(o.UpdatedAfter))
 	}
 	return c.eachPageID(ctx, "/jobs", q, func(rows []json.RawMessage) error {
-		jobs, err := decodeRows("/jobs", rows, jobFromWire)
+		jobs, err := ats.DecodeRows(Name, "GET /jobs", rows, jobFromWire)
 		if err != nil || len(jobs) == 0 {
 			return err
 		}
@@ -351,7 +335,7 @@ func candidateFromWire(w wireCandidate, raw json.RawMessage) (ats.Candidate, boo
 // updatedAfter).
 func (c *Client) ListCandidates(ctx context.Context, o ats.ListOptions, fn func([]ats.Candidate) error) error {
 	return c.eachPageID(ctx, "/candidates", candidateQuery(o), func(rows []json.RawMessage) error {
-		out, err := decodeRows("/candidates", rows, candidateFromWire)
+		out, err := ats.DecodeRows(Name, "GET /candidates", rows, candidateFromWire)
 		if err != nil || len(out) == 0 {
 			return err
 		}
@@ -366,7 +350,7 @@ func (c *Client) ListCandidates(ctx context.Context, o ats.ListOptions, fn func(
 // assignment's JSON.
 func (c *Client) ListApplications(ctx context.Context, o ats.ListOptions, fn func([]ats.Application) error) error {
 	return c.eachPageID(ctx, "/candidates", candidateQuery(o), func(rows []json.RawMessage) error {
-		cands, err := decodeRows("/candidates", rows, func(w wireCandidate, _ json.RawMessage) (wireCandidate, bool) { return w, true })
+		cands, err := ats.DecodeRows(Name, "GET /candidates", rows, func(w wireCandidate, _ json.RawMessage) (wireCandidate, bool) { return w, true })
 		if err != nil {
 			return err
 		}
@@ -451,7 +435,7 @@ func applicationStatus(status string) ats.ApplicationStatus {
 func (c *Client) ListTags(ctx context.Context, _ ats.ListOptions, fn func([]ats.Tag) error) error {
 	seen := map[string]bool{}
 	return c.eachPageID(ctx, "/candidates", nil, func(rows []json.RawMessage) error {
-		cands, err := decodeRows("/candidates", rows, func(w wireCandidate, _ json.RawMessage) (wireCandidate, bool) { return w, true })
+		cands, err := ats.DecodeRows(Name, "GET /candidates", rows, func(w wireCandidate, _ json.RawMessage) (wireCandidate, bool) { return w, true })
 		if err != nil {
 			return err
 		}
@@ -478,7 +462,7 @@ func (c *Client) ListTags(ctx context.Context, _ ats.ListOptions, fn func([]ats.
 func (c *Client) ListRejectionReasons(ctx context.Context, _ ats.ListOptions, fn func([]ats.RejectionReason) error) error {
 	const path = "/configuration/rejection-reasons"
 	return c.getAll(ctx, path, func(rows []json.RawMessage) error {
-		out, err := decodeRows(path, rows, func(w wireRef, raw json.RawMessage) (ats.RejectionReason, bool) {
+		out, err := ats.DecodeRows(Name, "GET "+path, rows, func(w wireRef, raw json.RawMessage) (ats.RejectionReason, bool) {
 			id := w.ID.String()
 			return ats.RejectionReason{ID: id, RemoteID: id, Name: w.Label, Raw: raw}, id != ""
 		})
@@ -492,7 +476,7 @@ func (c *Client) ListRejectionReasons(ctx context.Context, _ ats.ListOptions, fn
 // ListUsers implements ats.Reader from GET /users (limit + offset).
 func (c *Client) ListUsers(ctx context.Context, _ ats.ListOptions, fn func([]ats.User) error) error {
 	return c.eachOffset(ctx, "/users", nil, func(rows []json.RawMessage) error {
-		out, err := decodeRows("/users", rows, func(w struct {
+		out, err := ats.DecodeRows(Name, "GET /users", rows, func(w struct {
 			ID        ats.FlexID `json:"id"`
 			FirstName string     `json:"firstName"`
 			LastName  string     `json:"lastName"`

@@ -187,10 +187,7 @@ func New(cfg ats.Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps := cfg.PageSize
-	if ps <= 0 || ps > MaxPageSize {
-		ps = MaxPageSize
-	}
+	ps := ats.PageSize(cfg.PageSize, MaxPageSize, MaxPageSize)
 	return &Client{http: hc, cfg: cfg, pageSize: ps, now: time.Now}, nil
 }
 

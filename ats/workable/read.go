@@ -76,26 +76,12 @@ func malformed(op, msg string) error {
 func list[T, U any](ctx context.Context, c *Client, path string, q url.Values, key string,
 	conv func(T, json.RawMessage) (U, bool), fn func([]U) error) error {
 	return c.eachPage(ctx, path, q, key, func(rows []json.RawMessage) error {
-		out, err := decodeRows(path, rows, conv)
+		out, err := ats.DecodeRows(Name, "GET "+path, rows, conv)
 		if err != nil || len(out) == 0 {
 			return err
 		}
 		return fn(out)
 	})
-}
-
-func decodeRows[T, U any](path string, rows []json.RawMessage, conv func(T, json.RawMessage) (U, bool)) ([]U, error) {
-	out := make([]U, 0, len(rows))
-	for _, raw := range rows {
-		var w T
-		if err := json.Unmarshal(raw, &w); err != nil {
-			return nil, malformed("GET "+path, "invalid JSON in response: "+err.Error())
-		}
-		if u, ok := conv(w, raw); ok {
-			out = append(out, u)
-		}
-	}
-	return out, nil
 }
 
 // timeParam renders t as the ISO 8601 value updated_after takes, with
@@ -314,7 +300,7 @@ func (c *Client) jobStages(ctx context.Context, shortcode string) ([]ats.Stage, 
 	if err := c.http.DecodeJSON(resp, &env); err != nil {
 		return nil, err
 	}
-	return decodeRows("/jobs/{shortcode}/stages", env.Stages, func(w wireStage, raw json.RawMessage) (ats.Stage, bool) {
+	return ats.DecodeRows(Name, "GET /jobs/{shortcode}/stages", env.Stages, func(w wireStage, raw json.RawMessage) (ats.Stage, bool) {
 		id := StageID(shortcode, w.Slug)
 		return ats.Stage{ID: id, RemoteID: w.Slug, Name: w.Name, Order: w.Position, JobID: shortcode,
 			Kind: stageKind(w.Kind), Active: true, Raw: raw}, w.Slug != ""
@@ -412,7 +398,7 @@ func (c *Client) ListApplications(ctx context.Context, o ats.ListOptions, fn fun
 	stages := map[string]map[string]string{} // shortcode → stage name → stage id
 	var reasons map[string]string            // description → id
 	return c.eachPage(ctx, "/candidates", candidatesQuery(o), "candidates", func(rows []json.RawMessage) error {
-		ws, err := decodeRows("/candidates", rows, func(w wireCandidate, _ json.RawMessage) (wireCandidate, bool) { return w, true })
+		ws, err := ats.DecodeRows(Name, "GET /candidates", rows, func(w wireCandidate, _ json.RawMessage) (wireCandidate, bool) { return w, true })
 		if err != nil {
 			return err
 		}
@@ -508,7 +494,7 @@ func (c *Client) ListRejectionReasons(ctx context.Context, _ ats.ListOptions, fn
 	} else if err := c.http.DecodeJSON(resp, &rows); err != nil {
 		return err
 	}
-	out, err := decodeRows("/disqualification_reasons", rows, func(w wireReason, raw json.RawMessage) (ats.RejectionReason, bool) {
+	out, err := ats.DecodeRows(Name, "GET /disqualification_reasons", rows, func(w wireReason, raw json.RawMessage) (ats.RejectionReason, bool) {
 		id := w.ID.String()
 		return ats.RejectionReason{ID: id, RemoteID: id, Name: w.Description, Raw: raw}, id != ""
 	})
