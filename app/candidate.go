@@ -264,6 +264,38 @@ func (a *App) candidateAnswer(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"answer": ans})
 }
 
+// candidateOpenQuestion records when the candidate first saw a question
+// and answers with the time left on a timed one. The browser counts down
+// from this, so the deadline is the server's: a reload or another browser
+// does not restart the clock, and an answer saved after it is flagged for
+// the reviewer (see store.Answer.LateS), never dropped.
+func (a *App) candidateOpenQuestion(c *fiber.Ctx) error {
+	inv, err := a.loadCandidateInvitation(c)
+	if err != nil {
+		return err
+	}
+	if inv.Status != "started" {
+		if inv.Status == "submitted" || inv.Status == "expired" {
+			return closedError(inv)
+		}
+		return errConflict("not_started", "Start the interview first.")
+	}
+	q, err := a.candidateQuestionFor(c, inv)
+	if err != nil {
+		return err
+	}
+	opened, err := a.store.OpenQuestion(c.UserContext(), inv.ID, q.ID)
+	if err != nil {
+		return notFoundIs(err)
+	}
+	out := fiber.Map{"opened_at": opened, "time_limit_seconds": q.TimeLimitS}
+	if q.TimeLimitS > 0 {
+		left := time.Until(opened.Add(time.Duration(q.TimeLimitS) * time.Second)).Seconds()
+		out["remaining_seconds"] = max(0, int64(math.Ceil(left)))
+	}
+	return c.JSON(out)
+}
+
 var mediaTypes = map[string]string{
 	"audio/webm": ".webm", "audio/ogg": ".ogg", "audio/mp4": ".m4a", "audio/mpeg": ".mp3", "audio/wav": ".wav",
 	"video/webm": ".webm", "video/mp4": ".mp4",

@@ -218,3 +218,79 @@ func TestInvitationLinkForRecruiters(t *testing.T) {
 	vid := int64(invs[0].(map[string]any)["id"].(float64))
 	viewer.mustStatus(403, "GET", s.ws(fmt.Sprintf("/interviews/%d/invitations/%d/link", id, vid)), nil)
 }
+
+// A timed question's clock is the server's: opening it again (a reload,
+// another browser) keeps the first opening, and a typed answer saved after
+// the deadline plus a grace is kept and flagged with how late it was.
+func TestTimedQuestionDeadlineIsTheServers(t *testing.T) {
+	s := newInterviewSetup(t)
+	pid, _, stage := s.sampleStage(t)
+	iv := s.admin.mustStatus(201, "POST", s.ws("/interviews"), map[string]any{
+		"position_id": pid, "stage_ext_id": stage, "deadline_days": 5,
+		"questions": []map[string]any{
+			{"type": "text", "prompt": "In one minute: why this role?", "required": true, "time_limit_seconds": 60},
+			{"type": "text", "prompt": "Anything else?", "required": false},
+		},
+	}).json(t)["interview"].(map[string]any)
+	s.admin.mustStatus(200, "POST", s.ws(fmt.Sprintf("/interviews/%v/publish", iv["id"])), nil)
+	full := s.mp.Message(t, s.mp.WaitFor(t, 1, 15*time.Second)[0].ID)
+	tok := linkRe.FindStringSubmatch(full.Text)[1]
+	cand := &client{t: t, a: s.a}
+	base := "/api/candidate/" + tok
+	qs := cand.mustStatus(200, "GET", base, nil).json(t)["questions"].([]any)
+	timed, untimed := int64(qs[0].(map[string]any)["id"].(float64)), int64(qs[1].(map[string]any)["id"].(float64))
+	if r := cand.do("POST", fmt.Sprintf("%s/answers/%d/open", base, timed), nil); r.Status != 409 || r.errCode(t) != "not_started" {
+		t.Fatalf("open before start: %d %s", r.Status, r.Body)
+	}
+	cand.mustStatus(204, "POST", base+"/start", map[string]bool{"consent": true})
+
+	clock := time.Now()
+	s.a.Store().SetClock(func() time.Time { return clock })
+	open := func(q int64) map[string]any {
+		t.Helper()
+		return cand.mustStatus(200, "POST", fmt.Sprintf("%s/answers/%d/open", base, q), nil).json(t)
+	}
+	first := open(timed)
+	if first["time_limit_seconds"] != float64(60) || first["remaining_seconds"] == nil {
+		t.Fatalf("opening the timed question: %v", first)
+	}
+	clock = clock.Add(30 * time.Second)
+	if again := open(timed); again["opened_at"] != first["opened_at"] {
+		t.Fatalf("a second opening restarted the clock: %v then %v", first["opened_at"], again["opened_at"])
+	}
+	if u := open(untimed); u["remaining_seconds"] != nil {
+		t.Fatalf("untimed question has a countdown: %v", u)
+	}
+	save := func(q int64, v string) map[string]any {
+		t.Helper()
+		return cand.mustStatus(200, "PUT", fmt.Sprintf("%s/answers/%d", base, q), map[string]any{"value": v}).json(t)["answer"].(map[string]any)
+	}
+	clock = clock.Add(35 * time.Second) // 65 s after opening: inside the grace
+	if a := save(timed, "Because I like the team."); a["late_seconds"] != nil {
+		t.Fatalf("answer within the grace flagged late: %v", a)
+	}
+	clock = clock.Add(35 * time.Second) // 100 s: 30 s past deadline + grace
+	if a := save(timed, "Because I like the team and the product."); a["late_seconds"] != float64(30) || a["value"] != "Because I like the team and the product." {
+		t.Fatalf("late answer: %v, want kept with late_seconds 30", a)
+	}
+	if a := save(untimed, "No."); a["late_seconds"] != nil {
+		t.Fatalf("untimed answer flagged late: %v", a)
+	}
+
+	// The reviewer's PDF flags the late answer for a person.
+	cand.mustStatus(204, "POST", base+"/submit", nil)
+	rows, err := s.a.Store().Results(context.Background(), s.wid, int64(iv["id"].(float64)))
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("results: %v %v", rows, err)
+	}
+	rep, err := s.a.buildReport(context.Background(), &rows[0].Result)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flags := fmt.Sprint(rep.Questions[0].Flags); !strings.Contains(flags, "Last saved 30 s after the question's 1 min time limit") {
+		t.Fatalf("report flags of the late answer: %s", flags)
+	}
+	if len(rep.Questions[1].Flags) != 0 {
+		t.Fatalf("untimed answer flagged in the report: %v", rep.Questions[1].Flags)
+	}
+}

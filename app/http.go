@@ -88,6 +88,7 @@ func (a *App) routes(api fiber.Router) {
 	cand.Post("/start", a.candidateStart)
 	cand.Put("/answers/:qid", a.candidateAnswer)
 	cand.Post("/answers/:qid/media", a.candidateMedia)
+	cand.Post("/answers/:qid/open", a.candidateOpenQuestion)
 	cand.Post("/submit", a.candidateSubmit)
 	cand.Post("/adjustment", a.candidateAdjustment)
 

@@ -298,6 +298,10 @@ func (a *App) buildReport(ctx context.Context, r *store.Result) (report.Report, 
 		for _, f := range qr.Flags {
 			rq.Flags = append(rq.Flags, f.Message)
 		}
+		if an.LateS > 0 {
+			rq.Flags = append(rq.Flags, fmt.Sprintf("Last saved %s after the question's %s time limit (a 10-second grace included). The answer is kept; a person weighs it.",
+				spanLabel(an.LateS), spanLabel(int64(q.TimeLimitS))))
+		}
 		if o, ok := latest[q.ID]; ok {
 			v := o.Score
 			rq.Overridden, rq.OverrideReason = &v, o.Reason
@@ -704,3 +708,15 @@ func (w *atsWriter) checkLanded(ctx context.Context, c *store.Connection, conn a
 // attachmentName is the PDF's file name in the ATS; it identifies the
 // result, so an attachment whose upload outcome was lost can be found.
 func attachmentName(resultID int64) string { return fmt.Sprintf("hireloop-interview-%d.pdf", resultID) }
+
+// spanLabel renders a span of seconds for a reader: "45 s", "1 min", "2 min 5 s".
+func spanLabel(n int64) string {
+	m, sec := n/60, n%60
+	switch {
+	case m == 0:
+		return fmt.Sprintf("%d s", sec)
+	case sec == 0:
+		return fmt.Sprintf("%d min", m)
+	}
+	return fmt.Sprintf("%d min %d s", m, sec)
+}

@@ -13,14 +13,53 @@ var ErrClosed = errors.New("store: the invitation is closed")
 
 // Answer is a candidate's answer to one question.
 type Answer struct {
-	QuestionID int64     `json:"question_id"`
-	Value      string    `json:"value"`
-	MediaPath  string    `json:"-"`
-	MediaType  string    `json:"media_type,omitempty"`
-	MediaBytes int64     `json:"media_bytes,omitempty"`
-	Transcript string    `json:"transcript,omitempty"`
-	Attempts   int       `json:"attempts"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	QuestionID int64  `json:"question_id"`
+	Value      string `json:"value"`
+	MediaPath  string `json:"-"`
+	MediaType  string `json:"media_type,omitempty"`
+	MediaBytes int64  `json:"media_bytes,omitempty"`
+	Transcript string `json:"transcript,omitempty"`
+	Attempts   int    `json:"attempts"`
+	// LateS is how many seconds after a timed question's deadline (plus
+	// AnswerGrace) the typed answer was last saved; 0 when on time or
+	// untimed. Recordings are stopped by the browser at the deadline and
+	// their upload time does not count, so they are never late.
+	LateS     int64     `json:"late_seconds,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// AnswerGrace absorbs autosave and network delay after a deadline before
+// an answer counts as late.
+const AnswerGrace = 10 * time.Second
+
+// OpenQuestion records the first time the candidate saw a question and
+// returns it (later calls return the first time: reloading the page does
+// not restart a timed question's clock).
+func (s *Store) OpenQuestion(ctx context.Context, invitationID, questionID int64) (time.Time, error) {
+	var opened int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var ok int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invitations i JOIN interview_questions q ON q.interview_id = i.interview_id
+			WHERE i.id = ? AND q.id = ?`, invitationID, questionID).Scan(&ok); err != nil {
+			return err
+		}
+		if ok == 0 {
+			return ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO question_opens (invitation_id, question_id, opened_at) VALUES (?, ?, ?)
+			ON CONFLICT (invitation_id, question_id) DO NOTHING`, invitationID, questionID, s.unix()); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT opened_at FROM question_opens WHERE invitation_id = ? AND question_id = ?`,
+			invitationID, questionID).Scan(&opened)
+	})
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return time.Time{}, err
+		}
+		return time.Time{}, fmt.Errorf("store: unable to record question opening: %w", err)
+	}
+	return fromUnix(opened), nil
 }
 
 // openStatuses are the states in which a candidate may still work.
@@ -72,16 +111,28 @@ func (s *Store) SaveAnswer(ctx context.Context, invitationID int64, a Answer) (*
 		if open == 0 {
 			return ErrClosed
 		}
+		// A typed answer saved after a timed question's deadline is kept
+		// and flagged: seconds past opened_at + limit + grace.
+		var late int64
+		if a.MediaPath == "" {
+			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(0, ? - o.opened_at - q.time_limit_s - ?), 0)
+				FROM interview_questions q JOIN question_opens o ON o.question_id = q.id AND o.invitation_id = ?
+				WHERE q.id = ? AND q.time_limit_s > 0`, now, int64(AnswerGrace/time.Second), invitationID, a.QuestionID).Scan(&late); err != nil &&
+				!errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
 		// A recording and a typed note are saved separately: an upload keeps
 		// the note, and only recordings count as attempts (retakes).
-		_, err = tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, value, media_path, media_type, media_bytes, attempts, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, CASE WHEN ?4 != '' THEN 1 ELSE 0 END, ?) ON CONFLICT (invitation_id, question_id) DO UPDATE SET
+		_, err = tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, value, media_path, media_type, media_bytes, attempts, updated_at, late_s)
+			VALUES (?, ?, ?, ?, ?, ?, CASE WHEN ?4 != '' THEN 1 ELSE 0 END, ?, ?) ON CONFLICT (invitation_id, question_id) DO UPDATE SET
 			value = CASE WHEN excluded.media_path != '' THEN value ELSE excluded.value END,
 			media_path = CASE WHEN excluded.media_path != '' THEN excluded.media_path ELSE media_path END,
 			media_type = CASE WHEN excluded.media_path != '' THEN excluded.media_type ELSE media_type END,
 			media_bytes = CASE WHEN excluded.media_path != '' THEN excluded.media_bytes ELSE media_bytes END,
-			attempts = attempts + CASE WHEN excluded.media_path != '' THEN 1 ELSE 0 END, updated_at = excluded.updated_at`,
-			invitationID, a.QuestionID, a.Value, a.MediaPath, a.MediaType, a.MediaBytes, now)
+			attempts = attempts + CASE WHEN excluded.media_path != '' THEN 1 ELSE 0 END, updated_at = excluded.updated_at,
+			late_s = CASE WHEN excluded.media_path != '' THEN late_s ELSE excluded.late_s END`,
+			invitationID, a.QuestionID, a.Value, a.MediaPath, a.MediaType, a.MediaBytes, now, late)
 		return err
 	})
 	if err != nil {
@@ -96,9 +147,9 @@ func (s *Store) SaveAnswer(ctx context.Context, invitationID int64, a Answer) (*
 func (s *Store) answer(ctx context.Context, invitationID, questionID int64) (*Answer, error) {
 	var a Answer
 	var updated int64
-	err := s.r.QueryRowContext(ctx, `SELECT question_id, value, media_path, media_type, media_bytes, attempts, updated_at FROM answers
+	err := s.r.QueryRowContext(ctx, `SELECT question_id, value, media_path, media_type, media_bytes, attempts, updated_at, late_s FROM answers
 		WHERE invitation_id = ? AND question_id = ?`, invitationID, questionID).Scan(&a.QuestionID, &a.Value, &a.MediaPath, &a.MediaType,
-		&a.MediaBytes, &a.Attempts, &updated)
+		&a.MediaBytes, &a.Attempts, &updated, &a.LateS)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -108,7 +159,7 @@ func (s *Store) answer(ctx context.Context, invitationID, questionID int64) (*An
 
 // Answers lists an invitation's answers.
 func (s *Store) Answers(ctx context.Context, invitationID int64) ([]Answer, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT question_id, value, media_path, media_type, media_bytes, attempts, updated_at, transcript FROM answers
+	rows, err := s.r.QueryContext(ctx, `SELECT question_id, value, media_path, media_type, media_bytes, attempts, updated_at, transcript, late_s FROM answers
 		WHERE invitation_id = ? ORDER BY question_id`, invitationID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list answers: %w", err)
@@ -118,7 +169,7 @@ func (s *Store) Answers(ctx context.Context, invitationID int64) ([]Answer, erro
 	for rows.Next() {
 		var a Answer
 		var updated int64
-		if err := rows.Scan(&a.QuestionID, &a.Value, &a.MediaPath, &a.MediaType, &a.MediaBytes, &a.Attempts, &updated, &a.Transcript); err != nil {
+		if err := rows.Scan(&a.QuestionID, &a.Value, &a.MediaPath, &a.MediaType, &a.MediaBytes, &a.Attempts, &updated, &a.Transcript, &a.LateS); err != nil {
 			return nil, err
 		}
 		a.UpdatedAt = fromUnix(updated)

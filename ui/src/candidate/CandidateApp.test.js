@@ -270,6 +270,24 @@ describe('questions', () => {
     await waitFor(() => expect(question$().dataset.questionId).toBe('21'));
     expect(/** @type {HTMLTextAreaElement} */ (screen.getByTestId('cand-answer-text')).disabled).toBe(true);
   });
+
+  it("counts down from the server's deadline, so a reload does not restart the clock", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const qs = [question({ id: 21, type: 'text', time_limit_seconds: 60 }), question({ id: 22, type: 'text' })];
+    const { calls } = mockFetch({
+      [`GET ${BASE}`]: { body: started({ questions: qs }) },
+      // opened 45 s ago in another tab: 15 s are left, not 60
+      [`POST ${BASE}/answers/21/open`]: { body: { opened_at: '2026-11-28T10:00:00Z', time_limit_seconds: 60, remaining_seconds: 15 } },
+    });
+    render(CandidateApp, { props: { token: TOKEN } });
+    await screen.findByTestId('cand-answer-text');
+    await waitFor(() => expect(screen.getByRole('timer').textContent).toBe('0:15'));
+    expect(calls.filter((c) => c.method === 'POST' && c.url.endsWith('/answers/21/open'))).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(15300);
+    await waitFor(() => expect(question$().dataset.questionId).toBe('22'));
+    // the untimed question asks for no deadline
+    expect(calls.some((c) => c.url.endsWith('/answers/22/open'))).toBe(false);
+  });
 });
 
 describe('review and submit', () => {

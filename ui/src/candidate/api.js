@@ -136,6 +136,18 @@ export function saveAnswer(token, qid, value) {
 }
 
 /**
+ * Tells the server the candidate sees a question; for a timed one it
+ * answers with the seconds left, counted from the first opening, so a
+ * reload or another device does not restart the clock.
+ * @param {string} token
+ * @param {number} qid
+ * @returns {Promise<{opened_at: string, time_limit_seconds: number, remaining_seconds?: number}>}
+ */
+export function openQuestion(token, qid) {
+  return sendJSON(`${base(token)}/answers/${qid}/open`, 'POST', {});
+}
+
+/**
  * Sends one chunk of a recording, appended at `offset`.
  * @param {string} token
  * @param {number} qid

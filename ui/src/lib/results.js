@@ -25,7 +25,7 @@ const id = encodeURIComponent;
  * }} ResultRow
  * @typedef {{
  *   question_id:number, value:string, media_url?:string, media_type?:string, media_bytes?:number, transcript?:string,
- *   attempts?:number, updated_at?:string,
+ *   attempts?:number, updated_at?:string, late_seconds?:number,
  * }} Answer
  * @typedef {{
  *   id:number, question_id:number, original:number|null, score:number, reason:string, user_id:number,
@@ -39,6 +39,7 @@ const id = encodeURIComponent;
  * }} ATSWrite
  * @typedef {{
  *   id:number, type:string, prompt:string, help?:string, options?:string[]|null, required:boolean, position?:number,
+ *   time_limit_seconds?:number,
  * }} ResultQuestion
  * @typedef {{
  *   id:number, name:string, connection_id:number|null, job_ext_id:string, sync_results:boolean,
