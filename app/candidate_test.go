@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -244,8 +245,11 @@ func TestTimedQuestionDeadlineIsTheServers(t *testing.T) {
 	}
 	cand.mustStatus(204, "POST", base+"/start", map[string]bool{"consent": true})
 
-	clock := time.Now()
-	s.a.Store().SetClock(func() time.Time { return clock })
+	// The outbox and other workers read the clock too: keep it atomic.
+	var clock atomic.Int64
+	clock.Store(time.Now().UnixNano())
+	s.a.Store().SetClock(func() time.Time { return time.Unix(0, clock.Load()) })
+	advance := func(d time.Duration) { clock.Add(int64(d)) }
 	open := func(q int64) map[string]any {
 		t.Helper()
 		return cand.mustStatus(200, "POST", fmt.Sprintf("%s/answers/%d/open", base, q), nil).json(t)
@@ -254,7 +258,7 @@ func TestTimedQuestionDeadlineIsTheServers(t *testing.T) {
 	if first["time_limit_seconds"] != float64(60) || first["remaining_seconds"] == nil {
 		t.Fatalf("opening the timed question: %v", first)
 	}
-	clock = clock.Add(30 * time.Second)
+	advance(30 * time.Second)
 	if again := open(timed); again["opened_at"] != first["opened_at"] {
 		t.Fatalf("a second opening restarted the clock: %v then %v", first["opened_at"], again["opened_at"])
 	}
@@ -265,11 +269,11 @@ func TestTimedQuestionDeadlineIsTheServers(t *testing.T) {
 		t.Helper()
 		return cand.mustStatus(200, "PUT", fmt.Sprintf("%s/answers/%d", base, q), map[string]any{"value": v}).json(t)["answer"].(map[string]any)
 	}
-	clock = clock.Add(35 * time.Second) // 65 s after opening: inside the grace
+	advance(35 * time.Second) // 65 s after opening: inside the grace
 	if a := save(timed, "Because I like the team."); a["late_seconds"] != nil {
 		t.Fatalf("answer within the grace flagged late: %v", a)
 	}
-	clock = clock.Add(35 * time.Second) // 100 s: 30 s past deadline + grace
+	advance(35 * time.Second) // 100 s: 30 s past deadline + grace
 	if a := save(timed, "Because I like the team and the product."); a["late_seconds"] != float64(30) || a["value"] != "Because I like the team and the product." {
 		t.Fatalf("late answer: %v, want kept with late_seconds 30", a)
 	}

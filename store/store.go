@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite" // registers the "sqlite" driver
@@ -31,7 +32,9 @@ type Store struct {
 	w    *sql.DB // exactly one connection: the only writer
 	r    *sql.DB // read pool
 	path string
-	now  func() time.Time
+	// clock replaces time.Now in tests; atomic because background workers
+	// read it while a test moves it.
+	clock atomic.Pointer[func() time.Time]
 }
 
 // dsn builds the connection string. Pragmas live in the DSN, not in Exec
@@ -84,7 +87,7 @@ func Open(path string) (*Store, error) {
 	n := max(4, runtime.NumCPU()*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &Store{w: w, r: r, path: path, now: time.Now}, nil
+	return &Store{w: w, r: r, path: path}, nil
 }
 
 // Close closes both pools.
@@ -104,7 +107,16 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // SetClock replaces time.Now; tests use it to expire sessions.
-func (s *Store) SetClock(now func() time.Time) { s.now = now }
+func (s *Store) SetClock(now func() time.Time) { s.clock.Store(&now) }
+
+// now is the store's notion of the current time (time.Now unless a test
+// set a clock).
+func (s *Store) now() time.Time {
+	if c := s.clock.Load(); c != nil {
+		return (*c)()
+	}
+	return time.Now()
+}
 
 func (s *Store) unix() int64 { return s.now().Unix() }
 
