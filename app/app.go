@@ -26,24 +26,27 @@ import (
 type App struct {
 	// regMu orders webhook registration and handshake updates of a
 	// connection (a handshake can arrive while registration runs).
-	regMu     sync.Mutex
-	cfg       Config
-	version   string
-	log       *slog.Logger
-	store     *store.Store
-	key       []byte
-	ui        fs.FS // nil in no_ui builds
-	sched     gocron.Scheduler
-	http      *fiber.App
-	limiter   *loginLimiter
-	metrics   *metrics
-	syncs     *syncer
-	watch     *watchdog
-	outbox    *outbox
-	results   *resultsWorker
-	atsWriter *atsWriter
-	sandbox   Sandbox // nil unless demo mode
-	now       func() time.Time
+	regMu sync.Mutex
+	// accountRefs caches connectors' AccountRef per connection.
+	refMu       sync.Mutex
+	accountRefs map[int64]accountRefEntry
+	cfg         Config
+	version     string
+	log         *slog.Logger
+	store       *store.Store
+	key         []byte
+	ui          fs.FS // nil in no_ui builds
+	sched       gocron.Scheduler
+	http        *fiber.App
+	limiter     *loginLimiter
+	metrics     *metrics
+	syncs       *syncer
+	watch       *watchdog
+	outbox      *outbox
+	results     *resultsWorker
+	atsWriter   *atsWriter
+	sandbox     Sandbox // nil unless demo mode
+	now         func() time.Time
 
 	// baseCtx lives as long as the app; background work (syncs started
 	// from requests or webhooks) runs under it and stops at shutdown.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,9 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hireloop/hireloop/ats"
 	"github.com/hireloop/hireloop/ats/greenhouse/fake"
 	kombofake "github.com/hireloop/hireloop/ats/kombo/fake"
 	leverfake "github.com/hireloop/hireloop/ats/lever/fake"
+	"github.com/hireloop/hireloop/ats/merge"
+	mergefake "github.com/hireloop/hireloop/ats/merge/fake"
 	srfake "github.com/hireloop/hireloop/ats/smartrecruiters/fake"
 	workablefake "github.com/hireloop/hireloop/ats/workable/fake"
 )
@@ -238,4 +242,56 @@ func TestWebhookStageNameHint(t *testing.T) {
 		}
 	}
 	t.Fatalf("no webhook stage event to %s; events %v", sm.OtherStageID, evs)
+}
+
+// TestWebhookOtherMergeAccount: Merge names the linked account by an id
+// hireloop must look up; it is looked up once per connection, not once per
+// delivery, and deliveries for other linked accounts are dropped.
+func TestWebhookOtherMergeAccount(t *testing.T) {
+	a := newTestApp(t)
+	admin, wid := setupAdmin(t, a)
+	mf := mergefake.New("merge-key", "account-token", mergefake.SmallSeed)
+	t.Cleanup(mf.Close)
+	view := admin.mustStatus(201, "POST", fmt.Sprintf("/api/workspaces/%d/connections", wid), map[string]any{
+		"provider": "merge", "api_key": "merge-key", "integration_id": "account-token", "base_url": mf.URL(),
+		"webhook_secret": "whsec-merge", "paused": true,
+	}).json(t)["connection"].(map[string]any)
+	token := view["webhook_url"].(string)[strings.LastIndex(view["webhook_url"].(string), "/")+1:]
+	deliver := func(account, id string) (int, string) {
+		t.Helper()
+		body := []byte(`{"hook":{"id":"` + id + `","event":"Candidate.changed","target":"x"},"linked_account":{"id":"` + account +
+			`"},"data":{"id":"c-1"}}`)
+		req := httptest.NewRequest("POST", "/webhooks/ats/"+token, strings.NewReader(string(body)))
+		for k, vs := range mf.SignWebhook(body, "whsec-merge") {
+			req.Header[k] = vs
+		}
+		res, err := a.HTTP().Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		_ = json.NewDecoder(res.Body).Decode(&out)
+		return res.StatusCode, fmt.Sprint(out["status"])
+	}
+	before := mf.Requests()
+	for i := range 3 {
+		if code, status := deliver("another-linked-account", fmt.Sprint("h-", i)); code != 200 || status != "other_account" {
+			t.Fatalf("delivery %d for another linked account: %d %s", i, code, status)
+		}
+	}
+	if n := mf.Requests() - before; n != 1 {
+		t.Fatalf("%d requests for three deliveries, want one account look-up", n)
+	}
+	mc, err := merge.New(ats.Config{BaseURL: mf.URL(), APIKey: "merge-key", IntegrationID: "account-token"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ad, err := mc.AccountDetails(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, status := deliver(ad.ID, "h-own"); code != 202 || status != "accepted" {
+		t.Fatalf("delivery for this linked account: %d %s", code, status)
+	}
 }

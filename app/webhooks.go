@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/hireloop/hireloop/ats"
@@ -55,12 +56,12 @@ func (a *App) atsWebhook(c *fiber.Ctx) error {
 		log.Warn("Webhook payload not understood", slog.Any("error", err))
 		return errBadRequest("The webhook payload could not be read: " + err.Error())
 	}
-	if df, ok := connector.(ats.DeliveryFilter); ok {
-		mine, err := df.ForThisConnection(ctx, ev)
+	if df, ok := connector.(ats.DeliveryFilter); ok && ev.ConnectionRef != "" {
+		ref, err := a.accountRef(ctx, conn, df)
 		if err != nil {
 			// Unknown owner: refresh rather than lose an event.
 			log.Warn("Unable to tell which account a webhook delivery is for", slog.Any("error", err))
-		} else if !mine {
+		} else if ref != "" && ref != ev.ConnectionRef {
 			log.Debug("Webhook for another account of the vendor ignored", slog.String("account", ev.ConnectionRef))
 			return c.JSON(fiber.Map{"status": "other_account"})
 		}
@@ -111,4 +112,33 @@ func (a *App) refreshAfterWebhook(conn *store.Connection, ev ats.WebhookEvent) {
 	if err != nil {
 		a.log.Warn("Unable to start webhook refresh", slog.Int64("connection_id", conn.ID), slog.Any("error", err))
 	}
+}
+
+// accountRef returns the id the vendor names conn's account by in
+// deliveries, asking the connector once per connection and settings
+// version: connectors are built per delivery, and a lookup (Merge's
+// GET /account-details) on every delivery would spend the rate budget.
+func (a *App) accountRef(ctx context.Context, conn *store.Connection, df ats.DeliveryFilter) (string, error) {
+	a.refMu.Lock()
+	c, ok := a.accountRefs[conn.ID]
+	a.refMu.Unlock()
+	if ok && c.version.Equal(conn.UpdatedAt) {
+		return c.ref, nil
+	}
+	ref, err := df.AccountRef(ctx)
+	if err != nil {
+		return "", err
+	}
+	a.refMu.Lock()
+	if a.accountRefs == nil {
+		a.accountRefs = map[int64]accountRefEntry{}
+	}
+	a.accountRefs[conn.ID] = accountRefEntry{ref: ref, version: conn.UpdatedAt}
+	a.refMu.Unlock()
+	return ref, nil
+}
+
+type accountRefEntry struct {
+	ref     string
+	version time.Time // the connection's updated_at it was looked up for
 }

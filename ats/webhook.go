@@ -94,9 +94,11 @@ func BodyDigestID(body []byte) string {
 // deliveries of every account to each endpoint: a Kombo or Merge
 // organisation has one webhook for all its customers, so an agency with a
 // connection per client receives each client's events at every
-// connection's URL. The webhook endpoint asks after verification and drops
-// deliveries that belong to another account instead of re-syncing this
-// one for nothing.
+// connection's URL. AccountRef is the id deliveries name this
+// connection's account by (WebhookEvent.ConnectionRef); the webhook
+// endpoint keeps it per connection and drops, after verification,
+// deliveries that name another account instead of re-syncing this one for
+// nothing.
 type DeliveryFilter interface {
-	ForThisConnection(ctx context.Context, ev WebhookEvent) (bool, error)
+	AccountRef(ctx context.Context) (string, error)
 }

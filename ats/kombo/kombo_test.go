@@ -231,14 +231,16 @@ func TestNewRequiresIntegration(t *testing.T) {
 	}
 }
 
-// A Kombo webhook endpoint receives every integration's events; only this
-// connection's integration (or an unnamed one) is for it.
-func TestForThisConnection(t *testing.T) {
-	c, _ := newPair(t, atstest.Options{})
-	for ref, want := range map[string]bool{integrationID: true, "other-integration": false, "": true} {
-		if got, err := c.ForThisConnection(context.Background(), ats.WebhookEvent{ConnectionRef: ref}); err != nil || got != want {
-			t.Errorf("ForThisConnection(%q) = %v, %v; want %v", ref, got, err, want)
-		}
+// A Kombo webhook endpoint receives every integration's events; the
+// deliveries for this connection name its integration id.
+func TestAccountRef(t *testing.T) {
+	c, f := newPair(t, atstest.Options{})
+	before := f.Requests()
+	if ref, err := c.AccountRef(context.Background()); err != nil || ref != integrationID {
+		t.Fatalf("AccountRef = %q, %v; want %q", ref, err, integrationID)
+	}
+	if n := f.Requests() - before; n != 0 {
+		t.Fatalf("AccountRef made %d requests; the integration id is configured", n)
 	}
 }
 

@@ -76,9 +76,7 @@ func (c *Client) ParseWebhook(_ http.Header, body []byte) (ats.WebhookEvent, err
 
 var _ ats.DeliveryFilter = (*Client)(nil)
 
-// ForThisConnection reports whether ev is for this connection's
-// integration: Kombo sends every integration's data-changed events to
-// each webhook endpoint and names the integration in data.integration_id.
-func (c *Client) ForThisConnection(_ context.Context, ev ats.WebhookEvent) (bool, error) {
-	return ev.ConnectionRef == "" || ev.ConnectionRef == c.cfg.IntegrationID, nil
-}
+// AccountRef is the integration id: Kombo sends every integration's
+// data-changed events to each webhook endpoint and names the integration
+// in data.integration_id.
+func (c *Client) AccountRef(context.Context) (string, error) { return c.cfg.IntegrationID, nil }

@@ -160,11 +160,6 @@ type Client struct {
 	cfg      ats.Config
 	pageSize int
 
-	// accountID is the linked account's Merge id, looked up for
-	// ForThisConnection.
-	accountMu sync.Mutex
-	accountID string
-
 	capsMu  sync.Mutex
 	caps    *ats.Capabilities
 	capsAt  time.Time

@@ -517,9 +517,8 @@ func BenchmarkSync10k(b *testing.B) {
 }
 
 // One Merge webhook serves every linked account: deliveries name the
-// linked account by id, which ForThisConnection compares with this
-// connection's (looked up once).
-func TestForThisConnection(t *testing.T) {
+// linked account by its Merge id, which AccountRef looks up.
+func TestAccountRef(t *testing.T) {
 	c, f := newPair(t, atstest.Options{})
 	ctx := context.Background()
 	ad, err := c.AccountDetails(ctx)
@@ -527,16 +526,10 @@ func TestForThisConnection(t *testing.T) {
 		t.Fatalf("account details: %+v %v", ad, err)
 	}
 	before := f.Requests()
-	for _, tc := range []struct {
-		ref  string
-		want bool
-	}{{ad.ID, true}, {"another-linked-account", false}, {"", true}, {ad.ID, true}} {
-		got, err := c.ForThisConnection(ctx, ats.WebhookEvent{ConnectionRef: tc.ref})
-		if err != nil || got != tc.want {
-			t.Fatalf("ForThisConnection(%q) = %v, %v; want %v", tc.ref, got, err, tc.want)
-		}
+	if ref, err := c.AccountRef(ctx); err != nil || ref != ad.ID {
+		t.Fatalf("AccountRef = %q, %v; want %q", ref, err, ad.ID)
 	}
 	if n := f.Requests() - before; n != 1 {
-		t.Fatalf("%d account look-ups for four deliveries, want 1", n)
+		t.Fatalf("%d requests for one look-up", n)
 	}
 }

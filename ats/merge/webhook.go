@@ -104,23 +104,11 @@ func (c *Client) ParseWebhook(_ http.Header, body []byte) (ats.WebhookEvent, err
 
 var _ ats.DeliveryFilter = (*Client)(nil)
 
-// ForThisConnection reports whether ev is for this connection's linked
-// account: a Merge webhook receives the events of every linked account of
-// the organisation and names it by its id (linked_account.id), which is
-// not the account token hireloop holds, so the id is looked up once per
-// client (GET /account-details).
-func (c *Client) ForThisConnection(ctx context.Context, ev ats.WebhookEvent) (bool, error) {
-	if ev.ConnectionRef == "" {
-		return true, nil
-	}
-	c.accountMu.Lock()
-	defer c.accountMu.Unlock()
-	if c.accountID == "" {
-		ad, err := c.AccountDetails(ctx)
-		if err != nil {
-			return false, err
-		}
-		c.accountID = ad.ID
-	}
-	return ev.ConnectionRef == c.accountID, nil
+// AccountRef is the linked account's Merge id: a Merge webhook receives
+// the events of every linked account of the organisation and names it by
+// that id (linked_account.id), which is not the account token hireloop
+// holds, so it is looked up (GET /account-details). The caller keeps it.
+func (c *Client) AccountRef(ctx context.Context) (string, error) {
+	ad, err := c.AccountDetails(ctx)
+	return ad.ID, err
 }
