@@ -24,6 +24,31 @@ func newSession(t *testing.T, bctx context.Context, base string) *session {
 	return &session{t: t, ctx: bctx, base: base, shots: map[string][]byte{}}
 }
 
+// fakeMedia lets the candidate pages record from a fake camera and
+// microphone without a permission prompt.
+var fakeMedia = []chromedp.ExecAllocatorOption{
+	chromedp.Flag("use-fake-ui-for-media-stream", true),
+	chromedp.Flag("use-fake-device-for-media-stream", true),
+	chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+}
+
+// apiStage and apiPosition are what the tests read of
+// GET /api/workspaces/{wid}/positions.
+type apiStage struct {
+	ExtID        string `json:"ext_id"`
+	Name         string `json:"name"`
+	Applications int    `json:"applications"`
+}
+
+type apiPosition struct {
+	ID           int64      `json:"id"`
+	ConnectionID int64      `json:"connection_id"`
+	ExtID        string     `json:"ext_id"`
+	Title        string     `json:"title"`
+	Applications int        `json:"applications"`
+	Stages       []apiStage `json:"stages"`
+}
+
 // tid selects by data-testid.
 func tid(id string) chromedp.CSS { return chromedp.CSS(`[data-testid="` + id + `"]`) }
 

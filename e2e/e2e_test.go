@@ -75,12 +75,6 @@ func TestConsoleEndToEnd(t *testing.T) {
 	defer cancel()
 
 	base, stop := startServer(t, ctx, bin, filepath.Join(tmp, "data"))
-	stopped := false
-	defer func() {
-		if !stopped {
-			stop()
-		}
-	}()
 
 	bctx, closeBrowser := newBrowser(t, ctx, tmp)
 
@@ -237,7 +231,6 @@ func TestConsoleEndToEnd(t *testing.T) {
 
 	// 8. Close the browser, then stop the server: SIGTERM must exit 0 within 10 s.
 	closeBrowser()
-	stopped = true
 	stop()
 }
 
@@ -327,20 +320,11 @@ func TestATSLoop(t *testing.T) {
 
 	tmp := t.TempDir()
 	bin := buildBinary(t, tmp)
-	if out, _ := exec.Command(bin, "serve", "--demo", "--help").CombinedOutput(); strings.Contains(string(out), "flag provided but not defined: -demo") {
-		t.Skip("this build of hireloop has no demo mode yet: `hireloop serve --demo` is rejected as an unknown flag")
-	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
 	defer cancel()
 
 	base, stop := startServer(t, ctx, bin, filepath.Join(tmp, "data"), "--demo")
-	stopped := false
-	defer func() {
-		if !stopped {
-			stop()
-		}
-	}()
 	bctx, closeBrowser := newBrowser(t, ctx, tmp)
 
 	b := newSession(t, bctx, base)
@@ -516,7 +500,6 @@ func TestATSLoop(t *testing.T) {
 
 	saveScreenshots(t, tmp, shots)
 	closeBrowser()
-	stopped = true
 	stop()
 }
 
@@ -608,29 +591,11 @@ func startServer(t *testing.T, ctx context.Context, bin, dataDir string, extraAr
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 
-	stop = func() {
-		t.Helper()
-		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-			t.Errorf("SIGTERM: %v", err)
-		}
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("server exited with %v after SIGTERM, want status 0\n%s", err, tail(serverLog, 20))
-			}
-		case <-time.After(10 * time.Second):
-			// SIGQUIT makes the Go runtime print every goroutine's stack
-			// and exit: the log then says what shutdown was waiting for.
-			_ = cmd.Process.Signal(syscall.SIGQUIT)
-			select {
-			case <-done:
-			case <-time.After(5 * time.Second):
-				_ = cmd.Process.Kill()
-				<-done
-			}
-			t.Errorf("server did not exit within 10s of SIGTERM; goroutine dump follows\n%s", tail(serverLog, 1500))
-		}
-	}
+	var once sync.Once
+	stop = func() { once.Do(func() { stopServer(t, cmd, done) }) }
+	// A test that ends early still stops the server; tests call stop
+	// themselves to check a clean exit at a point of their choosing.
+	t.Cleanup(stop)
 
 	base = "http://" + addr
 	client := &http.Client{Timeout: 2 * time.Second}
@@ -651,6 +616,33 @@ func startServer(t *testing.T, ctx context.Context, bin, dataDir string, extraAr
 				return base, stop
 			}
 		}
+	}
+}
+
+// stopServer sends SIGTERM and checks for a clean exit within 10 seconds;
+// on a hang it has the Go runtime print every goroutine (SIGQUIT) so the
+// log says what shutdown waited for.
+func stopServer(t *testing.T, cmd *exec.Cmd, done <-chan error) {
+	t.Helper()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Errorf("SIGTERM: %v", err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("server exited with %v after SIGTERM, want status 0\n%s", err, tail(serverLog, 20))
+		}
+	case <-time.After(10 * time.Second):
+		// SIGQUIT makes the Go runtime print every goroutine's stack
+		// and exit: the log then says what shutdown was waiting for.
+		_ = cmd.Process.Signal(syscall.SIGQUIT)
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		t.Errorf("server did not exit within 10s of SIGTERM; goroutine dump follows\n%s", tail(serverLog, 1500))
 	}
 }
 
@@ -773,25 +765,12 @@ func TestInterviewLoop(t *testing.T) {
 
 	tmp := t.TempDir()
 	bin := buildBinary(t, tmp)
-	if out, _ := exec.Command(bin, "serve", "--demo", "--help").CombinedOutput(); strings.Contains(string(out), "flag provided but not defined: -demo") {
-		t.Skip("this build of hireloop has no demo mode yet: `hireloop serve --demo` is rejected as an unknown flag")
-	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 
 	base, stop := startServer(t, ctx, bin, filepath.Join(tmp, "data"), "--demo")
-	stopped := false
-	defer func() {
-		if !stopped {
-			stop()
-		}
-	}()
-	bctx, closeBrowser := newBrowser(t, ctx, tmp,
-		chromedp.Flag("use-fake-ui-for-media-stream", true),
-		chromedp.Flag("use-fake-device-for-media-stream", true),
-		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
-	)
+	bctx, closeBrowser := newBrowser(t, ctx, tmp, fakeMedia...)
 
 	b := newSession(t, bctx, base)
 	step, eval, poll, shoot := b.step, b.eval, b.poll, b.shoot
@@ -836,19 +815,8 @@ func TestInterviewLoop(t *testing.T) {
 
 	// 4. Pick a sandbox position and a stage with a few candidates, and another active candidate
 	//    of the same position outside that stage (moved into it at the end).
-	type stage struct {
-		ExtID        string `json:"ext_id"`
-		Name         string `json:"name"`
-		Applications int    `json:"applications"`
-	}
-	type position struct {
-		ID           int64   `json:"id"`
-		ConnectionID int64   `json:"connection_id"`
-		ExtID        string  `json:"ext_id"`
-		Title        string  `json:"title"`
-		Applications int     `json:"applications"`
-		Stages       []stage `json:"stages"`
-	}
+	type stage = apiStage
+	type position = apiPosition
 	var posList struct {
 		Positions []position `json:"positions"`
 	}
@@ -1170,7 +1138,6 @@ func TestInterviewLoop(t *testing.T) {
 
 	saveScreenshots(t, tmp, shots)
 	closeBrowser()
-	stopped = true
 	stop()
 }
 

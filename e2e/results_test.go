@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -43,21 +42,12 @@ func TestResultsLoop(t *testing.T) {
 
 	tmp := t.TempDir()
 	bin := buildBinary(t, tmp)
-	if out, _ := exec.Command(bin, "serve", "--demo", "--help").CombinedOutput(); strings.Contains(string(out), "flag provided but not defined: -demo") {
-		t.Skip("this build of hireloop has no demo mode yet: `hireloop serve --demo` is rejected as an unknown flag")
-	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 
 	logStart := len(serverLog.String()) // the log is shared by the tests of this package
 	base, stop := startServer(t, ctx, bin, filepath.Join(tmp, "data"), "--demo")
-	stopped := false
-	defer func() {
-		if !stopped {
-			stop()
-		}
-	}()
 	sandboxAPI := ""
 	if m := regexp.MustCompile(`Demo mode: the Sandbox ATS is running.*?api="?(https?://[^\s"]+)`).FindStringSubmatch(serverLog.String()[logStart:]); m != nil {
 		sandboxAPI = strings.TrimSuffix(strings.TrimRight(m[1], "/"), "/v1") // paths below start with /v1
@@ -65,11 +55,7 @@ func TestResultsLoop(t *testing.T) {
 		t.Fatalf("the server did not log the Sandbox ATS's api= URL:\n%s", tail(serverLog, 20))
 	}
 
-	bctx, closeBrowser := newBrowser(t, ctx, tmp,
-		chromedp.Flag("use-fake-ui-for-media-stream", true),
-		chromedp.Flag("use-fake-device-for-media-stream", true),
-		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
-	)
+	bctx, closeBrowser := newBrowser(t, ctx, tmp, fakeMedia...)
 
 	b := newSession(t, bctx, base)
 	step, eval, poll, shoot := b.step, b.eval, b.poll, b.shoot
@@ -123,18 +109,8 @@ func TestResultsLoop(t *testing.T) {
 
 	// 3. A sandbox position whose feeding stage has a few candidates and two later stages:
 	//    completed interviews move to the next one, accepted candidates to the one after.
-	type stage struct {
-		ExtID        string `json:"ext_id"`
-		Name         string `json:"name"`
-		Applications int    `json:"applications"`
-	}
-	type position struct {
-		ID           int64   `json:"id"`
-		ExtID        string  `json:"ext_id"`
-		Title        string  `json:"title"`
-		Applications int     `json:"applications"`
-		Stages       []stage `json:"stages"`
-	}
+	type stage = apiStage
+	type position = apiPosition
 	var posList struct {
 		Positions []position `json:"positions"`
 	}
@@ -568,7 +544,6 @@ func TestResultsLoop(t *testing.T) {
 
 	saveScreenshots(t, tmp, shots)
 	closeBrowser()
-	stopped = true
 	stop()
 }
 
