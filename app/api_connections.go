@@ -284,6 +284,11 @@ func (a *App) getConnection(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return a.writeConnection(c, conn)
+}
+
+// writeConnection answers {"connection": view}.
+func (a *App) writeConnection(c *fiber.Ctx, conn *store.Connection) error {
 	v, err := a.viewConnection(c.UserContext(), conn)
 	if err != nil {
 		return err
@@ -327,11 +332,7 @@ func (a *App) patchConnection(c *fiber.Ctx) error {
 	if err := a.syncs.scheduleConnection(conn); err != nil {
 		return err
 	}
-	v, err := a.viewConnection(c.UserContext(), conn)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"connection": v})
+	return a.writeConnection(c, conn)
 }
 
 func (a *App) deleteConnection(c *fiber.Ctx) error {

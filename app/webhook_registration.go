@@ -207,16 +207,14 @@ func (a *App) removeWebhookRegistration(ctx context.Context, conn *store.Connect
 	return notFoundIs(a.store.SetWebhookRegistration(ctx, conn.WorkspaceID, conn.ID, "", time.Time{}, nil))
 }
 
+// respondConnection re-reads the connection (registration changed it)
+// and answers with its view.
 func (a *App) respondConnection(c *fiber.Ctx, workspaceID, id int64) error {
 	conn, err := a.store.Connection(c.UserContext(), workspaceID, id)
 	if err != nil {
 		return notFoundIs(err)
 	}
-	v, err := a.viewConnection(c.UserContext(), conn)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"connection": v})
+	return a.writeConnection(c, conn)
 }
 
 // webhookHandshake answers a vendor's handshake. One that sets the
