@@ -642,7 +642,7 @@ func stopServer(t *testing.T, cmd *exec.Cmd, done <-chan error) {
 			_ = cmd.Process.Kill()
 			<-done
 		}
-		t.Errorf("server did not exit within 10s of SIGTERM; goroutine dump follows\n%s", tail(serverLog, 1500))
+		t.Errorf("server did not exit within 10s of SIGTERM\n%s", hangReport(serverLog.String()))
 	}
 }
 
@@ -740,6 +740,35 @@ func saveScreenshots(t *testing.T, tmp string, shots map[string][]byte) {
 		}
 	}
 	t.Logf("screenshots in %s", strings.Join(dirs, ", "))
+}
+
+// hangReport condenses a SIGQUIT goroutine dump: the 30 log lines before
+// it, then only the goroutines with a hireloop frame (the runtime's,
+// fasthttp's idle workers and the like say nothing about why shutdown
+// waited), so the report fits in a CI log that keeps a few hundred lines.
+func hangReport(log string) string {
+	i := strings.Index(log, "\ngoroutine ")
+	if i < 0 {
+		return log
+	}
+	before := strings.Split(strings.TrimRight(log[:i], "\n"), "\n")
+	if len(before) > 30 {
+		before = before[len(before)-30:]
+	}
+	var b strings.Builder
+	b.WriteString(strings.Join(before, "\n"))
+	b.WriteString("\n--- goroutines in hireloop code at the hang ---\n")
+	blocks := strings.Split(log[i+1:], "\n\n")
+	kept := 0
+	for _, g := range blocks {
+		if strings.HasPrefix(g, "goroutine ") && strings.Contains(g, "hireloop/hireloop/") {
+			b.WriteString(g)
+			b.WriteString("\n\n")
+			kept++
+		}
+	}
+	fmt.Fprintf(&b, "(%d of %d goroutines shown)", kept, len(blocks))
+	return b.String()
 }
 
 func tail(b *syncBuffer, n int) string {

@@ -152,6 +152,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Unauthorized", func(t *testing.T) { testUnauthorized(t, h) })
 	t.Run("MalformedJSON", func(t *testing.T) { testMalformed(t, h) })
 	t.Run("RateLimitRespected", func(t *testing.T) { testRateLimitRespected(t, h) })
+	t.Run("FakeEnforcesRateLimit", func(t *testing.T) { testFakeEnforcesLimit(t, h) })
 	t.Run("Cancel", func(t *testing.T) { testCancel(t, h) })
 	t.Run("Webhooks", func(t *testing.T) { testWebhooks(t, h) })
 	t.Run("Writes", func(t *testing.T) { testWrites(t, h) })
@@ -579,6 +580,46 @@ func testRateLimitRespected(t *testing.T, h Harness) {
 	if elapsed < floor {
 		t.Fatalf("%d requests took %v, below the %v floor: limiter not applied", reqs, elapsed, floor)
 	}
+}
+
+// testFakeEnforcesLimit checks the fake, not the connector: a fake that
+// ignores the limit it is given would let every pacing test pass against
+// a client that never paces. The client here is configured with a budget
+// far above the fake's, so it either bursts into the fake's 429s (and must
+// recover from them, honouring Retry-After) or paces itself from the
+// fake's rate-limit headers; either way the listing must take at least
+// the floor the fake's limit implies.
+func testFakeEnforcesLimit(t *testing.T, h Harness) {
+	// About five pages: enough to cross the limit twice, few enough that
+	// a bursting client's whole-second Retry-After waits stay short.
+	c, f := h.New(t, Options{PageSize: max(2, (h.seedCandidates(t)+4)/5)})
+	rl := ats.RateLimit{Requests: 2, Per: 300 * time.Millisecond}
+	f.SetRateLimit(rl.Requests, rl.Per)
+	before, limitedBefore := f.Requests(), c.Stats().RateLimited
+	start := time.Now()
+	if err := c.ListCandidates(context.Background(), ats.ListOptions{}, func([]ats.Candidate) error { return nil }); err != nil {
+		t.Fatalf("listing against a fake that rate-limits: %v", err)
+	}
+	elapsed := time.Since(start)
+	limited := c.Stats().RateLimited - limitedBefore // 429s the client received
+	reqs := f.Requests() - before - int(limited)
+	if reqs <= rl.Requests {
+		t.Fatalf("the listing took %d requests; the test needs more than the fake's limit of %d", reqs, rl.Requests)
+	}
+	floor := time.Duration((reqs-1)/rl.Requests) * rl.Per
+	if limited == 0 && elapsed < floor {
+		t.Fatalf("the fake served %d requests in %v (floor %v) with no 429 and no pacing headers: it does not enforce SetRateLimit(%d, %v)",
+			reqs, elapsed, floor, rl.Requests, rl.Per)
+	}
+	if v := f.RetryAfterViolations(); v != 0 {
+		t.Fatalf("the client sent %d requests before the fake's Retry-After", v)
+	}
+}
+
+// seedCandidates is the fake's default seed size.
+func (h Harness) seedCandidates(t *testing.T) int {
+	_, f := h.New(t, Options{})
+	return f.Expect().Candidates
 }
 
 func testCancel(t *testing.T, h Harness) {
