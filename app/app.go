@@ -215,29 +215,35 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 // Close drains HTTP, stops background syncs and the scheduler, and closes
-// the store.
+// the store. Each step that takes over a second is logged by name, so an
+// operator (or a test that found shutdown slow) sees what it waited for.
 func (a *App) Close() error {
+	start := time.Now()
 	var errs []error
+	step := func(name string, f func() error) {
+		t := time.Now()
+		if err := f(); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
+		if d := time.Since(t); d > time.Second {
+			a.log.Warn("Slow shutdown step", slog.String("step", name), slog.Int64("duration_ms", d.Milliseconds()))
+		}
+	}
 	// Cancel background work first: long-lived responses (the sync
 	// progress event streams) end on it, so draining HTTP does not wait
 	// for a browser that is already gone.
 	a.cancelBase()
 	if a.serving.Load() {
-		if err := a.http.ShutdownWithTimeout(a.cfg.ShutdownGrace); err != nil {
-			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
-		}
+		step("http shutdown", func() error { return a.http.ShutdownWithTimeout(a.cfg.ShutdownGrace) })
 	}
-	a.syncs.wg.Wait()
-	if err := a.sched.Shutdown(); err != nil {
-		errs = append(errs, fmt.Errorf("scheduler shutdown: %w", err))
-	}
+	step("background work", func() error { a.syncs.wg.Wait(); return nil })
+	step("scheduler shutdown", a.sched.Shutdown)
 	if a.sandbox != nil {
-		if err := a.sandbox.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("sandbox close: %w", err))
-		}
+		step("sandbox close", a.sandbox.Close)
 	}
-	if err := a.store.Close(); err != nil {
-		errs = append(errs, fmt.Errorf("store close: %w", err))
+	step("store close", a.store.Close)
+	if a.serving.Load() {
+		a.log.Info("Shut down", slog.Int64("duration_ms", time.Since(start).Milliseconds()))
 	}
 	return errors.Join(errs...)
 }
