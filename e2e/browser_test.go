@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/hireloop/hireloop/app/mail/mailpittest"
 )
 
 // session is one browser tab on a running hireloop, with the steps every
@@ -161,6 +162,96 @@ func (s *session) connectSandbox() string {
 		s.t.Fatalf("after connecting the browser is at %s, want /w/{wid}/connections", location(s.t, s.ctx))
 	}
 	return parts[2]
+}
+
+// workspaceGet returns a GET helper for workspace wid's API, sent with
+// the tab's session cookie.
+func (s *session) workspaceGet(wid string) func(path string, v any) {
+	cookie := s.cookie()
+	return func(path string, v any) {
+		s.t.Helper()
+		getJSONCookie(s.t, s.ctx, s.base+"/api/workspaces/"+wid+path, cookie, v)
+	}
+}
+
+// takeInterview opens an invitation link as the candidate, consents, and
+// answers every question until the review screen: text questions with
+// text, choice questions with the first `choices` options, recordings of
+// two seconds from the fake devices. A question shown twice fails the
+// test. It returns how many questions were answered.
+func (s *session) takeInterview(link, text string, choices int) int {
+	s.t.Helper()
+	s.step("candidate welcome", chromedp.Navigate(link), chromedp.WaitVisible(tid("cand-welcome")))
+	s.shoot("candidate-welcome", tid("cand-welcome"))
+	s.step("consent and start", chromedp.Click(tid("cand-consent")), chromedp.Click(tid("cand-start")), chromedp.WaitVisible(tid("cand-question")))
+	answered := map[string]bool{}
+	for i := 0; i < 40; i++ {
+		s.poll("next step", `!!document.querySelector('[data-testid="cand-question"], [data-testid="cand-review"]')`, 15*time.Second)
+		if s.eval("review?", `document.querySelector('[data-testid="cand-review"]') ? "yes" : "no"`) == "yes" {
+			break
+		}
+		qid := s.eval("question id", `document.querySelector('[data-testid="cand-question"]').dataset.questionId`)
+		qtype := s.eval("question type", `document.querySelector('[data-testid="cand-question"]').dataset.type`)
+		if answered[qid] {
+			s.t.Fatalf("question %s (%s) is shown again after Next: %s", qid, qtype,
+				s.eval("page", `document.querySelector('[data-testid="cand-question"]').innerText`))
+		}
+		option := func(n int) chromedp.Action[chromedp.Void] {
+			return chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-testid="cand-question"] label:nth-child(%d) [data-testid="cand-option"]`, n)))
+		}
+		switch qtype {
+		case "text":
+			s.step("answer text", chromedp.SendKeys(tid("cand-answer-text"), text))
+		case "number":
+			s.step("answer number", chromedp.SendKeys(tid("cand-answer-number"), "6"))
+		case "yes_no":
+			s.step("answer yes/no", chromedp.Click(chromedp.CSS(`[data-testid="cand-option"][data-value="yes"]`)))
+		case "single_choice":
+			s.step("answer single choice", option(1))
+		case "multi_choice":
+			var picks []chromedp.Action[chromedp.Void]
+			for n := 1; n <= choices; n++ {
+				picks = append(picks, option(n))
+			}
+			s.step("answer multiple choice", picks...)
+		case "audio", "video":
+			s.step("record "+qtype,
+				chromedp.Click(tid("cand-record")),
+				chromedp.WaitVisible(tid("cand-stop")),
+				chromedp.Sleep(2*time.Second),
+				chromedp.Click(tid("cand-stop")),
+			)
+			s.poll("upload", `document.querySelector('[data-testid="cand-upload-state"]')?.dataset.state === 'done'`, 30*time.Second)
+		default:
+			s.t.Fatalf("candidate page shows question type %q", qtype)
+		}
+		if len(answered) == 0 {
+			s.shoot("candidate-question", tid("cand-question"))
+		}
+		answered[qid] = true
+		s.step("next", chromedp.Click(tid("cand-next")))
+		s.poll("left question "+qid, fmt.Sprintf(`(() => { const q = document.querySelector('[data-testid="cand-question"]'); return !!document.querySelector('[data-testid="cand-review"]') || (!!q && q.dataset.questionId !== %q); })()`, qid), 15*time.Second)
+	}
+	return len(answered)
+}
+
+// configureEmail points the workspace's email at mailpit's SMTP port
+// (without TLS) through the email settings page.
+func (s *session) configureEmail(mp *mailpittest.Server) {
+	s.t.Helper()
+	s.step("email settings",
+		chromedp.Click(tid("nav-email")),
+		chromedp.WaitVisible(tid("email-settings-page")),
+		chromedp.WaitVisible(tid("email-not-configured")),
+		chromedp.SendKeys(tid("email-host"), mp.SMTPHost()),
+		setValue(tid("email-port"), fmt.Sprint(mp.SMTPPort())),
+		chromedp.Click(tid("email-tls-none")),
+		chromedp.SendKeys(tid("email-from-name"), "Acme Recruiting"),
+		chromedp.SendKeys(tid("email-from-address"), "jobs@acme.test"),
+		chromedp.Click(tid("email-save")),
+		chromedp.WaitVisible(tid("email-configured")),
+		waitGone(`[data-testid="email-not-configured"]`),
+	)
 }
 
 // cookie is the tab's cookies as a Cookie header, for API calls from Go.

@@ -30,7 +30,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/hireloop/hireloop/app/mail/mailpittest"
@@ -433,14 +432,7 @@ func TestATSLoop(t *testing.T) {
 	shoot("applications", tid("applications-table"))
 
 	// 6. Move a candidate in the sandbox; the webhook must be recorded as a stage event.
-	cookies, err := chromedp.Call(bctx, network.GetCookies, network.GetCookiesParams{URLs: []string{base}})
-	if err != nil {
-		t.Fatalf("read cookies: %v", err)
-	}
-	var cookieHeader []string
-	for _, c := range cookies.Cookies {
-		cookieHeader = append(cookieHeader, c.Name+"="+c.Value)
-	}
+	cookie := newSession(t, bctx, base).cookie()
 	type stageEvent struct {
 		ID               int64  `json:"id"`
 		ApplicationExtID string `json:"application_ext_id"`
@@ -453,7 +445,7 @@ func TestATSLoop(t *testing.T) {
 		var out struct {
 			Events []stageEvent `json:"events"`
 		}
-		getJSONCookie(t, ctx, fmt.Sprintf("%s?after=%d", eventsURL, after), strings.Join(cookieHeader, "; "), &out)
+		getJSONCookie(t, ctx, fmt.Sprintf("%s?after=%d", eventsURL, after), cookie, &out)
 		return out.Events
 	}
 	var last int64
@@ -809,26 +801,10 @@ func TestInterviewLoop(t *testing.T) {
 	b.setup()
 	wid := b.connectSandbox()
 
-	cookie := b.cookie()
-	apiGet := func(path string, v any) {
-		t.Helper()
-		getJSONCookie(t, ctx, base+"/api/workspaces/"+wid+path, cookie, v)
-	}
+	apiGet := b.workspaceGet(wid)
 
 	// 2. Email settings: mailpit's SMTP port without TLS.
-	step("email settings",
-		chromedp.Click(tid("nav-email")),
-		chromedp.WaitVisible(tid("email-settings-page")),
-		chromedp.WaitVisible(tid("email-not-configured")),
-		chromedp.SendKeys(tid("email-host"), mp.SMTPHost()),
-		setValue(tid("email-port"), fmt.Sprint(mp.SMTPPort())),
-		chromedp.Click(tid("email-tls-none")),
-		chromedp.SendKeys(tid("email-from-name"), "Acme Recruiting"),
-		chromedp.SendKeys(tid("email-from-address"), "jobs@acme.test"),
-		chromedp.Click(tid("email-save")),
-		chromedp.WaitVisible(tid("email-configured")),
-		waitGone(`[data-testid="email-not-configured"]`),
-	)
+	b.configureEmail(mp)
 	if pw := eval("password field", `document.querySelector('[data-testid="email-password"]').value`); pw != "" {
 		t.Errorf("password field shows %q after saving, want it empty", pw)
 	}
@@ -1032,58 +1008,9 @@ func TestInterviewLoop(t *testing.T) {
 	if fi, err := os.Stat("../ui/src/candidate"); err != nil || !fi.IsDir() {
 		t.Fatalf("the candidate pages (ui/src/candidate) are missing, so the invitation link cannot be taken: %v", err)
 	}
-	step("candidate welcome", chromedp.Navigate(link), chromedp.WaitVisible(tid("cand-welcome")))
-	shoot("candidate-welcome", tid("cand-welcome"))
-	step("consent and start", chromedp.Click(tid("cand-consent")), chromedp.Click(tid("cand-start")), chromedp.WaitVisible(tid("cand-question")))
-
-	answered := map[string]bool{}
-	shotQuestion := false
-	for i := 0; i < 40; i++ {
-		poll("next step", `!!document.querySelector('[data-testid="cand-question"], [data-testid="cand-review"]')`, 15*time.Second)
-		if eval("review?", `document.querySelector('[data-testid="cand-review"]') ? "yes" : "no"`) == "yes" {
-			break
-		}
-		qid := eval("question id", `document.querySelector('[data-testid="cand-question"]').dataset.questionId`)
-		qtype := eval("question type", `document.querySelector('[data-testid="cand-question"]').dataset.type`)
-		if answered[qid] {
-			t.Fatalf("question %s (%s) is shown again after Next: %s", qid, qtype,
-				eval("page", `document.querySelector('[data-testid="cand-question"]').innerText`))
-		}
-		switch qtype {
-		case "text":
-			step("answer text", chromedp.SendKeys(tid("cand-answer-text"), "I led the rewrite of our billing service; it cut failed payments by a third."))
-		case "number":
-			step("answer number", chromedp.SendKeys(tid("cand-answer-number"), "6"))
-		case "yes_no":
-			step("answer yes/no", chromedp.Click(chromedp.CSS(`[data-testid="cand-option"][data-value="yes"]`)))
-		case "single_choice":
-			step("answer single choice", chromedp.Click(chromedp.CSS(`[data-testid="cand-question"] label:nth-child(1) [data-testid="cand-option"]`)))
-		case "multi_choice":
-			step("answer multiple choice",
-				chromedp.Click(chromedp.CSS(`[data-testid="cand-question"] label:nth-child(1) [data-testid="cand-option"]`)),
-				chromedp.Click(chromedp.CSS(`[data-testid="cand-question"] label:nth-child(2) [data-testid="cand-option"]`)),
-			)
-		case "audio", "video":
-			step("record "+qtype,
-				chromedp.Click(tid("cand-record")),
-				chromedp.WaitVisible(tid("cand-stop")),
-				chromedp.Sleep(2*time.Second),
-				chromedp.Click(tid("cand-stop")),
-			)
-			poll("upload", `document.querySelector('[data-testid="cand-upload-state"]')?.dataset.state === 'done'`, 30*time.Second)
-		default:
-			t.Fatalf("candidate page shows question type %q", qtype)
-		}
-		answered[qid] = true
-		if !shotQuestion && qtype == "text" {
-			shoot("candidate-question", tid("cand-question"))
-			shotQuestion = true
-		}
-		step("next", chromedp.Click(tid("cand-next")))
-		poll("left question "+qid, fmt.Sprintf(`(() => { const q = document.querySelector('[data-testid="cand-question"]'); return !!document.querySelector('[data-testid="cand-review"]') || (!!q && q.dataset.questionId !== %q); })()`, qid), 15*time.Second)
-	}
-	if len(answered) != len(saved.Interview.Questions) {
-		t.Errorf("the candidate answered %d questions, the interview has %d", len(answered), len(saved.Interview.Questions))
+	answered := b.takeInterview(link, "I led the rewrite of our billing service; it cut failed payments by a third.", 2)
+	if answered != len(saved.Interview.Questions) {
+		t.Errorf("the candidate answered %d questions, the interview has %d", answered, len(saved.Interview.Questions))
 	}
 	step("review", chromedp.WaitVisible(tid("cand-review")))
 	shoot("candidate-review", tid("cand-review"))

@@ -65,11 +65,7 @@ func TestResultsLoop(t *testing.T) {
 	b.setup()
 	wid := b.connectSandbox()
 
-	cookie := b.cookie()
-	apiGet := func(path string, v any) {
-		t.Helper()
-		getJSONCookie(t, ctx, base+"/api/workspaces/"+wid+path, cookie, v)
-	}
+	apiGet := b.workspaceGet(wid)
 	// sandboxGet reads the Sandbox ATS's Harvest-compatible API (Basic auth: key, blank password).
 	sandboxGet := func(path string, v any) {
 		t.Helper()
@@ -93,19 +89,7 @@ func TestResultsLoop(t *testing.T) {
 	}
 
 	// 2. Email settings: mailpit's SMTP port without TLS.
-	step("email settings",
-		chromedp.Click(tid("nav-email")),
-		chromedp.WaitVisible(tid("email-settings-page")),
-		chromedp.WaitVisible(tid("email-not-configured")),
-		chromedp.SendKeys(tid("email-host"), mp.SMTPHost()),
-		setValue(tid("email-port"), fmt.Sprint(mp.SMTPPort())),
-		chromedp.Click(tid("email-tls-none")),
-		chromedp.SendKeys(tid("email-from-name"), "Acme Recruiting"),
-		chromedp.SendKeys(tid("email-from-address"), "jobs@acme.test"),
-		chromedp.Click(tid("email-save")),
-		chromedp.WaitVisible(tid("email-configured")),
-		waitGone(`[data-testid="email-not-configured"]`),
-	)
+	b.configureEmail(mp)
 
 	// 3. A sandbox position whose feeding stage has a few candidates and two later stages:
 	//    completed interviews move to the next one, accepted candidates to the one after.
@@ -266,45 +250,7 @@ func TestResultsLoop(t *testing.T) {
 	}
 	t.Logf("%s takes the interview at %s", candidateEmail, link)
 
-	step("candidate welcome", chromedp.Navigate(link), chromedp.WaitVisible(tid("cand-welcome")))
-	step("consent and start", chromedp.Click(tid("cand-consent")), chromedp.Click(tid("cand-start")), chromedp.WaitVisible(tid("cand-question")))
-	answered := map[string]bool{}
-	for i := 0; i < 40; i++ {
-		poll("next step", `!!document.querySelector('[data-testid="cand-question"], [data-testid="cand-review"]')`, 15*time.Second)
-		if eval("review?", `document.querySelector('[data-testid="cand-review"]') ? "yes" : "no"`) == "yes" {
-			break
-		}
-		qid := eval("question id", `document.querySelector('[data-testid="cand-question"]').dataset.questionId`)
-		qtype := eval("question type", `document.querySelector('[data-testid="cand-question"]').dataset.type`)
-		if answered[qid] {
-			t.Fatalf("question %s (%s) is shown again after Next", qid, qtype)
-		}
-		switch qtype {
-		case "text":
-			step("answer text", chromedp.SendKeys(tid("cand-answer-text"), resultsAnswer))
-		case "number":
-			step("answer number", chromedp.SendKeys(tid("cand-answer-number"), "6"))
-		case "yes_no":
-			step("answer yes/no", chromedp.Click(chromedp.CSS(`[data-testid="cand-option"][data-value="yes"]`)))
-		case "single_choice":
-			step("answer single choice", chromedp.Click(chromedp.CSS(`[data-testid="cand-question"] label:nth-child(1) [data-testid="cand-option"]`)))
-		case "multi_choice":
-			step("answer multiple choice", chromedp.Click(chromedp.CSS(`[data-testid="cand-question"] label:nth-child(1) [data-testid="cand-option"]`)))
-		case "audio", "video":
-			step("record "+qtype,
-				chromedp.Click(tid("cand-record")),
-				chromedp.WaitVisible(tid("cand-stop")),
-				chromedp.Sleep(2*time.Second),
-				chromedp.Click(tid("cand-stop")),
-			)
-			poll("upload", `document.querySelector('[data-testid="cand-upload-state"]')?.dataset.state === 'done'`, 30*time.Second)
-		default:
-			t.Fatalf("candidate page shows question type %q", qtype)
-		}
-		answered[qid] = true
-		step("next", chromedp.Click(tid("cand-next")))
-		poll("left question "+qid, fmt.Sprintf(`(() => { const q = document.querySelector('[data-testid="cand-question"]'); return !!document.querySelector('[data-testid="cand-review"]') || (!!q && q.dataset.questionId !== %q); })()`, qid), 15*time.Second)
-	}
+	b.takeInterview(link, resultsAnswer, 1)
 	step("submit", chromedp.WaitVisible(tid("cand-review")), chromedp.Click(tid("cand-submit")), chromedp.WaitVisible(tid("cand-thanks")))
 	submitted := time.Now()
 
@@ -394,7 +340,7 @@ func TestResultsLoop(t *testing.T) {
 	if want := fmt.Sprintf("/api/workspaces/%s/results/%s/report.pdf", wid, rid); view.ReportURL != want {
 		t.Errorf("report_url %q, want %q", view.ReportURL, want)
 	}
-	pdf := getBytesCookie(t, ctx, base+fmt.Sprintf("/api/workspaces/%s/results/%s/report.pdf", wid, rid), cookie)
+	pdf := getBytesCookie(t, ctx, base+fmt.Sprintf("/api/workspaces/%s/results/%s/report.pdf", wid, rid), b.cookie())
 	if !bytes.HasPrefix(pdf, []byte("%PDF")) {
 		t.Errorf("report.pdf starts with %q, want %%PDF", pdf[:min(len(pdf), 16)])
 	}
