@@ -55,6 +55,9 @@ const (
 	hookRetryDelay = 2 * time.Second
 )
 
+// closeGrace is how long Close lets in-flight API requests finish.
+const closeGrace = 2 * time.Second
+
 // maxRequestBody bounds a write request (attachments arrive base64 inline).
 const maxRequestBody = 40 << 20
 
@@ -92,6 +95,9 @@ type Server struct {
 
 	deliveries sync.WaitGroup
 	closing    chan struct{}
+	// hooksCtx bounds webhook deliveries; Close cancels it.
+	hooksCtx    context.Context
+	cancelHooks context.CancelFunc
 }
 
 type hookTarget struct{ url, secret string }
@@ -103,6 +109,7 @@ func Start(o Options) (*Server, error) {
 	s := &Server{log: o.Logger, now: o.Now, statePath: o.StatePath, closing: make(chan struct{}),
 		limiter: &limiter{limit: rateLimit, window: rateWindow},
 		hc:      &http.Client{Timeout: hookTimeout}}
+	s.hooksCtx, s.cancelHooks = context.WithCancel(context.Background())
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -206,9 +213,17 @@ func (s *Server) Close() error {
 	s.closed = true
 	s.mu.Unlock()
 	close(s.closing)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// In-flight API requests get a moment; then the rest are cut. By now
+	// hireloop's own workers have stopped, and a connection that never
+	// sent a request (a client's spare dial) would otherwise hold
+	// Shutdown for net/http's five-second grace for new connections.
+	ctx, cancel := context.WithTimeout(context.Background(), closeGrace)
 	defer cancel()
 	err := s.srv.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = s.srv.Close()
+	}
+	s.cancelHooks() // a delivery still waiting on its receiver ends now
 	s.deliveries.Wait()
 	return err
 }
@@ -382,7 +397,7 @@ func (s *Server) deliver(t hookTarget, body []byte, eventID string) {
 }
 
 func (s *Server) post(t hookTarget, body []byte, eventID string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), hookTimeout)
+	ctx, cancel := context.WithTimeout(s.hooksCtx, hookTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.url, bytesReader(body))
 	if err != nil {
