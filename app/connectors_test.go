@@ -6,6 +6,7 @@ import (
 
 	ashbyfake "github.com/hireloop/hireloop/ats/ashby/fake"
 	bamboofake "github.com/hireloop/hireloop/ats/bamboohr/fake"
+	ghfake "github.com/hireloop/hireloop/ats/greenhouse/fake"
 	leverfake "github.com/hireloop/hireloop/ats/lever/fake"
 	mergefake "github.com/hireloop/hireloop/ats/merge/fake"
 	personiofake "github.com/hireloop/hireloop/ats/personio/fake"
@@ -24,6 +25,8 @@ import (
 func TestEveryConnectorThroughTheApp(t *testing.T) {
 	const key = "vendor-key-7f3e91c2"
 	cases := []struct {
+		// provider names the case and, unless the connection sets its own
+		// "provider" (a second mode of one connector), the provider.
 		provider string
 		start    func(t *testing.T) (vendorFake, map[string]any)
 	}{
@@ -59,6 +62,11 @@ func TestEveryConnectorThroughTheApp(t *testing.T) {
 			f := personiofake.New("personio-client-id", key, personiofake.SmallSeed)
 			return f, map[string]any{"api_key": key, "base_url": f.URL(), "integration_id": "personio-client-id"}
 		}},
+		{"greenhouse-v3", func(t *testing.T) (vendorFake, map[string]any) {
+			f := ghfake.NewV3("greenhouse-client-id", key, ghfake.SmallSeed)
+			return f, map[string]any{"provider": "greenhouse", "api_key": key, "base_url": f.URL(),
+				"integration_id": "greenhouse-client-id", "acting_user_id": "4000"}
+		}},
 		{"merge", func(t *testing.T) (vendorFake, map[string]any) {
 			f := mergefake.New(key, "account-token", mergefake.SmallSeed)
 			return f, map[string]any{"api_key": key, "base_url": f.URL(), "integration_id": "account-token"}
@@ -69,7 +77,9 @@ func TestEveryConnectorThroughTheApp(t *testing.T) {
 			t.Parallel()
 			f, conn := tc.start(t)
 			t.Cleanup(func() { f.(interface{ Close() }).Close() })
-			conn["provider"] = tc.provider
+			if conn["provider"] == nil {
+				conn["provider"] = tc.provider
+			}
 			// The connectors pace at the vendor's documented budget, so
 			// Workable (10 requests per 10 s) is the slow case here.
 			s := newVendorSetup(t, f, conn)

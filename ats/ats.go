@@ -116,12 +116,17 @@ type Config struct {
 	// a sandbox, or a corporate egress proxy. Include the version path
 	// ("https://harvest.greenhouse.io/v1").
 	BaseURL string
-	// APIKey is the vendor credential (Greenhouse Harvest key, Kombo key).
+	// APIKey is the vendor credential: an API key or token, or the OAuth
+	// client secret where the vendor uses client credentials (Greenhouse
+	// Harvest v3, Personio).
 	APIKey string
-	// IntegrationID selects the end customer's integration (Kombo).
+	// IntegrationID selects the end customer's account (Kombo integration,
+	// Merge linked account, Recruitee company) or is the OAuth client id
+	// (Greenhouse Harvest v3, Personio).
 	IntegrationID string
 	// ActingUserID is the vendor user id writes are attributed to
-	// (Greenhouse On-Behalf-Of).
+	// (Greenhouse v1 On-Behalf-Of, Greenhouse v3 token sub, Lever
+	// perform_as, Workable member_id).
 	ActingUserID string
 	// WebhookSecret is the shared secret for VerifyWebhook; connectors keep
 	// it so callers can pass cfg.WebhookSecret back in.

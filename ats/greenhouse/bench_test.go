@@ -80,3 +80,15 @@ func BenchmarkSync10k(b *testing.B) {
 		return newPair(t, o, nil)
 	}}, 10_000, ats.RateLimit{Requests: greenhouse.DefaultRateLimit.Requests, Per: atstest.BenchWindow(b, 500*time.Millisecond)}, 100, 1.2)
 }
+
+// BenchmarkSync10kV3 is BenchmarkSync10k against the Harvest v3 fake:
+// OAuth token, cursor paging and updated_at filters, at the v3 starting
+// budget (50 requests per 10 s, window scaled to 500 ms). Token requests
+// go to the auth endpoint and are not part of the Harvest budget.
+//
+//	go test -run '^$' -bench Sync10kV3 -benchtime 1x ./ats/greenhouse/
+func BenchmarkSync10kV3(b *testing.B) {
+	atstest.BenchFloor(b, atstest.Harness{Name: greenhouse.Name, New: func(t testing.TB, o atstest.Options) (ats.Connector, atstest.Fake) {
+		return newPairV3(t, o, nil)
+	}}, 10_000, ats.RateLimit{Requests: greenhouse.DefaultRateLimitV3.Requests, Per: atstest.BenchWindow(b, 500*time.Millisecond)}, 100, 1.2)
+}

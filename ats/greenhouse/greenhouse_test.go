@@ -117,8 +117,18 @@ func checkWrite(t *testing.T, a ats.WriteAction, in any, reqs []atstest.Recorded
 }
 
 func TestRegistered(t *testing.T) {
-	atstest.Registered(t, greenhouse.Name, ats.Config{APIKey: "k"})
-	atstest.WantNotConfigured(t, greenhouse.Name, ats.Config{})
+	atstest.Registered(t, greenhouse.Name, ats.Config{BaseURL: "http://127.0.0.1:9/v1", APIKey: "k"})
+	atstest.Registered(t, greenhouse.Name, ats.Config{IntegrationID: "client", APIKey: "secret", ActingUserID: "4000"})
+	atstest.WantNotConfigured(t, greenhouse.Name,
+		ats.Config{},
+		ats.Config{BaseURL: "http://127.0.0.1:9/v1"},
+		ats.Config{BaseURL: greenhouse.V1BaseURL, APIKey: "k"},
+		// v3 (the default) needs client id, client secret and a numeric sub.
+		ats.Config{APIKey: "secret", ActingUserID: "4000"},
+		ats.Config{IntegrationID: "client", ActingUserID: "4000"},
+		ats.Config{IntegrationID: "client", APIKey: "secret"},
+		ats.Config{IntegrationID: "client", APIKey: "secret", ActingUserID: "jane@example.com"},
+	)
 }
 
 func TestWritesNeedActingUser(t *testing.T) {

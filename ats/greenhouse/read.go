@@ -27,12 +27,12 @@ type filter struct {
 	at   time.Time
 }
 
-// pager is the paging strategy. v1 pages with per_page + Link headers;
-// v3 would put only a cursor in the next link and express filters as
-// "updated_at=gte|<ts>".
+// pager is the paging strategy. v1 pages with per_page + Link headers
+// (next/prev/last); v3 puts only a cursor in the rel="next" link and
+// expresses filters as "updated_at=gte|<ts>" (v3.go).
 type pager interface {
 	first(path string, perPage int, f filter, extra url.Values) ats.Request
-	each(ctx context.Context, c *ats.Client, req ats.Request, fn func(*ats.Response) error) error
+	each(ctx context.Context, c *Client, req ats.Request, fn func(*ats.Response) error) error
 }
 
 type v1Pager struct{}
@@ -54,14 +54,14 @@ func (v1Pager) first(path string, perPage int, f filter, extra url.Values) ats.R
 	return ats.Request{Method: http.MethodGet, Path: path, Query: q}
 }
 
-func (v1Pager) each(ctx context.Context, c *ats.Client, req ats.Request, fn func(*ats.Response) error) error {
-	return c.EachLinkPage(ctx, req, fn)
+func (v1Pager) each(ctx context.Context, c *Client, req ats.Request, fn func(*ats.Response) error) error {
+	return c.http.EachLinkPage(ctx, req, fn)
 }
 
 // listRaw pages path and hands each page's elements, still raw, to fn.
 func (c *Client) listRaw(ctx context.Context, path string, f filter, extra url.Values, fn func([]json.RawMessage) error) error {
 	req := c.pager.first(path, c.perPage, f, extra)
-	return c.pager.each(ctx, c.http, req, func(r *ats.Response) error {
+	return c.pager.each(ctx, c, req, func(r *ats.Response) error {
 		var rows []json.RawMessage
 		if err := c.http.DecodeJSON(r, &rows); err != nil {
 			return err
@@ -137,10 +137,12 @@ type wireQuestion struct {
 }
 
 type wireStage struct {
-	ID        ats.FlexID   `json:"id"`
-	Name      string       `json:"name"`
-	JobID     ats.FlexID   `json:"job_id"`
-	Priority  int          `json:"priority"`
+	ID       ats.FlexID `json:"id"`
+	Name     string     `json:"name"`
+	JobID    ats.FlexID `json:"job_id"`
+	Priority int        `json:"priority"`
+	// SortOrder is v3's name for priority (standardizations guide).
+	SortOrder *int         `json:"sort_order"`
 	Active    *bool        `json:"active"`
 	UpdatedAt ats.FlexTime `json:"updated_at"`
 }
@@ -162,8 +164,13 @@ type wireCandidate struct {
 }
 
 type wireApplication struct {
-	ID              ats.FlexID   `json:"id"`
-	CandidateID     ats.FlexID   `json:"candidate_id"`
+	ID          ats.FlexID `json:"id"`
+	CandidateID ats.FlexID `json:"candidate_id"`
+	// v3 carries parent ids instead of nested objects: job_id, stage_id
+	// (the current job interview stage) and updated_at.
+	JobID           ats.FlexID   `json:"job_id"`
+	StageID         ats.FlexID   `json:"stage_id"`
+	UpdatedAt       ats.FlexTime `json:"updated_at"`
 	Prospect        bool         `json:"prospect"`
 	AppliedAt       ats.FlexTime `json:"applied_at"`
 	RejectedAt      ats.FlexTime `json:"rejected_at"`
@@ -199,6 +206,12 @@ func (c *Client) ListJobs(ctx context.Context, o ats.ListOptions, fn func([]ats.
 	// job changing is picked up by the next full sync or by the
 	// job_post_updated webhook's refresh.
 	var jobs []ats.Job
+	// v1 needs full_content=true for post bodies and questions; v3 job
+	// posts are assumed to carry them by default (inferred).
+	postsQuery := url.Values{"full_content": {"true"}}
+	if c.v3 {
+		postsQuery = nil
+	}
 	err := list(ctx, c, "/jobs", since(filterUpdated, o), nil, func(w wireJob, raw json.RawMessage) (ats.Job, bool) {
 		j := ats.Job{
 			ID: w.ID.String(), RemoteID: w.ID.String(), Title: w.Name, Status: jobStatus(w.Status),
@@ -222,7 +235,7 @@ func (c *Client) ListJobs(ctx context.Context, o ats.ListOptions, fn func([]ats.
 		return err
 	}
 	posts := map[string]wireJobPost{}
-	err = list(ctx, c, "/job_posts", filter{}, url.Values{"full_content": {"true"}},
+	err = list(ctx, c, "/job_posts", filter{}, postsQuery,
 		func(p wireJobPost, _ json.RawMessage) (wireJobPost, bool) { return p, true },
 		func(ps []wireJobPost) error {
 			for _, p := range ps {
@@ -311,8 +324,16 @@ func question(q wireQuestion) ats.Question {
 // ListStages implements ats.Reader via GET /job_stages, which returns
 // every job's stages with job_id in a few pages (cheaper than one
 // /jobs/{id}/stages call per job). Use JobStages for a single job.
+//
+// In v3 the same list is GET /job_interview_stages (READ migration guide
+// and the application stages reference: "look up the stages on a job via
+// GET /v3/job_interview_stages?job_ids=...").
 func (c *Client) ListStages(ctx context.Context, o ats.ListOptions, fn func([]ats.Stage) error) error {
-	return list(ctx, c, "/job_stages", since(filterUpdated, o), nil, stageFromWire, fn)
+	path := "/job_stages"
+	if c.v3 {
+		path = "/job_interview_stages"
+	}
+	return list(ctx, c, path, since(filterUpdated, o), nil, stageFromWire, fn)
 }
 
 // JobStages returns one job's stages (GET /jobs/{id}/stages), e.g. to
@@ -322,7 +343,11 @@ func (c *Client) JobStages(ctx context.Context, jobID string) ([]ats.Stage, erro
 		return nil, err
 	}
 	var out []ats.Stage
-	err := list(ctx, c, "/jobs/"+jobID+"/stages", filter{}, nil, stageFromWire, func(p []ats.Stage) error {
+	path, q := "/jobs/"+jobID+"/stages", url.Values(nil)
+	if c.v3 {
+		path, q = "/job_interview_stages", url.Values{"job_ids": {jobID}}
+	}
+	err := list(ctx, c, path, filter{}, q, stageFromWire, func(p []ats.Stage) error {
 		out = append(out, p...)
 		return nil
 	})
@@ -330,7 +355,11 @@ func (c *Client) JobStages(ctx context.Context, jobID string) ([]ats.Stage, erro
 }
 
 func stageFromWire(w wireStage, raw json.RawMessage) (ats.Stage, bool) {
-	return ats.Stage{ID: w.ID.String(), RemoteID: w.ID.String(), Name: w.Name, Order: w.Priority, JobID: w.JobID.String(),
+	order := w.Priority
+	if w.SortOrder != nil {
+		order = *w.SortOrder
+	}
+	return ats.Stage{ID: w.ID.String(), RemoteID: w.ID.String(), Name: w.Name, Order: order, JobID: w.JobID.String(),
 		Active: w.Active == nil || *w.Active, UpdatedAt: w.UpdatedAt.Time, Raw: raw}, true
 }
 
@@ -352,21 +381,42 @@ func (c *Client) ListCandidates(ctx context.Context, o ats.ListOptions, fn func(
 	}, fn)
 }
 
-// ListApplications implements ats.Reader. UpdatedAfter maps to
+// ListApplications implements ats.Reader. In v1 UpdatedAfter maps to
 // last_activity_after, the only change filter Harvest v1 offers for
-// applications. Prospect applications (not applied to a job) are skipped:
-// hireloop only interviews applicants.
+// applications; in v3 to updated_at=gte|<ts>, the filter every v3 list
+// documents. Prospect applications (not applied to a job) are skipped:
+// hireloop only interviews applicants. v3 keeps rejection reasons in
+// their own resource, so rejected rows of each page are completed from
+// GET /rejection_details (v3_read.go).
 func (c *Client) ListApplications(ctx context.Context, o ats.ListOptions, fn func([]ats.Application) error) error {
+	if c.v3 {
+		return list(ctx, c, "/applications", since(filterUpdated, o), nil, applicationFromWire, func(p []ats.Application) error {
+			if err := c.fillRejections(ctx, p); err != nil {
+				return err
+			}
+			return fn(p)
+		})
+	}
 	return list(ctx, c, "/applications", since(filterLastActivity, o), nil, applicationFromWire, fn)
 }
 
 func applicationFromWire(w wireApplication, raw json.RawMessage) (ats.Application, bool) {
-	if w.Prospect || len(w.Jobs) == 0 {
+	jobID := w.JobID.String()
+	if len(w.Jobs) > 0 {
+		jobID = w.Jobs[0].ID.String()
+	}
+	if w.Prospect || jobID == "" {
 		return ats.Application{}, false
 	}
+	updated := w.LastActivityAt.Time
+	if !w.UpdatedAt.IsZero() {
+		// v3: the timestamp the updated_at filter compares, so the
+		// watermark and the filter agree.
+		updated = w.UpdatedAt.Time
+	}
 	a := ats.Application{
-		ID: w.ID.String(), RemoteID: w.ID.String(), CandidateID: w.CandidateID.String(), JobID: w.Jobs[0].ID.String(),
-		AppliedAt: w.AppliedAt.Time, RejectedAt: w.RejectedAt.Time, UpdatedAt: w.LastActivityAt.Time, Raw: raw,
+		ID: w.ID.String(), RemoteID: w.ID.String(), CandidateID: w.CandidateID.String(), JobID: jobID,
+		AppliedAt: w.AppliedAt.Time, RejectedAt: w.RejectedAt.Time, UpdatedAt: updated, Raw: raw,
 	}
 	switch w.Status {
 	case "rejected":
@@ -378,6 +428,8 @@ func applicationFromWire(w wireApplication, raw json.RawMessage) (ats.Applicatio
 	}
 	if w.CurrentStage != nil {
 		a.StageID, a.StageName = w.CurrentStage.ID.String(), w.CurrentStage.Name
+	} else {
+		a.StageID = w.StageID.String()
 	}
 	if w.RejectionReason != nil {
 		a.RejectionReasonID, a.RejectionReasonName = w.RejectionReason.ID.String(), w.RejectionReason.Name
@@ -388,9 +440,10 @@ func applicationFromWire(w wireApplication, raw json.RawMessage) (ats.Applicatio
 	return a, true
 }
 
-// ListTags implements ats.Reader (candidate tags).
+// ListTags implements ats.Reader (candidate tags: v1 /tags/candidate, v3
+// /candidate_tags).
 func (c *Client) ListTags(ctx context.Context, _ ats.ListOptions, fn func([]ats.Tag) error) error {
-	return list(ctx, c, "/tags/candidate", filter{}, nil, func(w named, raw json.RawMessage) (ats.Tag, bool) {
+	return list(ctx, c, c.tagsPath(), filter{}, nil, func(w named, raw json.RawMessage) (ats.Tag, bool) {
 		return ats.Tag{ID: w.ID.String(), RemoteID: w.ID.String(), Name: w.Name, Raw: raw}, true
 	}, fn)
 }

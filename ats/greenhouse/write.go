@@ -5,22 +5,25 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/hireloop/hireloop/ats"
 )
 
-// writeReq makes one write request with the On-Behalf-Of header. Harvest
-// requires it on every write for its audit log, so a missing acting user is
-// reported before any request is made.
+// writeReq makes one write request. Harvest v1 requires the On-Behalf-Of
+// header on every write for its audit log, so a missing acting user is
+// reported before any request is made; in v3 the acting user is the
+// token's sub and no header is sent.
 func (c *Client) writeReq(ctx context.Context, method, path, opName string, body any) (*ats.Response, error) {
 	if err := c.needActor(method + " " + opName); err != nil {
 		return nil, err
 	}
-	return c.http.Do(ctx, ats.Request{
-		Method: method, Path: path, OpName: opName, JSON: body,
-		Header: http.Header{"On-Behalf-Of": {c.cfg.ActingUserID}},
-	})
+	req := ats.Request{Method: method, Path: path, OpName: opName, JSON: body}
+	if !c.v3 {
+		req.Header = http.Header{"On-Behalf-Of": {c.cfg.ActingUserID}}
+	}
+	return c.do(ctx, req)
 }
 
 // needActor fails before any request (including look-ups) when no acting
@@ -65,7 +68,21 @@ func (c *Client) application(ctx context.Context, id string) (wireApplication, e
 	if err := numericID("application", id); err != nil {
 		return w, err
 	}
-	resp, err := c.http.Do(ctx, ats.Request{Method: http.MethodGet, Path: "/applications/" + id, OpName: "/applications/{id}"})
+	if c.v3 {
+		// v3 reads single records through the list's ids filter (List
+		// applications reference: "Pass ids directly to fetch specific
+		// applications by id").
+		var rows []wireApplication
+		if _, err := c.getJSON(ctx, "/applications", url.Values{"ids": {id}}, &rows); err != nil {
+			return w, err
+		}
+		if len(rows) == 0 {
+			return w, &ats.Error{Provider: Name, Op: "GET /applications", Status: http.StatusNotFound,
+				Message: "application " + id + " not found", Err: ats.ErrNotFound}
+		}
+		return rows[0], nil
+	}
+	resp, err := c.do(ctx, ats.Request{Method: http.MethodGet, Path: "/applications/" + id, OpName: "/applications/{id}"})
 	if err != nil {
 		return w, err
 	}
@@ -82,7 +99,7 @@ func created(resp *ats.Response) ats.WriteResult {
 
 // AddResultLink is unsupported: see the package doc.
 func (c *Client) AddResultLink(context.Context, ats.ResultLink) (ats.WriteResult, error) {
-	return ats.WriteResult{}, declared.Check(ats.ActionResultLink)
+	return ats.WriteResult{}, c.declared().Check(ats.ActionResultLink)
 }
 
 // AddNote posts to the candidate's activity feed
@@ -92,6 +109,9 @@ func (c *Client) AddResultLink(context.Context, ats.ResultLink) (ats.WriteResult
 func (c *Client) AddNote(ctx context.Context, in ats.Note) (ats.WriteResult, error) {
 	if in.Body == "" {
 		return ats.WriteResult{}, ats.Invalid(Name, "note", "note body is empty")
+	}
+	if c.v3 {
+		return c.addNoteV3(ctx, in)
 	}
 	if err := c.needActor("POST /candidates/{id}/activity_feed/notes"); err != nil {
 		return ats.WriteResult{}, err
@@ -117,6 +137,9 @@ func (c *Client) AddNote(ctx context.Context, in ats.Note) (ats.WriteResult, err
 func (c *Client) AddAttachment(ctx context.Context, in ats.Attachment) (ats.WriteResult, error) {
 	if in.Name == "" || (len(in.Data) == 0 && in.URL == "") {
 		return ats.WriteResult{}, ats.Invalid(Name, "attachment", "attachment needs a file name and data or a URL")
+	}
+	if c.v3 {
+		return c.addAttachmentV3(ctx, in)
 	}
 	if err := c.needActor("POST /candidates/{id}/attachments"); err != nil {
 		return ats.WriteResult{}, err
@@ -160,6 +183,9 @@ func (c *Client) MoveToStage(ctx context.Context, in ats.StageMove) (ats.WriteRe
 	if err := c.needActor("POST /applications/{id}/move"); err != nil {
 		return ats.WriteResult{}, err
 	}
+	if c.v3 {
+		return c.moveV3(ctx, in)
+	}
 	from := in.FromStageID
 	if from == "" {
 		app, err := c.application(ctx, in.ApplicationID)
@@ -179,10 +205,14 @@ func (c *Client) MoveToStage(ctx context.Context, in ats.StageMove) (ats.WriteRe
 }
 
 // Reject rejects an application (POST /applications/{id}/reject). Harvest
-// v1 accepts a missing reason; v3 requires one, so callers should pass it.
+// v1 accepts a missing reason; v3 requires one and is refused before any
+// request without it.
 func (c *Client) Reject(ctx context.Context, in ats.Rejection) (ats.WriteResult, error) {
 	if err := numericID("application", in.ApplicationID); err != nil {
 		return ats.WriteResult{}, err
+	}
+	if c.v3 {
+		return c.rejectV3(ctx, in)
 	}
 	body := map[string]any{}
 	if in.ReasonID != "" {
@@ -204,6 +234,9 @@ func (c *Client) Reject(ctx context.Context, in ats.Rejection) (ats.WriteResult,
 func (c *Client) AddTag(ctx context.Context, in ats.TagAssignment) (ats.WriteResult, error) {
 	if err := numericID("candidate", in.CandidateID); err != nil {
 		return ats.WriteResult{}, err
+	}
+	if c.v3 {
+		return c.addTagV3(ctx, in)
 	}
 	tagID := in.TagID
 	if tagID == "" {

@@ -162,7 +162,7 @@ func TestTokenErrorSample(t *testing.T) {
 
 func TestExpiresIn(t *testing.T) {
 	for in, want := range map[string]time.Duration{`86400`: 24 * time.Hour, `"3600"`: time.Hour, `0`: defaultTokenTTL, ``: defaultTokenTTL, `null`: defaultTokenTTL} {
-		if got := expiresIn(json.RawMessage(in)); got != want {
+		if got := ats.ExpiresIn(json.RawMessage(in), defaultTokenTTL); got != want {
 			t.Errorf("expiresIn(%s) = %v, want %v", in, got, want)
 		}
 	}

@@ -17,7 +17,7 @@
 // POST /v2/auth/token (OAuth 2.0 client credentials, form-encoded), caches
 // the token and fetches a new one shortly before it expires (expires_in,
 // 24 h by default) or after the API answered 401. The token request goes
-// through a small dedicated HTTP call (tokenSource) rather than the shared
+// through a small dedicated HTTP call (ats.ClientCredentials) rather than the shared
 // client, because Personio limits the token endpoint separately and because
 // the shared client's Authenticate hook cannot report a transient token
 // failure as transient; the secret is only ever sent in the form body and
@@ -154,7 +154,7 @@ func init() {
 // Client is a Personio Recruiting API v2 connector.
 type Client struct {
 	http     *ats.Client
-	tok      *tokenSource
+	tok      *ats.ClientCredentials
 	cfg      ats.Config
 	pageSize int
 }

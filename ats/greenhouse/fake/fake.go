@@ -1,5 +1,10 @@
-// Package fake is an in-process Greenhouse Harvest v1 server for tests and
-// benchmarks. It speaks the documented wire format: Basic auth with the key
+// Package fake is an in-process Greenhouse Harvest server for tests and
+// benchmarks, in two modes over the same seeded data: New serves Harvest
+// v1 under /v1 and NewV3 serves Harvest v3 under /v3 (see v3.go for the
+// v3 wire format: OAuth token endpoint, Bearer tokens that expire, cursor
+// paging with the cursor-only rule, updated_at=gte|... filters).
+//
+// In v1 mode it speaks the documented wire format: Basic auth with the key
 // as username, JSON arrays, Link-header paging (per_page 1–500, page,
 // skip_count), updated_after / last_activity_after filters, X-RateLimit-*
 // headers with a configurable rolling-window limit answering 429 with a
@@ -186,6 +191,17 @@ type Fake struct {
 	stageIdx    map[int64]*Stage
 	appIdx      map[int64]*Application
 	candIdx     map[int64]*Candidate
+
+	// v3 mode (NewV3).
+	v3           bool
+	ClientID     string
+	ClientSecret string
+	tokens       map[string]v3Token
+	tokenTTL     time.Duration
+	tokenReqs    []TokenRequest
+	v3Attach     []v3Attachment
+	rejections   []v3Rejection
+	appliedTags  int64
 }
 
 var _ atstest.Fake = (*Fake)(nil)
@@ -198,8 +214,13 @@ func New(apiKey string, s Seed) *Fake {
 	return f
 }
 
-// URL is the Harvest v1 base URL of the fake.
-func (f *Fake) URL() string { return f.Server.URL + "/v1" }
+// URL is the Harvest base URL of the fake: .../v1, or .../v3 for NewV3.
+func (f *Fake) URL() string {
+	if f.v3 {
+		return f.Server.URL + "/v3"
+	}
+	return f.Server.URL + "/v1"
+}
 
 // Close stops the server.
 func (f *Fake) Close() { f.Server.Close() }
@@ -374,6 +395,10 @@ func parse(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
 // ---- HTTP ----
 
 func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
+	if f.v3 {
+		f.serveV3(w, r)
+		return
+	}
 	d := f.Admit(r)
 	if d.Throttled {
 		f.write429(w, d.RetryAt)
@@ -616,19 +641,40 @@ func invalid(w http.ResponseWriter, field, msg string) {
 		"errors": []map[string]string{{"message": msg, "field": field}}})
 }
 
-func (f *Fake) serveWrite(w http.ResponseWriter, r *http.Request, parts []string, body []byte) {
+// writeArgs decodes a write's JSON body (answering 400 when it is not
+// JSON) and returns accessors for its integer and string fields; an
+// integer field must be a whole number.
+func writeArgs(w http.ResponseWriter, body []byte) (num func(string) (int64, bool), str func(string) string, ok bool) {
 	var in map[string]any
 	if len(body) > 0 {
 		if err := json.Unmarshal(body, &in); err != nil {
 			writeErr(w, http.StatusBadRequest, "Malformed JSON")
-			return
+			return nil, nil, false
 		}
 	}
-	num := func(k string) (int64, bool) {
+	num = func(k string) (int64, bool) {
 		v, ok := in[k].(float64)
 		return int64(v), ok && v == math.Trunc(v)
 	}
-	str := func(k string) string { s, _ := in[k].(string); return s }
+	str = func(k string) string { s, _ := in[k].(string); return s }
+	return num, str, true
+}
+
+// reason returns the rejection reason with id rid, or nil.
+func (f *Fake) reason(rid int64) *Named {
+	for _, x := range f.reasons {
+		if x.ID == rid {
+			return x
+		}
+	}
+	return nil
+}
+
+func (f *Fake) serveWrite(w http.ResponseWriter, r *http.Request, parts []string, body []byte) {
+	num, str, ok := writeArgs(w, body)
+	if !ok {
+		return
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	switch {
@@ -707,12 +753,7 @@ func (f *Fake) serveWrite(w http.ResponseWriter, r *http.Request, parts []string
 			return
 		}
 		if rid, ok := num("rejection_reason_id"); ok {
-			var reason *Named
-			for _, x := range f.reasons {
-				if x.ID == rid {
-					reason = x
-				}
-			}
+			reason := f.reason(rid)
 			if reason == nil {
 				invalid(w, "rejection_reason_id", "Rejection reason not found")
 				return
