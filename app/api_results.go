@@ -274,7 +274,10 @@ func (a *App) decide(decision string) fiber.Handler {
 			}
 			email = &store.DecisionEmail{InvitationID: inv.ID, Kind: "acceptance", To: inv.Email, Name: name}
 		case "rejected":
-			if iv.ConnectionID != nil {
+			// No reason set means "Don't reject in the ATS" (the editor's
+			// wording): the decision stays in hireloop, and several ATSs
+			// refuse a rejection without a reason anyway.
+			if iv.ConnectionID != nil && iv.RejectReasonExtID != "" {
 				p := base
 				p.ReasonID = iv.RejectReasonExtID
 				add(ats.ActionReject, "reject", p)

@@ -206,6 +206,37 @@ func TestWriteBackRetriesTransientAndSurfacesPermanent(t *testing.T) {
 	}
 }
 
+// With no rejection reason on the interview ("Don't reject in the ATS" in
+// the editor), a rejection is recorded in hireloop only: no reject write
+// is queued, and nothing reaches the ATS.
+func TestRejectWithoutReasonStaysOutOfTheATS(t *testing.T) {
+	s := newInterviewSetup(t)
+	runWorkers(t, s)
+	ivID, rpath := submitted(t, s)
+	waitWrites(t, s, rpath, 4)
+	ivPath := s.ws(fmt.Sprintf("/interviews/%d", ivID))
+	iv := s.admin.mustStatus(200, "GET", ivPath, nil).json(t)["interview"].(map[string]any)
+	req := map[string]any{"reject_reason_ext_id": ""}
+	for _, k := range []string{"name", "kind", "language", "intro", "job_description", "deadline_days", "reminder_hours",
+		"connection_id", "job_ext_id", "stage_ext_id", "sync_results", "completed_stage_ext_id", "accept_stage_ext_id",
+		"watch_interval_seconds", "tag_score_threshold", "tag_score_name", "tag_accepted_name", "questions"} {
+		req[k] = iv[k]
+	}
+	s.admin.mustStatus(200, "PUT", ivPath, req)
+	got := s.admin.mustStatus(200, "POST", rpath+"/reject", nil).json(t)
+	if r := got["result"].(map[string]any); r["decision"] != "rejected" {
+		t.Fatalf("decision = %v, want rejected", r["decision"])
+	}
+	for _, w := range waitWrites(t, s, rpath, 4) {
+		if w.(map[string]any)["action"] == "reject" {
+			t.Fatalf("a reject write was queued without a rejection reason: %v", w)
+		}
+	}
+	if n := countWrites(s, "POST", "/reject"); n != 0 {
+		t.Fatalf("%d reject calls reached the ATS", n)
+	}
+}
+
 // failingScorer stands in for an LLM that is down for its first calls.
 type failingScorer struct {
 	calls *atomic.Int32

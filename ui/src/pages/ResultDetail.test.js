@@ -297,6 +297,21 @@ describe('ResultDetail', () => {
     await waitFor(() => expect(state.textContent).toContain('Rita Recruiter'));
   });
 
+  it('says a rejection stays out of the ATS when the interview has no rejection reason', async () => {
+    const v = view();
+    mockFetch({
+      [`GET ${BASE}`]: { body: { ...v, interview: { ...v.interview, reject_reason_ext_id: '' } } },
+      'GET /api/workspaces/3/positions?connection_id=5&limit=500': { body: { positions: [], total: 0 } },
+      'GET /api/workspaces/3/members': { body: { members: [] } },
+    });
+    render(ResultDetail, { workspace: ws, rid: 42 });
+    await fireEvent.click(await screen.findByTestId('decision-reject'));
+    const dialog = await screen.findByTestId('confirm-dialog');
+    const line = within(dialog).getByTestId('decision-ats-reject').textContent ?? '';
+    expect(line).toContain('Leaves the application as it is in the ATS');
+    expect(line).not.toContain('Rejects the application');
+  });
+
   it('shows a conflict when someone else decided first', async () => {
     mockFetch({
       [`GET ${BASE}`]: [{ body: view() }, { body: view({ result: { decision: 'rejected', decided_by: 9, decided_at: '2026-03-03T09:00:00Z' } }) }],
