@@ -53,7 +53,8 @@ type App struct {
 	baseCtx    context.Context
 	cancelBase context.CancelFunc
 	serving    atomic.Bool
-	localURL   string // http://<listen address>, for loopback callers such as the sandbox
+	conns      *connTracker // the HTTP listener, so shutdown can drop connections that never sent a request
+	localURL   string       // http://<listen address>, for loopback callers such as the sandbox
 
 	// atsConfigHook lets tests and benchmarks adjust connector settings
 	// (rate limits, page sizes) that are not stored per connection.
@@ -202,7 +203,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	a.watch.resumePending(a.baseCtx)
 	errc := make(chan error, 1)
-	go func() { errc <- a.http.Listener(ln) }()
+	a.conns = newConnTracker(ln)
+	go func() { errc <- a.http.Listener(a.conns) }()
 	a.log.Info("hireloop is running", slog.String("addr", ln.Addr().String()), slog.String("base_url", a.cfg.BaseURL), slog.String("version", a.version))
 
 	var serveErr error
@@ -234,6 +236,7 @@ func (a *App) Close() error {
 	// for a browser that is already gone.
 	a.cancelBase()
 	if a.serving.Load() {
+		a.conns.closeUnused()
 		step("http shutdown", func() error { return a.http.ShutdownWithTimeout(a.cfg.ShutdownGrace) })
 	}
 	step("background work", func() error { a.syncs.wg.Wait(); return nil })
