@@ -144,8 +144,19 @@ func (a *App) applyConnection(req connectionRequest, c *store.Connection, creati
 	if req.ActingUserID != nil {
 		c.ActingUserID = strings.TrimSpace(*req.ActingUserID)
 	}
-	if c.Provider == "kombo" && c.IntegrationID == "" {
-		fe.add("integration_id", "is required for Kombo")
+	// Fields a connector cannot be built without, checked here so the
+	// form points at the field instead of failing the credential test.
+	switch {
+	case c.IntegrationID == "" && (c.Provider == "kombo" || c.Provider == "merge" || c.Provider == "personio"):
+		fe.add("integration_id", "is required for "+providerTitle(c.Provider))
+	case c.Provider == "greenhouse" && !strings.HasSuffix(c.BaseURL, "/v1"):
+		// Harvest v3: OAuth client id and the user sent as sub.
+		if c.IntegrationID == "" {
+			fe.add("integration_id", "is required: the Client ID of your Harvest v3 (OAuth) credentials")
+		}
+		if c.ActingUserID == "" {
+			fe.add("acting_user_id", "is required: the numeric id of the Greenhouse user hireloop acts as")
+		}
 	}
 	if req.APIKey != nil && strings.TrimSpace(*req.APIKey) != "" {
 		b, _ := json.Marshal(credentials{APIKey: strings.TrimSpace(*req.APIKey)})

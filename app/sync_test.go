@@ -278,3 +278,22 @@ func hmacSHA256(secret string, body []byte) []byte {
 	m.Write(body)
 	return m.Sum(nil)
 }
+
+// The connect form points at the missing Harvest v3 fields (client id,
+// acting user) instead of failing the credential test with a long error;
+// a v1 base URL (the sandbox's kind) needs neither.
+func TestGreenhouseV3ConnectionNeedsClientIDAndUser(t *testing.T) {
+	a := newTestApp(t)
+	admin, wid := setupAdmin(t, a)
+	r := admin.mustStatus(422, "POST", fmt.Sprintf("/api/workspaces/%d/connections", wid),
+		map[string]any{"provider": "greenhouse", "api_key": "old-v1-key"}).json(t)
+	fields := r["error"].(map[string]any)["fields"].(map[string]any)
+	if !strings.Contains(fmt.Sprint(fields["integration_id"]), "Client ID") || !strings.Contains(fmt.Sprint(fields["acting_user_id"]), "numeric id") {
+		t.Fatalf("fields = %v, want integration_id and acting_user_id explained", fields)
+	}
+	r = admin.mustStatus(422, "POST", fmt.Sprintf("/api/workspaces/%d/connections", wid),
+		map[string]any{"provider": "merge", "api_key": "k"}).json(t)
+	if f := r["error"].(map[string]any)["fields"].(map[string]any); f["integration_id"] == nil {
+		t.Fatalf("merge without a linked account token: fields = %v", f)
+	}
+}
