@@ -138,24 +138,41 @@ var sectionOrder = []string{"companyDescription", "jobDescription", "qualificati
 // ListJobs implements ats.Reader from GET /jobs (pageId, updatedAfter).
 // The description is assembled from the first job ad's sections
 // (GET /jobs/{id}/jobads); jobs whose ads cannot be read (403/404) are
-// returned without one. Screening questions are not read (see the package
-// doc).
+// returned without one. With a company identifier configured, each job's
+// screening questions come from its job ad's public posting (see
+// postingIndex and screeningQuestions); the postings are listed once per
+// call, on the first page that has jobs, so an empty read costs no extra
+// request and a read without the identifier makes none.
 func (c *Client) ListJobs(ctx context.Context, o ats.ListOptions, fn func([]ats.Job) error) error {
 	q := url.Values{}
 	if !o.UpdatedAfter.IsZero() {
 		q.Set("updatedAfter", timeParam(o.UpdatedAfter))
 	}
+	var postings map[string]posting
+	listed := false
 	return c.eachPageID(ctx, "/jobs", q, func(rows []json.RawMessage) error {
 		jobs, err := ats.DecodeRows(Name, "GET /jobs", rows, jobFromWire)
 		if err != nil || len(jobs) == 0 {
 			return err
 		}
+		if c.company != "" && !listed {
+			if postings, err = c.postingIndex(ctx); err != nil {
+				return err
+			}
+			listed = true
+		}
 		for i := range jobs {
-			html, err := c.jobDescription(ctx, jobs[i].ID)
+			ads, err := c.jobAds(ctx, jobs[i].ID)
 			if err != nil {
 				return err
 			}
+			html := adDescription(ads)
 			jobs[i].DescriptionHTML, jobs[i].DescriptionText = html, ats.HTMLToText(html)
+			if uuid := postingFor(ads, postings); uuid != "" {
+				if jobs[i].ScreeningQuestions, err = c.screeningQuestions(ctx, uuid); err != nil {
+					return err
+				}
+			}
 		}
 		return fn(jobs)
 	})
@@ -194,26 +211,33 @@ func jobStatus(s string) ats.JobStatus {
 	return ats.JobUnknown
 }
 
-// jobDescription renders the first job ad's sections as HTML.
-func (c *Client) jobDescription(ctx context.Context, jobID string) (string, error) {
+// jobAds reads a job's ads (GET /jobs/{id}/jobads); a job whose ads
+// cannot be read (403/404) has none, so it is still synced, without a
+// description or questions.
+func (c *Client) jobAds(ctx context.Context, jobID string) ([]wireJobAd, error) {
 	resp, err := c.http.Do(ctx, ats.Request{Method: http.MethodGet, Path: "/jobs/" + pathID(jobID) + "/jobads", OpName: "/jobs/{id}/jobads"})
 	if err != nil {
 		if errors.Is(err, ats.ErrNotFound) || errors.Is(err, ats.ErrForbidden) {
-			return "", nil
+			return nil, nil
 		}
-		return "", err
+		return nil, err
 	}
 	var page struct {
 		Content []wireJobAd `json:"content"`
 	}
 	if err := c.http.DecodeJSON(resp, &page); err != nil {
-		return "", err
+		return nil, err
 	}
-	if len(page.Content) == 0 {
-		return "", nil
+	return page.Content, nil
+}
+
+// adDescription renders the first job ad's sections as HTML.
+func adDescription(ads []wireJobAd) string {
+	if len(ads) == 0 {
+		return ""
 	}
 	var b strings.Builder
-	secs := page.Content[0].JobAd.Sections
+	secs := ads[0].JobAd.Sections
 	for _, k := range sectionOrder {
 		s, ok := secs[k]
 		if !ok || strings.TrimSpace(s.Text) == "" {
@@ -226,7 +250,7 @@ func (c *Client) jobDescription(ctx context.Context, jobID string) (string, erro
 		}
 		b.WriteString(s.Text)
 	}
-	return b.String(), nil
+	return b.String()
 }
 
 var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

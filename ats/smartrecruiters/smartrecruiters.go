@@ -88,10 +88,53 @@
 // (job_id/candidate_id as in the documented vector, jobId/candidateId
 // accepted too).
 //
-// Not read: screening questions (they live on the public posting,
-// GET /postings/{uuid}/configuration, and how a job ad maps to that uuid
-// is not confirmed) and deleted candidates (no deleted listing; the
-// candidate.deleted webhook triggers a re-sync).
+// Screening questions. They belong to a job ad's public posting, not to
+// the job, so reading them needs the company identifier, which hireloop
+// takes from ats.Config.IntegrationID ("integration_id", shown as
+// "Company identifier"). It is optional: without it no question is read
+// and ListJobs makes exactly the requests it made before. With it,
+// ListJobs lists the company's postings once per call, maps each posting's
+// jobAdId to its uuid, and for every job whose job ad has a posting reads
+// that posting's configuration. Confirmed from SmartRecruiters' pages:
+//   - Posting API: GET /v1/companies/{companyIdentifier}/postings?limit=
+//     (≤ 100)&offset= lists a company's active postings as {limit, offset,
+//     totalFound, content[]}, each with id, uuid, name, jobAdId ("id of a
+//     job ad"), defaultJobAd (whether the posting is for the job's default
+//     ad), refNumber and company{identifier, name}; it needs no
+//     authentication, so the X-SmartToken sent anyway is harmless. The
+//     company identifier is what follows https://careers.smartrecruiters.com/
+//     in the default career site address (Settings/Admin > Career Pages &
+//     Job Ads) (developers.smartrecruiters.com/docs/objects;
+//     dev.smartrecruiters.com/customer-api/posting-api/endpoints/postings).
+//   - Application API: GET /postings/{uuid}/configuration "fetches a list
+//     of screening and diversity questions and privacy policies for a
+//     job": {questions[{id, label, repeatable, fields[{id, label, type,
+//     required, complianceType, values[{id, label}]}]}], settings,
+//     privacyPolicies}; a simple question has exactly one field, a complex
+//     one two or more; repeatable means several answer blocks (e.g.
+//     languages) (developers.smartrecruiters.com/docs/
+//     get-application-screening-questions-and-privacy-policies).
+//   - The job ads of GET /jobs/{id}/jobads carry the "id" a posting's
+//     jobAdId refers to.
+//
+// Mapping: one ats.Question per field; the id is the question id, or
+// "<questionId>:<fieldId>" when the question has several fields; the label
+// is the question label, or "question label: field label"; Required and
+// the options (values) come from the field. Fields with a complianceType
+// (diversity, EEO) are never imported, because they must not become
+// interview questions; a repeatable question is imported once. A 403/404
+// on the postings list or a configuration leaves the jobs without
+// questions; Test reports an unknown company identifier (404) as not
+// configured, naming the setting. Inferred, not documented: the field type
+// names (mapped by the words they contain: values → single choice, or
+// multi choice when the type says MULTI or CHECKBOX; DATE → date;
+// NUMBER/NUMERIC → number; BOOLEAN, or CHECKBOX without values → yes/no;
+// TEXTAREA/MULTILINE → long text; anything else → text), and that the
+// posting of the job's default ad (defaultJobAd, else the first of the
+// job's ads with a posting) carries the questions hireloop should use.
+//
+// Not read: deleted candidates (no deleted listing; the candidate.deleted
+// webhook triggers a re-sync).
 package smartrecruiters
 
 import (
@@ -127,6 +170,9 @@ type Client struct {
 	http     *ats.Client
 	cfg      ats.Config
 	pageSize int
+	// company is the career-site company identifier (IntegrationID); it
+	// is optional and only enables reading screening questions.
+	company string
 }
 
 var (
@@ -165,7 +211,7 @@ func New(cfg ats.Config) (*Client, error) {
 		return nil, err
 	}
 	ps := ats.PageSize(cfg.PageSize, MaxPageSize, MaxPageSize)
-	return &Client{http: hc, cfg: cfg, pageSize: ps}, nil
+	return &Client{http: hc, cfg: cfg, pageSize: ps, company: strings.TrimSpace(cfg.IntegrationID)}, nil
 }
 
 // Name implements ats.Connector.
@@ -210,13 +256,19 @@ func (c *Client) Capabilities(context.Context) (ats.Capabilities, error) {
 	return declared.Clone(), nil
 }
 
-// Test reads one job and one candidate, the two lists a sync needs most.
+// Test reads one job and one candidate, the two lists a sync needs most,
+// and, when a company identifier is set, one posting of that company, so a
+// mistyped identifier is reported at connect time rather than showing up
+// later only as jobs without screening questions.
 func (c *Client) Test(ctx context.Context) error {
 	for _, p := range []string{"/jobs", "/candidates"} {
 		var v listPage
 		if _, err := c.http.GetJSON(ctx, p, url.Values{"limit": {"1"}}, &v); err != nil {
 			return err
 		}
+	}
+	if c.company != "" {
+		return c.testCompany(ctx)
 	}
 	return nil
 }

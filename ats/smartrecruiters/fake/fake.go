@@ -12,6 +12,14 @@
 // subscriptions API, whose activation performs the X-Hook-Secret handshake
 // against the callback URL as SmartRecruiters does.
 //
+// Screening questions: the Posting API list GET /v1/companies/{company}/
+// postings (limit ≤ 100 + offset, 404 for a company other than Company,
+// no authentication needed) has one posting per job ad, each with its
+// jobAdId and defaultJobAd; GET /postings/{uuid}/configuration returns the
+// posting's questions (see Questions). Job 0 has a second, non-default ad
+// whose ad and posting are listed first and ask a different question, so
+// a client that ignores defaultJobAd gets the wrong set.
+//
 // Webhook signatures are headers over timestamp.body.event-id.event-name.
 // event-version.link; SignWebhook takes those headers from RegisterDelivery
 // (or defaults) so a test can choose the event of each sample body.
@@ -69,7 +77,18 @@ const (
 	kindMessage
 	kindAttachment
 	kindSubscription
+	kindPosting
 )
+
+// CompanyIdentifier is the career-site company identifier the fake's
+// Posting API answers for (Fake.Company starts as this).
+const CompanyIdentifier = "AcmeCo"
+
+// PostingUUID is the uuid of the posting of the i-th job's default ad.
+func PostingUUID(i int) string { return ID(kindPosting, i) }
+
+// extraAd is the index of job 0's second, non-default ad and its posting.
+const extraAd = 1_000_000
 
 // JobID is the id of the i-th seeded job.
 func JobID(i int) string { return ID(kindJob, i) }
@@ -81,7 +100,10 @@ func CandidateID(i int) string { return ID(kindCandidate, i) }
 type Job struct {
 	ID, Title, Status, Dept string
 	HasAd                   bool
-	CreatedOn, UpdatedOn    time.Time
+	// NoConfiguration makes the job's postings' configuration answer 404
+	// (a posting unpublished after the list was read).
+	NoConfiguration      bool
+	CreatedOn, UpdatedOn time.Time
 }
 
 // Assignment is a candidate's candidacy in one job.
@@ -129,6 +151,9 @@ type Fake struct {
 	atstest.Kit
 	Server *httptest.Server
 	APIKey string
+	// Company is the company identifier the Posting API knows; set it
+	// before use.
+	Company string
 
 	mu         sync.Mutex
 	clock      time.Time
@@ -151,7 +176,7 @@ var _ atstest.Fake = (*Fake)(nil)
 
 // New starts a fake seeded with s. Close it with Close.
 func New(apiKey string, s Seed) *Fake {
-	f := &Fake{APIKey: apiKey, deliveries: map[string]http.Header{}, rendered: map[*Candidate]cachedJSON{}, HandshakeClient: &http.Client{Timeout: 20 * time.Second}}
+	f := &Fake{APIKey: apiKey, Company: CompanyIdentifier, deliveries: map[string]http.Header{}, rendered: map[*Candidate]cachedJSON{}, HandshakeClient: &http.Client{Timeout: 20 * time.Second}}
 	f.seed(s)
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	return f
@@ -319,6 +344,20 @@ func (f *Fake) Candidate(id string) (Candidate, bool) {
 	return out, true
 }
 
+// HideConfiguration makes GET /postings/{uuid}/configuration answer 404
+// for every posting of the job.
+func (f *Fake) HideConfiguration(jobID string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, j := range f.jobs {
+		if j.ID == jobID {
+			j.NoConfiguration = true
+			return
+		}
+	}
+	panic("fake: HideConfiguration: unknown job")
+}
+
 // Messages returns the shared messages so far.
 func (f *Fake) Messages() []Message {
 	f.mu.Lock()
@@ -394,7 +433,8 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		f.write429(w, d.RetryAt)
 		return
 	}
-	if r.Header.Get("X-SmartToken") != f.APIKey {
+	// The Posting API is public: it needs no X-SmartToken.
+	if r.Header.Get("X-SmartToken") != f.APIKey && !strings.HasPrefix(r.URL.Path, "/v1/companies/") {
 		writeMsg(w, http.StatusUnauthorized, "Unauthorized")
 		return
 	}
@@ -714,8 +754,8 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 				continue
 			}
 			content := []any{}
-			if j.HasAd {
-				content = append(content, map[string]any{"id": ID(kindAd, i), "title": j.Title, "language": map[string]any{"code": "en"},
+			for _, ad := range jobAds(i, j) {
+				content = append(content, map[string]any{"id": ID(kindAd, ad), "title": j.Title, "language": map[string]any{"code": "en"},
 					"postingStatus": "PUBLIC", "jobAd": map[string]any{"sections": map[string]any{
 						"companyDescription":    map[string]any{"title": "Company Description", "text": "<p>Acme & Co builds things.</p>"},
 						"jobDescription":        map[string]any{"title": "Job Description", "text": "<p>We’re looking for a <b>Go engineer</b>.</p>"},
@@ -727,6 +767,26 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 			return
 		}
 		writeMsg(w, http.StatusNotFound, "Job not found")
+	case len(parts) == 4 && parts[0] == "v1" && parts[1] == "companies" && parts[3] == "postings":
+		if parts[2] != f.Company {
+			writeMsg(w, http.StatusNotFound, "Company not found")
+			return
+		}
+		pageByOffset(f, w, r, f.postings(), func(p posting) any { return p })
+	case len(parts) == 3 && parts[0] == "postings" && parts[2] == "configuration":
+		for _, p := range f.postings() {
+			if p.UUID == parts[1] && !f.jobs[p.job].NoConfiguration {
+				qs := Questions()
+				if p.ad == extraAd {
+					qs = extraAdQuestions()
+				}
+				f.writeBody(w, http.StatusOK, map[string]any{"questions": qs,
+					"settings":        map[string]any{"avatarUploadAvailable": false, "conditionals": []any{}},
+					"privacyPolicies": []any{map[string]string{"url": "https://example.com/privacy", "orgName": "Acme & Co"}}})
+				return
+			}
+		}
+		writeMsg(w, http.StatusNotFound, "Posting not found")
 	case len(parts) == 1 && parts[0] == "candidates":
 		t, ok := updatedAfter(w, r)
 		if !ok {
@@ -999,4 +1059,90 @@ func (f *Fake) handshake(callbackURL, token string) error {
 		return fmt.Errorf("handshake with %s failed: HTTP %d, X-Hook-Secret %q", callbackURL, resp.StatusCode, resp.Header.Get("X-Hook-Secret"))
 	}
 	return nil
+}
+
+// jobAds are the ad indexes of the i-th job: one ad when it has ads; job 0
+// has a second, non-default one, listed first (same sections, so the
+// description does not change).
+func jobAds(i int, j *Job) []int {
+	switch {
+	case !j.HasAd:
+		return nil
+	case i == 0:
+		return []int{extraAd, i}
+	}
+	return []int{i}
+}
+
+// posting is a Posting API list item (the fields the documentation shows).
+type posting struct {
+	ID           string            `json:"id"`
+	UUID         string            `json:"uuid"`
+	Name         string            `json:"name"`
+	JobAdID      string            `json:"jobAdId"`
+	DefaultJobAd bool              `json:"defaultJobAd"`
+	RefNumber    string            `json:"refNumber"`
+	Company      map[string]string `json:"company"`
+	ReleasedDate any               `json:"releasedDate"`
+	job, ad      int
+}
+
+// postings lists one posting per job ad, job 0's non-default one first.
+func (f *Fake) postings() []posting {
+	var out []posting
+	for i, j := range f.jobs {
+		for _, ad := range jobAds(i, j) {
+			p := posting{ID: strconv.Itoa(74983486 + ad), UUID: PostingUUID(ad), Name: j.Title, JobAdID: ID(kindAd, ad),
+				DefaultJobAd: ad != extraAd, RefNumber: "REF" + j.ID[len(j.ID)-4:],
+				Company: map[string]string{"identifier": f.Company, "name": "Acme & Co"}, ReleasedDate: iso(j.CreatedOn), job: i, ad: ad}
+			if ad == extraAd {
+				out = append([]posting{p}, out...)
+			} else {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// Questions is the configuration of every default-ad posting: a
+// single-choice question, a repeatable two-field question, a date, a long
+// text, a yes/no checkbox, and a diversity question whose field carries a
+// complianceType beside a multi-select field (clients must skip the
+// former and keep the latter). The type names are the fake's
+// guesses; SmartRecruiters does not document them.
+func Questions() []map[string]any {
+	val := func(id, label string) map[string]string { return map[string]string{"id": id, "label": label} }
+	field := func(id, label, typ string, required bool, compliance string, values ...map[string]string) map[string]any {
+		m := map[string]any{"id": id, "label": label, "type": typ, "required": required}
+		if compliance != "" {
+			m["complianceType"] = compliance
+		}
+		if len(values) > 0 {
+			m["values"] = values
+		}
+		return m
+	}
+	q := func(id, label string, repeatable bool, fields ...map[string]any) map[string]any {
+		return map[string]any{"id": id, "label": label, "repeatable": repeatable, "fields": fields}
+	}
+	return []map[string]any{
+		q("work-permit", "Do you have a work permit for the US?", false,
+			field("work-permit", "Do you have a work permit for the US?", "SINGLE_SELECT", true, "", val("yes", "Yes"), val("no", "No"))),
+		q("languages", "Languages", true,
+			field("language", "Language", "INPUT_TEXT", true, ""),
+			field("level", "Level", "SINGLE_SELECT", false, "", val("basic", "Basic"), val("fluent", "Fluent"), val("native", "Native"))),
+		q("start-date", "Earliest start date", false, field("start-date", "Earliest start date", "DATE", false, "")),
+		q("motivation", "Why do you want to join us?", false, field("motivation", "", "TEXTAREA", false, "")),
+		q("relocate", "Willing to relocate?", false, field("relocate", "Willing to relocate?", "CHECKBOX", false, "")),
+		q("about-you", "About you", false,
+			field("gender", "Gender", "SINGLE_SELECT", false, "DIVERSITY", val("f", "Female"), val("m", "Male"), val("x", "Prefer not to say")),
+			field("skills", "Tools you use", "MULTI_SELECT", false, "", val("go", "Go"), val("sql", "SQL"))),
+	}
+}
+
+// extraAdQuestions is the configuration of job 0's non-default ad.
+func extraAdQuestions() []map[string]any {
+	return []map[string]any{{"id": "other-ad", "label": "Question of the non-default ad", "repeatable": false,
+		"fields": []map[string]any{{"id": "other-ad", "label": "", "type": "INPUT_TEXT", "required": true}}}}
 }
