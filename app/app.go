@@ -236,7 +236,9 @@ func (a *App) Close() error {
 	// for a browser that is already gone.
 	a.cancelBase()
 	if a.serving.Load() {
-		a.conns.closeUnused()
+		if a.conns != nil {
+			a.conns.closeUnused()
+		}
 		step("http shutdown", func() error { return a.http.ShutdownWithTimeout(a.cfg.ShutdownGrace) })
 	}
 	step("background work", func() error { a.syncs.wg.Wait(); return nil })
