@@ -148,7 +148,8 @@ func (a *App) applyConnection(req connectionRequest, c *store.Connection, creati
 	// form points at the field instead of failing the credential test.
 	switch {
 	case c.IntegrationID == "" && (c.Provider == "kombo" || c.Provider == "merge" || c.Provider == "personio"):
-		fe.add("integration_id", "is required for "+providerTitle(c.Provider))
+		name, _, _ := strings.Cut(providerTitle(c.Provider), " (") // "Kombo", not "Kombo (100+ ATS)"
+		fe.add("integration_id", "is required for "+name)
 	case c.Provider == "greenhouse" && !strings.HasSuffix(c.BaseURL, "/v1"):
 		// Harvest v3: OAuth client id and the user sent as sub.
 		if c.IntegrationID == "" {

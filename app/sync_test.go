@@ -293,7 +293,7 @@ func TestGreenhouseV3ConnectionNeedsClientIDAndUser(t *testing.T) {
 	}
 	r = admin.mustStatus(422, "POST", fmt.Sprintf("/api/workspaces/%d/connections", wid),
 		map[string]any{"provider": "merge", "api_key": "k"}).json(t)
-	if f := r["error"].(map[string]any)["fields"].(map[string]any); f["integration_id"] == nil {
+	if f := r["error"].(map[string]any)["fields"].(map[string]any); f["integration_id"] != "is required for Merge" {
 		t.Fatalf("merge without a linked account token: fields = %v", f)
 	}
 }
