@@ -3,6 +3,8 @@ package ats
 import (
 	"fmt"
 	"slices"
+	"sync"
+	"time"
 )
 
 // WriteAction names a write-back operation.
@@ -156,4 +158,36 @@ func (c Capabilities) Validate() error {
 		return fmt.Errorf("capabilities: %s: webhooks need a signature scheme and header", c.Provider)
 	}
 	return nil
+}
+
+// CapsCache keeps capabilities a unified API reports at runtime (Kombo's
+// integration write actions, Merge's available actions) for TTL, so a
+// sync that asks before every write makes one lookup, not one per write.
+// The zero value holds nothing; a zero TTL means five minutes.
+type CapsCache struct {
+	TTL time.Duration
+
+	mu   sync.Mutex
+	caps *Capabilities
+	at   time.Time
+}
+
+// Get returns the cached capabilities, or loads, caches and returns them.
+// A failed load is not cached. Callers get their own copy.
+func (c *CapsCache) Get(load func() (Capabilities, error)) (Capabilities, error) {
+	ttl := c.TTL
+	if ttl <= 0 {
+		ttl = 5 * time.Minute
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.caps != nil && time.Since(c.at) < ttl {
+		return c.caps.Clone(), nil
+	}
+	cp, err := load()
+	if err != nil {
+		return Capabilities{}, err
+	}
+	c.caps, c.at = &cp, time.Now()
+	return cp.Clone(), nil
 }

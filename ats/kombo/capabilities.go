@@ -3,7 +3,6 @@ package kombo
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/hireloop/hireloop/ats"
 )
@@ -48,18 +47,13 @@ var writeActionIDs = map[string]ats.WriteAction{
 // Kombo can write depends on the underlying ATS, on the scope config and on
 // what the customer opted out of.
 func (c *Client) Capabilities(ctx context.Context) (ats.Capabilities, error) {
-	c.capsMu.Lock()
-	defer c.capsMu.Unlock()
-	if c.caps != nil && time.Since(c.capsAt) < c.capsTTL {
-		return c.caps.Clone(), nil
-	}
-	in, err := c.integration(ctx)
-	if err != nil {
-		return ats.Capabilities{}, err
-	}
-	cp := refine(declared, in)
-	c.caps, c.capsAt = &cp, time.Now()
-	return cp.Clone(), nil
+	return c.caps.Get(func() (ats.Capabilities, error) {
+		in, err := c.integration(ctx)
+		if err != nil {
+			return ats.Capabilities{}, err
+		}
+		return refine(declared, in), nil
+	})
 }
 
 func refine(d ats.Capabilities, in integration) ats.Capabilities {

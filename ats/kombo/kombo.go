@@ -42,7 +42,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hireloop/hireloop/ats"
@@ -73,10 +72,7 @@ type Client struct {
 	cfg      ats.Config
 	pageSize int
 
-	capsMu  sync.Mutex
-	caps    *ats.Capabilities
-	capsAt  time.Time
-	capsTTL time.Duration
+	caps ats.CapsCache
 }
 
 var (
@@ -109,7 +105,7 @@ func New(cfg ats.Config) (*Client, error) {
 		return nil, err
 	}
 	ps := ats.PageSize(cfg.PageSize, maxPageSize, maxPageSize)
-	return &Client{http: hc, cfg: cfg, pageSize: ps, capsTTL: 5 * time.Minute}, nil
+	return &Client{http: hc, cfg: cfg, pageSize: ps}, nil
 }
 
 // Name implements ats.Connector.

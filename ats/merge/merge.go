@@ -94,7 +94,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hireloop/hireloop/ats"
@@ -160,10 +159,7 @@ type Client struct {
 	cfg      ats.Config
 	pageSize int
 
-	capsMu  sync.Mutex
-	caps    *ats.Capabilities
-	capsAt  time.Time
-	capsTTL time.Duration
+	caps ats.CapsCache
 }
 
 var (
@@ -198,7 +194,7 @@ func New(cfg ats.Config) (*Client, error) {
 		return nil, err
 	}
 	ps := ats.PageSize(cfg.PageSize, MaxPageSize, MaxPageSize)
-	return &Client{http: hc, cfg: cfg, pageSize: ps, capsTTL: 5 * time.Minute}, nil
+	return &Client{http: hc, cfg: cfg, pageSize: ps}, nil
 }
 
 // Name implements ats.Connector.
@@ -226,18 +222,13 @@ type availableActions struct {
 // documented, so those stay as declared and fail with Merge's own message
 // where the ATS lacks them.
 func (c *Client) Capabilities(ctx context.Context) (ats.Capabilities, error) {
-	c.capsMu.Lock()
-	defer c.capsMu.Unlock()
-	if c.caps != nil && time.Since(c.capsAt) < c.capsTTL {
-		return c.caps.Clone(), nil
-	}
-	var aa availableActions
-	if _, err := c.http.GetJSON(ctx, "/available-actions", nil, &aa); err != nil {
-		return ats.Capabilities{}, err
-	}
-	cp := refine(declared, aa)
-	c.caps, c.capsAt = &cp, time.Now()
-	return cp.Clone(), nil
+	return c.caps.Get(func() (ats.Capabilities, error) {
+		var aa availableActions
+		if _, err := c.http.GetJSON(ctx, "/available-actions", nil, &aa); err != nil {
+			return ats.Capabilities{}, err
+		}
+		return refine(declared, aa), nil
+	})
 }
 
 func refine(d ats.Capabilities, aa availableActions) ats.Capabilities {
