@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/hireloop/hireloop/app"
+	"github.com/hireloop/hireloop/app/cli"
 	"github.com/hireloop/hireloop/ats/sandbox"
 )
 
@@ -15,8 +16,8 @@ import (
 var version = "dev"
 
 func main() {
-	cli := &app.CLI{Version: version, UI: uiFS(), Stdout: os.Stdout, Stderr: os.Stderr, StartSandbox: startSandbox}
-	os.Exit(cli.Run(os.Args[1:]))
+	c := &cli.CLI{Version: version, UI: uiFS(), Stdout: os.Stdout, Stderr: os.Stderr, StartSandbox: startSandbox}
+	os.Exit(c.Run(os.Args[1:]))
 }
 
 // startSandbox runs the built-in Sandbox ATS on a loopback port, keeping

@@ -1,6 +1,19 @@
-// Package app is hireloop's application: HTTP API and console, domain
-// services and the in-process schedules. main wires it to the command line;
-// tests build it directly with New.
+// Package app wires hireloop together: it loads the configuration, opens
+// the store, builds each service with what it needs, starts and stops
+// them in order, and hands the HTTP layer (app/api) its dependencies.
+// Everything that does work lives in a package of its own:
+//
+//	app/api          HTTP handlers, middleware, the embedded console
+//	app/cli          the command line (one command per file)
+//	app/connections  ATS connections: validate, test, create, webhooks
+//	app/syncer       the sync engine: schedules, runs, webhook intake
+//	app/invite       publishing, the invitation watchdog, deadlines
+//	app/outbox       the email outbox worker
+//	app/results      the scoring worker, PDF reports, decisions
+//	app/writeback    the ATS write-back outbox
+//	app/accounts     users, workspaces, API tokens, passwords
+//
+// main builds a cli.CLI; tests build the App directly with New.
 package app
 
 import (
@@ -10,76 +23,76 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
 	"github.com/gofiber/fiber/v2"
+	"github.com/hireloop/hireloop/app/accounts"
+	"github.com/hireloop/hireloop/app/api"
+	"github.com/hireloop/hireloop/app/connections"
+	"github.com/hireloop/hireloop/app/invite"
+	"github.com/hireloop/hireloop/app/outbox"
+	"github.com/hireloop/hireloop/app/queue"
+	"github.com/hireloop/hireloop/app/results"
+	"github.com/hireloop/hireloop/app/secret"
+	"github.com/hireloop/hireloop/app/syncer"
+	"github.com/hireloop/hireloop/app/writeback"
 	"github.com/hireloop/hireloop/ats"
 	"github.com/hireloop/hireloop/store"
+
+	// Connectors register themselves with the ats registry.
+	_ "github.com/hireloop/hireloop/ats/ashby"
+	_ "github.com/hireloop/hireloop/ats/bamboohr"
+	_ "github.com/hireloop/hireloop/ats/greenhouse"
+	_ "github.com/hireloop/hireloop/ats/kombo"
+	_ "github.com/hireloop/hireloop/ats/lever"
+	_ "github.com/hireloop/hireloop/ats/merge"
+	_ "github.com/hireloop/hireloop/ats/personio"
+	_ "github.com/hireloop/hireloop/ats/recruitee"
+	_ "github.com/hireloop/hireloop/ats/smartrecruiters"
+	_ "github.com/hireloop/hireloop/ats/teamtailor"
+	_ "github.com/hireloop/hireloop/ats/workable"
 )
 
-// App holds the running instance. There are no package globals: everything
-// a handler needs hangs off App, so tests can run several side by side.
+// Sandbox is the built-in emulated ATS of demo mode (see connections.Sandbox).
+type Sandbox = connections.Sandbox
+
+// App holds the running instance. There are no package globals, so tests
+// can run several side by side.
 type App struct {
-	// regMu orders webhook registration and handshake updates of a
-	// connection (a handshake can arrive while registration runs).
-	regMu sync.Mutex
-	// accountRefs caches connectors' AccountRef per connection.
-	refMu       sync.Mutex
-	accountRefs map[int64]accountRefEntry
-	cfg         Config
-	version     string
-	log         *slog.Logger
-	store       *store.Store
-	key         []byte
-	ui          fs.FS // nil in no_ui builds
-	sched       gocron.Scheduler
-	http        *fiber.App
-	limiter     *loginLimiter
-	metrics     *metrics
-	syncs       *syncer
-	watch       *watchdog
-	outbox      *outbox
-	results     *resultsWorker
-	atsWriter   *atsWriter
-	sandbox     Sandbox // nil unless demo mode
-	now         func() time.Time
+	cfg     Config
+	version string
+	log     *slog.Logger
+	store   *store.Store
+	box     *secret.Box
+	sched   gocron.Scheduler
+	http    *api.Server
+
+	accounts  *accounts.Service
+	conns     *connections.Service
+	syncs     *syncer.Engine
+	watch     *invite.Watchdog
+	outbox    *outbox.Outbox
+	results   *results.Worker
+	atsWriter *writeback.Writer
 
 	// baseCtx lives as long as the app; background work (syncs started
-	// from requests or webhooks) runs under it and stops at shutdown.
+	// from requests or webhooks, the queue workers) runs under it and
+	// stops at shutdown.
 	baseCtx    context.Context
 	cancelBase context.CancelFunc
+	workers    sync.WaitGroup // the queue workers' loops
 	serving    atomic.Bool
-	conns      *connTracker // the HTTP listener, so shutdown can drop connections that never sent a request
-	localURL   string       // http://<listen address>, for loopback callers such as the sandbox
+	listener   *connTracker // the HTTP listener, so shutdown can drop connections that never sent a request
 
-	// atsConfigHook lets tests and benchmarks adjust connector settings
-	// (rate limits, page sizes) that are not stored per connection.
+	// Test and benchmark knobs, read through the services' dependencies.
+	now           func() time.Time
 	atsConfigHook func(*ats.Config)
-	maxMedia      int64         // 0: maxMediaBytes
+	maxMedia      int64         // 0: the API's default
+	loginLimits   api.LoginLimits
 	retryBase     time.Duration // 0: 30 s
-}
-
-// Sandbox is the built-in emulated ATS of demo mode: a real HTTP server on
-// loopback that a real connector talks to.
-type Sandbox interface {
-	// Provider is the connector that speaks the sandbox's wire format.
-	Provider() string
-	// BaseURL is the sandbox API root.
-	BaseURL() string
-	// APIKey and ActingUserID are the credentials the sandbox accepts.
-	APIKey() string
-	ActingUserID() string
-	// AddWebhook makes the sandbox deliver signed webhooks to url.
-	AddWebhook(url, secret string)
-	RemoveWebhook(url string)
-	// PageHandler is the sandbox's own page, where a person moves and
-	// rejects candidates; the app mounts it under prefix.
-	PageHandler(prefix string) http.Handler
-	Close() error
 }
 
 // Options are what main passes to New besides the config.
@@ -91,16 +104,16 @@ type Options struct {
 	Sandbox Sandbox
 }
 
-// New opens and migrates the database, loads the secret key and builds the
-// HTTP app and scheduler. Nothing listens until Run.
+// New opens and migrates the database, loads the secret key, builds the
+// services, the HTTP app and the schedules. Nothing listens until Serve.
 func New(ctx context.Context, cfg Config, o Options) (*App, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	if err := prepareDataDir(cfg.DataDir); err != nil {
+	if err := PrepareDataDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	key, err := LoadSecretKey(cfg)
+	key, err := secret.LoadKey(cfg.SecretKey, cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
@@ -113,30 +126,48 @@ func New(ctx context.Context, cfg Config, o Options) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	a := &App{
-		cfg: cfg, version: o.Version, log: o.Logger, store: st, key: key, ui: o.UI, sandbox: o.Sandbox,
-		sched: sched, limiter: newLoginLimiter(), metrics: newMetrics(), now: time.Now,
-	}
+	a := &App{cfg: cfg, version: o.Version, log: o.Logger, store: st, box: secret.NewBox(key), sched: sched, now: time.Now,
+		loginLimits: api.DefaultLoginLimits()}
 	a.baseCtx, a.cancelBase = context.WithCancel(context.Background())
-	a.syncs = newSyncer(a)
-	a.watch = newWatchdog(a)
-	a.outbox = newOutbox(a)
-	a.results = newResultsWorker(a)
-	a.atsWriter = newATSWriter(a)
-	if err := a.registerJobs(); err != nil {
+	a.build(o)
+	if err := a.startSchedules(ctx); err != nil {
 		st.Close()
 		return nil, err
 	}
-	if err := a.syncs.restoreSchedules(ctx); err != nil {
-		st.Close()
-		return nil, err
-	}
-	if err := a.watch.restore(ctx); err != nil {
-		st.Close()
-		return nil, err
-	}
-	a.http = a.newHTTP()
 	return a, nil
+}
+
+// build constructs the services in dependency order: connections, then
+// the sync engine that reads through them, then the workers that act on
+// what was synced, and last the HTTP layer that calls them all.
+func (a *App) build(o Options) {
+	now := func() time.Time { return a.now() }
+	backoff := func(attempt int) time.Duration { return queue.Backoff(a.retryBase, attempt) }
+	a.accounts = &accounts.Service{Store: a.store, Log: a.log}
+	a.conns = &connections.Service{Store: a.store, Box: a.box, Log: a.log, Version: a.version, BaseURL: a.cfg.BaseURL, Sandbox: o.Sandbox,
+		ConfigHook: func(c *ats.Config) {
+			if a.atsConfigHook != nil {
+				a.atsConfigHook(c)
+			}
+		}}
+	a.syncs = syncer.New(syncer.Deps{Store: a.store, Log: a.log, Connections: a.conns, Box: a.box, Scheduler: a.sched, Now: now,
+		Ctx: a.baseCtx, Serving: a.serving.Load})
+	a.outbox = outbox.New(outbox.Deps{Store: a.store, Log: a.log, Box: a.box, BaseURL: a.cfg.BaseURL, Now: now, Backoff: backoff})
+	a.watch = invite.New(invite.Deps{Store: a.store, Log: a.log, Box: a.box, Scheduler: a.sched, Sync: a.syncs,
+		WakeMail: a.outbox.Wake, Ctx: a.baseCtx})
+	// The watchdog invites whoever a sync or a webhook brought into a stage.
+	a.syncs.OnSynced(a.watch.ConsumeConnection)
+	a.atsWriter = writeback.New(writeback.Deps{Store: a.store, Log: a.log, Connections: a.conns, Sync: a.syncs, Now: now, Backoff: backoff,
+		ReportURL: func(id int64) string { return a.results.SignedReportURL(id, results.ReportURLTTL) }})
+	a.results = results.New(results.Deps{Store: a.store, Log: a.log, Box: a.box, DataDir: a.cfg.DataDir, BaseURL: a.cfg.BaseURL, Now: now,
+		Backoff: backoff, Caps: a.atsWriter.Caps, WakeWriter: a.atsWriter.Wake, WakeMail: a.outbox.Wake, Ctx: a.baseCtx})
+	a.http = api.New(api.Deps{
+		Config: api.Config{BaseURL: a.cfg.BaseURL, DataDir: a.cfg.DataDir, SessionTTL: a.cfg.SessionTTL, SessionIdle: a.cfg.SessionIdle,
+			MetricsToken: a.cfg.MetricsToken, TrustedProxies: a.cfg.TrustedProxies},
+		Version: a.version, Log: a.log, Store: a.store, Box: a.box, UI: o.UI, Accounts: a.accounts, Connections: a.conns, Sync: a.syncs,
+		Watchdog: a.watch, Outbox: a.outbox, Results: a.results, Writer: a.atsWriter, Now: now, Ctx: a.baseCtx,
+		MaxMedia: func() int64 { return a.maxMedia }, LoginLimits: &a.loginLimits,
+	})
 }
 
 // OpenStore opens the database in the data dir and migrates it.
@@ -160,7 +191,19 @@ func OpenStore(ctx context.Context, cfg Config, log *slog.Logger) (*store.Store,
 func (a *App) Store() *store.Store { return a.store }
 
 // HTTP exposes the Fiber app for tests (app.Test).
-func (a *App) HTTP() *fiber.App { return a.http }
+func (a *App) HTTP() *fiber.App { return a.http.App() }
+
+// Accounts is the user, workspace and token service (the CLI's too).
+func (a *App) Accounts() *accounts.Service { return a.accounts }
+
+// Connections is the connection service (the CLI's too).
+func (a *App) Connections() *connections.Service { return a.conns }
+
+// Sync is the sync engine (the CLI runs syncs in the foreground with it).
+func (a *App) Sync() *syncer.Engine { return a.syncs }
+
+// Now is the app's clock.
+func (a *App) Now() time.Time { return a.now() }
 
 // Listen binds addr. It is separate from Serve so a port already in use is
 // reported before anything else starts.
@@ -180,8 +223,8 @@ func Listen(addr string) (net.Listener, error) {
 // shuts down in order: stop taking requests and drain them, stop the
 // schedules (waiting for running jobs), close the database.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	a.localURL = "http://" + ln.Addr().String()
-	a.registerSandboxWebhooks(ctx)
+	a.conns.SetLocalURL("http://" + ln.Addr().String())
+	a.conns.RegisterSandboxWebhooks(ctx)
 	a.sched.Start()
 	a.serving.Store(true)
 	if n, err := a.store.ReleaseOutboxClaims(ctx); err != nil {
@@ -194,17 +237,17 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	} else if n > 0 {
 		a.log.Warn("ATS writes interrupted by a previous run will be checked before retrying", slog.Int64("count", n))
 	}
-	for _, run := range []func(context.Context){a.outbox.run, a.results.run, a.atsWriter.run} {
-		a.syncs.wg.Add(1)
+	for _, run := range []func(context.Context){a.outbox.Run, a.results.Run, a.atsWriter.Run} {
+		a.workers.Add(1)
 		go func() {
-			defer a.syncs.wg.Done()
+			defer a.workers.Done()
 			run(a.baseCtx)
 		}()
 	}
-	a.watch.resumePending(a.baseCtx)
+	a.watch.ResumePending(a.baseCtx)
 	errc := make(chan error, 1)
-	a.conns = newConnTracker(ln)
-	go func() { errc <- a.http.Listener(a.conns) }()
+	a.listener = newConnTracker(ln)
+	go func() { errc <- a.http.App().Listener(a.listener) }()
 	a.log.Info("hireloop is running", slog.String("addr", ln.Addr().String()), slog.String("base_url", a.cfg.BaseURL), slog.String("version", a.version))
 
 	var serveErr error
@@ -216,16 +259,16 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	return errors.Join(serveErr, a.Close())
 }
 
-// Close drains HTTP, stops background syncs and the scheduler, and closes
+// Close drains HTTP, stops background work and the scheduler, and closes
 // the store. Each step that takes over a second is logged by name, so an
 // operator (or a test that found shutdown slow) sees what it waited for.
 func (a *App) Close() error {
 	start := time.Now()
-	var errs []error
+	var failed []error
 	step := func(name string, f func() error) {
 		t := time.Now()
 		if err := f(); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			failed = append(failed, fmt.Errorf("%s: %w", name, err))
 		}
 		if d := time.Since(t); d > time.Second {
 			a.log.Warn("Slow shutdown step", slog.String("step", name), slog.Int64("duration_ms", d.Milliseconds()))
@@ -236,60 +279,57 @@ func (a *App) Close() error {
 	// for a browser that is already gone.
 	a.cancelBase()
 	if a.serving.Load() {
-		if a.conns != nil {
-			a.conns.closeUnused()
+		if a.listener != nil {
+			a.listener.closeUnused()
 		}
-		step("http shutdown", func() error { return a.http.ShutdownWithTimeout(a.cfg.ShutdownGrace) })
+		step("http shutdown", func() error { return a.http.App().ShutdownWithTimeout(a.cfg.ShutdownGrace) })
 	}
-	step("background work", func() error { a.syncs.wg.Wait(); return nil })
+	step("background work", func() error {
+		a.workers.Wait()
+		a.syncs.Wait()
+		a.watch.Wait()
+		a.results.Wait()
+		return nil
+	})
 	step("scheduler shutdown", a.sched.Shutdown)
-	if a.sandbox != nil {
-		step("sandbox close", a.sandbox.Close)
+	if a.conns.Sandbox != nil {
+		step("sandbox close", a.conns.Sandbox.Close)
 	}
 	step("store close", a.store.Close)
 	if a.serving.Load() {
 		a.log.Info("Shut down", slog.Int64("duration_ms", time.Since(start).Milliseconds()))
 	}
-	return errors.Join(errs...)
+	return errors.Join(failed...)
 }
 
-// registerJobs adds the built-in schedules. Later features add theirs here.
-func (a *App) registerJobs() error {
-	if _, err := a.sched.NewJob(gocron.DurationJob(time.Minute), gocron.NewTask(func(ctx context.Context) {
-		if err := a.syncs.reconcile(ctx); err != nil {
-			a.log.Error("Unable to reconcile sync schedules", slog.Any("error", err))
-		}
-	}), gocron.WithName("sync-schedules"), gocron.WithSingletonMode(gocron.LimitModeReschedule)); err != nil {
+// startSchedules adds the built-in jobs and restores the schedules of
+// connections and active interviews.
+func (a *App) startSchedules(ctx context.Context) error {
+	if err := a.syncs.RegisterJobs(ctx); err != nil {
 		return err
 	}
-	if _, err := a.sched.NewJob(gocron.DurationJob(time.Minute), gocron.NewTask(func(ctx context.Context) {
-		if n, err := a.store.ExpireInvitations(ctx); err != nil {
-			a.log.Error("Unable to expire invitations", slog.Any("error", err))
-		} else if n > 0 {
-			a.log.Info("Invitations expired", slog.Int64("count", n))
-		}
-		if n, err := a.store.DueReminders(ctx); err != nil {
-			a.log.Error("Unable to queue reminders", slog.Any("error", err))
-		} else if n > 0 {
-			a.log.Info("Reminders queued", slog.Int64("count", n))
-			a.outbox.wake()
-		}
-	}), gocron.WithName("invitation-deadlines"), gocron.WithSingletonMode(gocron.LimitModeReschedule)); err != nil {
+	if err := a.watch.RegisterJobs(); err != nil {
 		return err
 	}
-	_, err := a.sched.NewJob(gocron.DurationJob(time.Hour), gocron.NewTask(func(ctx context.Context) {
-		n, err := a.store.DeleteExpiredSessions(ctx, a.cfg.SessionIdle)
-		if err != nil {
-			a.log.Error("Unable to delete expired sessions", slog.Any("error", err))
-			return
-		}
-		a.limiter.sweep()
-		if n > 0 {
-			a.log.Info("Expired sessions deleted", slog.Int64("count", n))
-		}
-	}), gocron.WithName("session-cleanup"), gocron.WithSingletonMode(gocron.LimitModeReschedule),
-		gocron.WithStartAt(gocron.WithStartImmediately()))
-	return err
+	if _, err := a.sched.NewJob(gocron.DurationJob(time.Hour), gocron.NewTask(a.cleanSessions),
+		gocron.WithName("session-cleanup"), gocron.WithSingletonMode(gocron.LimitModeReschedule),
+		gocron.WithStartAt(gocron.WithStartImmediately())); err != nil {
+		return err
+	}
+	return a.watch.Restore(ctx)
+}
+
+// cleanSessions deletes expired sessions and forgets stale failed sign-ins.
+func (a *App) cleanSessions(ctx context.Context) {
+	n, err := a.store.DeleteExpiredSessions(ctx, a.cfg.SessionIdle)
+	if err != nil {
+		a.log.Error("Unable to delete expired sessions", slog.Any("error", err))
+		return
+	}
+	a.http.SweepLogins()
+	if n > 0 {
+		a.log.Info("Expired sessions deleted", slog.Int64("count", n))
+	}
 }
 
 // gocronLogger adapts slog to gocron's logger interface.

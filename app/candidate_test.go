@@ -287,7 +287,7 @@ func TestTimedQuestionDeadlineIsTheServers(t *testing.T) {
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("results: %v %v", rows, err)
 	}
-	rep, err := s.a.buildReport(context.Background(), &rows[0].Result)
+	rep, err := s.a.results.BuildReport(context.Background(), &rows[0].Result)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/hireloop/hireloop/app/secret"
 )
 
 // Config is the effective configuration. Every field comes from one row of
@@ -261,26 +263,19 @@ func NewLogger(c Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, ho))
 }
 
-// prepareDataDir creates the data dir and proves it is writable, so an
+// PrepareDataDir creates the data dir and proves it is writable, so an
 // unwritable volume fails at start with one clear line instead of at the
 // first login.
-func prepareDataDir(dir string) error {
+func PrepareDataDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("data dir %s cannot be created: %v", dir, unwrapPathErr(err))
+		return fmt.Errorf("data dir %s cannot be created: %v", dir, secret.UnwrapPathErr(err))
 	}
 	f, err := os.CreateTemp(dir, ".write-test-*")
 	if err != nil {
-		return fmt.Errorf("data dir %s is not writable: %v", dir, unwrapPathErr(err))
+		return fmt.Errorf("data dir %s is not writable: %v", dir, secret.UnwrapPathErr(err))
 	}
 	name := f.Name()
 	f.Close()
 	os.Remove(name)
 	return nil
-}
-
-func unwrapPathErr(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hireloop/hireloop/app/connections"
 	"github.com/hireloop/hireloop/ats/sandbox"
 )
 
@@ -81,7 +82,7 @@ func TestDemoSandboxLoop(t *testing.T) {
 	call("GET", "/api/providers", nil, &provs)
 	hasSandbox := false
 	for _, p := range provs.Providers {
-		hasSandbox = hasSandbox || p.Name == providerSandbox
+		hasSandbox = hasSandbox || p.Name == connections.ProviderSandbox
 	}
 	if !hasSandbox {
 		t.Fatalf("providers lack the sandbox in demo mode: %+v", provs)

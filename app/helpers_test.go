@@ -11,6 +11,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/hireloop/hireloop/app/accounts"
+	"github.com/hireloop/hireloop/app/api"
 	"github.com/hireloop/hireloop/store"
 )
 
@@ -101,7 +103,7 @@ func (c *client) do(method, path string, body any) resp {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if c.cookie != "" {
-		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: c.cookie})
+		req.AddCookie(&http.Cookie{Name: api.SessionCookie, Value: c.cookie})
 	}
 	if c.csrf != "" {
 		req.Header.Set("X-CSRF-Token", c.csrf)
@@ -123,7 +125,7 @@ func (c *client) do(method, path string, body any) resp {
 	b, _ := io.ReadAll(res.Body)
 	// Keep the session cookie like a browser would.
 	for _, ck := range res.Cookies() {
-		if ck.Name == sessionCookie {
+		if ck.Name == api.SessionCookie {
 			c.cookie = ck.Value
 			if ck.MaxAge < 0 || ck.Value == "" {
 				c.cookie = ""
@@ -159,7 +161,7 @@ func setupAdmin(t *testing.T, a *App) (*client, int64) {
 // newUser creates an account directly in the store and signs it in.
 func newUser(t *testing.T, a *App, email string, admin bool) (*client, *store.User) {
 	t.Helper()
-	hash, err := HashPassword(testPassword)
+	hash, err := accounts.HashPassword(testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

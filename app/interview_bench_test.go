@@ -52,7 +52,7 @@ func BenchmarkPublish10k(b *testing.B) {
 		}
 		b.StartTimer()
 		start := time.Now()
-		n, err := a.watch.publish(context.Background(), iv)
+		n, err := a.watch.Publish(context.Background(), iv)
 		elapsed := time.Since(start)
 		b.StopTimer()
 		if err != nil || n != 10_000 {
@@ -107,7 +107,7 @@ func BenchmarkWatchdogPass1k(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
 		for _, iv := range ivs {
-			if _, n, err := a.watch.consume(ctx, iv); err != nil || n != 0 {
+			if _, n, err := a.watch.Consume(ctx, iv); err != nil || n != 0 {
 				b.Fatalf("consume: %d %v", n, err)
 			}
 		}

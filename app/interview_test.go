@@ -34,7 +34,7 @@ func withEmail(t *testing.T, g *ghSetup, mp *mailpittest.Server) *interviewSetup
 	// email worker here as Serve would.
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); s.a.outbox.run(ctx) }()
+	go func() { defer close(done); s.a.outbox.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 	s.admin.mustStatus(200, "PUT", s.ws("/email"), map[string]any{
 		"host": mp.SMTPHost(), "port": mp.SMTPPort(), "tls": "none", "from_name": "Acme Talent", "from_address": "talent@acme.example",
@@ -104,7 +104,7 @@ func TestInterviewPublishInvitesStageOnceAndEmails(t *testing.T) {
 	}
 	// A second publish is refused, and a watchdog pass invites nobody new.
 	s.admin.mustStatus(409, "POST", s.ws(fmt.Sprintf("/interviews/%d/publish", id)), nil)
-	s.a.watch.tick(id)
+	s.a.watch.Tick(id)
 	time.Sleep(300 * time.Millisecond)
 	if n := len(s.mp.Messages(t)); n != will {
 		t.Fatalf("after a tick: %d emails, want %d", n, will)
@@ -161,10 +161,10 @@ func TestInterviewWatchdogAndWebhookInviteExactlyOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := 0; i < 3; i++ {
 		wg.Add(1)
-		go func() { defer wg.Done(); s.a.watch.tick(id) }()
+		go func() { defer wg.Done(); s.a.watch.Tick(id) }()
 	}
 	wg.Wait()
-	s.a.watch.consumeConnection(context.Background(), s.cid)
+	s.a.watch.ConsumeConnection(context.Background(), s.cid)
 	msgs := s.mp.WaitFor(t, before+1, 15*time.Second)
 	time.Sleep(500 * time.Millisecond)
 	if n := len(s.mp.Messages(t)); n != before+1 || len(msgs) != before+1 {
@@ -177,9 +177,9 @@ func TestInterviewWatchdogAndWebhookInviteExactlyOnce(t *testing.T) {
 	}
 	// Leaving and re-entering the stage does not invite again.
 	s.fake.MoveApplication(mover, moverStage)
-	s.a.watch.tick(id)
+	s.a.watch.Tick(id)
 	s.fake.MoveApplication(mover, stage)
-	s.a.watch.tick(id)
+	s.a.watch.Tick(id)
 	time.Sleep(500 * time.Millisecond)
 	if n := len(s.mp.Messages(t)); n != before+1 {
 		t.Fatalf("re-entry invited again: %d emails", n)

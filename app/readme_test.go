@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/hireloop/hireloop/app/connections"
 )
 
 // The README's configuration table is the generated one.
@@ -39,7 +41,7 @@ func TestREADMECapabilityMatrix(t *testing.T) {
 		t.Fatal("README lacks the capability-matrix markers")
 	}
 	var want bytes.Buffer
-	PrintCapabilityMatrix(&want)
+	connections.PrintCapabilityMatrix(&want)
 	if strings.TrimSpace(table) != strings.TrimSpace(want.String()) {
 		if os.Getenv("HIRELOOP_UPDATE_README") == "1" {
 			updated := strings.Replace(string(b), table, "\n"+strings.TrimSpace(want.String())+"\n", 1)

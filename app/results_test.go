@@ -16,6 +16,7 @@ import (
 
 	"github.com/hireloop/hireloop/app/mail/mailpittest"
 	"github.com/hireloop/hireloop/app/scoring"
+	"github.com/hireloop/hireloop/app/writeback"
 	"github.com/hireloop/hireloop/ats"
 	"github.com/hireloop/hireloop/ats/atstest"
 	"github.com/hireloop/hireloop/ats/greenhouse/fake"
@@ -28,8 +29,8 @@ func runWorkers(t *testing.T, s *interviewSetup) {
 	s.a.retryBase = 20 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{}, 2)
-	go func() { s.a.results.run(ctx); done <- struct{}{} }()
-	go func() { s.a.atsWriter.run(ctx); done <- struct{}{} }()
+	go func() { s.a.results.Run(ctx); done <- struct{}{} }()
+	go func() { s.a.atsWriter.Run(ctx); done <- struct{}{} }()
 	t.Cleanup(func() { cancel(); <-done; <-done })
 }
 
@@ -253,7 +254,7 @@ func (f failingScorer) Score(ctx context.Context, in scoring.Input) (scoring.Res
 func TestScoringWaitsWhileTheScorerIsDown(t *testing.T) {
 	s := newInterviewSetup(t)
 	var calls atomic.Int32
-	s.a.results.scorerFor = func(ctx context.Context, ws int64) (scoring.Scorer, error) {
+	s.a.results.ScorerFor = func(ctx context.Context, ws int64) (scoring.Scorer, error) {
 		return failingScorer{calls: &calls, fails: 3}, nil
 	}
 	runWorkers(t, s)
@@ -327,7 +328,7 @@ func TestUnknownWriteOutcomeIsCheckedNotRepeated(t *testing.T) {
 	s.a.retryBase = 20 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go s.a.results.run(ctx) // scoring only: the write-back worker is "down"
+	go s.a.results.Run(ctx) // scoring only: the write-back worker is "down"
 	_, rpath := submitted(t, s)
 	var queued []any
 	for deadline := time.Now().Add(10 * time.Second); len(queued) < 4 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
@@ -342,12 +343,12 @@ func TestUnknownWriteOutcomeIsCheckedNotRepeated(t *testing.T) {
 		t.Fatalf("claim: %d %v", len(claimed), err)
 	}
 	conn, _ := s.a.store.ConnectionByID(ctx, s.cid)
-	connector, _ := s.a.atsWriter.connector(conn)
+	connector, _ := s.a.atsWriter.Connector(conn)
 	for _, wr := range claimed {
 		if wr.Action == "note" {
-			var p writePayload
+			var p writeback.Payload
 			json.Unmarshal([]byte(wr.Payload), &p)
-			if _, err := s.a.atsWriter.perform(ctx, conn, connector, wr, p); err != nil {
+			if _, err := s.a.atsWriter.Perform(ctx, conn, connector, wr, p); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -355,7 +356,7 @@ func TestUnknownWriteOutcomeIsCheckedNotRepeated(t *testing.T) {
 	if n, err := s.a.store.ReleaseATSWrites(ctx); err != nil || n < 4 {
 		t.Fatalf("release: %d %v", n, err)
 	}
-	go s.a.atsWriter.run(ctx)
+	go s.a.atsWriter.Run(ctx)
 	ws := waitWrites(t, s, rpath, 4)
 	for _, w := range ws {
 		if w.(map[string]any)["status"] != "done" {
@@ -376,7 +377,7 @@ func TestSignedReportURL(t *testing.T) {
 	_, rpath := submitted(t, s)
 	waitWrites(t, s, rpath, 4)
 	rid := int64(s.admin.mustStatus(200, "GET", rpath, nil).json(t)["result"].(map[string]any)["id"].(float64))
-	u := strings.TrimPrefix(s.a.signedReportURL(rid, time.Hour), s.a.cfg.BaseURL)
+	u := strings.TrimPrefix(s.a.results.SignedReportURL(rid, time.Hour), s.a.cfg.BaseURL)
 	anon := &client{t: t, a: s.a}
 	if r := anon.do("GET", u, nil); r.Status != 200 || !strings.HasPrefix(string(r.Body), "%PDF") {
 		t.Fatalf("signed URL: %d", r.Status)
@@ -387,7 +388,7 @@ func TestSignedReportURL(t *testing.T) {
 	if r := anon.do("GET", strings.Replace(u, fmt.Sprintf("/%d?", rid), fmt.Sprintf("/%d?", rid+1), 1), nil); r.Status != 404 {
 		t.Fatalf("another result with the same signature: %d", r.Status)
 	}
-	expired := strings.TrimPrefix(s.a.signedReportURL(rid, -time.Minute), s.a.cfg.BaseURL)
+	expired := strings.TrimPrefix(s.a.results.SignedReportURL(rid, -time.Minute), s.a.cfg.BaseURL)
 	if r := anon.do("GET", expired, nil); r.Status != 410 {
 		t.Fatalf("expired link: %d", r.Status)
 	}

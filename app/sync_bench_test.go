@@ -14,6 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hireloop/hireloop/app/accounts"
+	"github.com/hireloop/hireloop/app/connections"
+	"github.com/hireloop/hireloop/app/secret"
+	"github.com/hireloop/hireloop/app/syncer"
 	"github.com/hireloop/hireloop/ats"
 	"github.com/hireloop/hireloop/ats/greenhouse"
 	"github.com/hireloop/hireloop/ats/greenhouse/fake"
@@ -68,13 +72,13 @@ func benchApp(b *testing.B) (*App, int64) {
 
 func benchConnection(b *testing.B, a *App, wid int64, baseURL string) *store.Connection {
 	b.Helper()
-	creds, _ := json.Marshal(credentials{APIKey: ghKey})
-	sealed, err := a.seal(purposeCredentials, creds)
+	creds, _ := json.Marshal(map[string]string{"api_key": ghKey})
+	sealed, err := a.box.Seal(secret.PurposeCredentials, creds)
 	if err != nil {
 		b.Fatal(err)
 	}
 	c := &store.Connection{WorkspaceID: wid, Provider: "greenhouse", Name: "bench", BaseURL: baseURL, Credentials: sealed,
-		WebhookToken: randomToken(24), SyncInterval: defaultSyncInterval, ActingUserID: "4000"}
+		WebhookToken: secret.Token(24), SyncInterval: connections.DefaultSyncInterval, ActingUserID: "4000"}
 	if err := a.store.CreateConnection(context.Background(), c); err != nil {
 		b.Fatal(err)
 	}
@@ -116,11 +120,11 @@ func BenchmarkFullSync100k(b *testing.B) {
 		r0, t0 := f.Requests(), f.Throttled()
 		b.StartTimer()
 		start := time.Now()
-		run, err := a.StartSync(ctx, c, SyncRequest{Full: true, Trigger: "cli"})
+		run, err := a.syncs.Start(ctx, c, syncer.Request{Full: true, Trigger: "cli"})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := a.ExecuteSync(ctx, c, run, SyncRequest{Full: true, Trigger: "cli"}); err != nil {
+		if err := a.syncs.Execute(ctx, c, run, syncer.Request{Full: true, Trigger: "cli"}); err != nil {
 			b.Fatal(err)
 		}
 		elapsed := time.Since(start)
@@ -239,8 +243,8 @@ func BenchmarkApplicationsList100k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	secret, prefix := newAPIToken()
-	if _, err := a.store.CreateToken(ctx, 1, "bench", prefix, sha(secret)); err != nil {
+	tok, prefix := accounts.NewAPIToken()
+	if _, err := a.store.CreateToken(ctx, 1, "bench", prefix, secret.Hash(tok)); err != nil {
 		b.Fatal(err)
 	}
 	path := fmt.Sprintf("/api/workspaces/%d/applications?connection_id=%d&job=j7&stage=s2", wid, c.ID)
@@ -248,7 +252,7 @@ func BenchmarkApplicationsList100k(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N || len(lat) < 200; i++ {
 		req := httptest.NewRequest("GET", path, nil)
-		req.Header.Set("Authorization", "Bearer "+secret)
+		req.Header.Set("Authorization", "Bearer "+tok)
 		t0 := time.Now()
 		res, err := a.HTTP().Test(req, -1)
 		if err != nil || res.StatusCode != 200 {

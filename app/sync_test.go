@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hireloop/hireloop/app/syncer"
 	"github.com/hireloop/hireloop/ats/atstest"
 	"github.com/hireloop/hireloop/ats/greenhouse/fake"
 )
@@ -209,14 +210,14 @@ func TestOneSyncPerConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := s.a.StartSync(ctx, conn, SyncRequest{Trigger: "cli"})
+	run, err := s.a.syncs.Start(ctx, conn, syncer.Request{Trigger: "cli"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if code := s.admin.mustStatus(409, "POST", s.path("/sync"), nil).errCode(t); code != "sync_running" {
 		t.Fatal(code)
 	}
-	if err := s.a.ExecuteSync(ctx, conn, run, SyncRequest{Trigger: "cli"}); err != nil {
+	if err := s.a.syncs.Execute(ctx, conn, run, syncer.Request{Trigger: "cli"}); err != nil {
 		t.Fatal(err)
 	}
 	s.admin.mustStatus(202, "POST", s.path("/sync"), nil)

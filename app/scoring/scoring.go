@@ -47,7 +47,7 @@ const (
 
 // Criterion is one thing a strong answer to an open question shows.
 type Criterion struct {
-	ID     string  `json:"id"` // stable slug of Name when empty
+	ID     string  `json:"id,omitempty"` // stable slug of Name when empty
 	Name   string  `json:"name"`
 	Weight float64 `json:"weight"`
 	Strong string  `json:"strong"`

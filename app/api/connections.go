@@ -1,0 +1,307 @@
+package api
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/hireloop/hireloop/app/apperr"
+	"github.com/hireloop/hireloop/app/connections"
+	"github.com/hireloop/hireloop/app/syncer"
+	"github.com/hireloop/hireloop/ats"
+	"github.com/hireloop/hireloop/store"
+)
+
+// providers describes each provider with its declared capabilities.
+func (a *Server) providers(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"providers": a.conns.Providers()})
+}
+
+func (a *Server) viewConnection(ctx context.Context, conn *store.Connection) (connections.View, error) {
+	return a.conns.View(ctx, conn, a.syncs.NextRun(conn.ID))
+}
+
+func (a *Server) listConnections(c *fiber.Ctx) error {
+	ws := currentWorkspace(c)
+	cs, err := a.store.Connections(c.UserContext(), ws.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]connections.View, 0, len(cs))
+	for i := range cs {
+		v, err := a.viewConnection(c.UserContext(), &cs[i])
+		if err != nil {
+			return err
+		}
+		out = append(out, v)
+	}
+	return c.JSON(fiber.Map{"connections": out})
+}
+
+// createConnection tests the credentials before saving (a connection that
+// cannot sync is no use), then starts the first full sync.
+func (a *Server) createConnection(c *fiber.Ctx) error {
+	var req connections.Request
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	conn, err := a.conns.Create(c.UserContext(), currentWorkspace(c).ID, req)
+	if err != nil {
+		return err
+	}
+	if err := a.syncs.Schedule(conn); err != nil {
+		return err
+	}
+	if !conn.Paused {
+		if _, err := a.syncs.Background(conn, syncer.Request{Full: true, Trigger: "create"}); err != nil {
+			a.log.Warn("Unable to start first sync", slog.Int64("connection_id", conn.ID), slog.Any("error", err))
+		}
+	}
+	v, err := a.viewConnection(c.UserContext(), conn)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"connection": v})
+}
+
+func (a *Server) loadConnection(c *fiber.Ctx) (*store.Connection, error) {
+	id, err := paramID(c, "cid")
+	if err != nil {
+		return nil, err
+	}
+	conn, err := a.store.Connection(c.UserContext(), currentWorkspace(c).ID, id)
+	if err != nil {
+		return nil, apperr.NotFoundIs(err)
+	}
+	return conn, nil
+}
+
+func (a *Server) getConnection(c *fiber.Ctx) error {
+	conn, err := a.loadConnection(c)
+	if err != nil {
+		return err
+	}
+	return a.writeConnection(c, conn)
+}
+
+// writeConnection answers {"connection": view}.
+func (a *Server) writeConnection(c *fiber.Ctx, conn *store.Connection) error {
+	v, err := a.viewConnection(c.UserContext(), conn)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"connection": v})
+}
+
+// patchConnection edits settings; see connections.Service.Update.
+func (a *Server) patchConnection(c *fiber.Ctx) error {
+	conn, err := a.loadConnection(c)
+	if err != nil {
+		return err
+	}
+	var req connections.Request
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if err := a.conns.Update(c.UserContext(), conn, req); err != nil {
+		return err
+	}
+	if err := a.syncs.Schedule(conn); err != nil {
+		return err
+	}
+	return a.writeConnection(c, conn)
+}
+
+func (a *Server) deleteConnection(c *fiber.Ctx) error {
+	conn, err := a.loadConnection(c)
+	if err != nil {
+		return err
+	}
+	a.syncs.Unschedule(conn.ID)
+	if err := a.conns.Delete(c.UserContext(), conn, func(err error) {
+		// The connection goes either way; say what is left at the vendor.
+		a.log.Warn("Webhook subscriptions could not be removed at the ATS; delete them there",
+			slog.Int64("connection_id", conn.ID), slog.String("provider", conn.Provider), slog.Any("error", err))
+	}); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// testConnectionRoute answers 200 either way: a failed test is a result,
+// not an API error. The message is the vendor's own.
+func (a *Server) testConnectionRoute(c *fiber.Ctx) error {
+	conn, err := a.loadConnection(c)
+	if err != nil {
+		return err
+	}
+	if err := a.conns.TestStored(c.UserContext(), conn); err != nil {
+		if ae, ok := apperr.As(err); ok {
+			return c.JSON(fiber.Map{"ok": false, "message": ae.Message})
+		}
+		return err
+	}
+	return c.JSON(fiber.Map{"ok": true, "message": "Connected to " + connections.Title(conn.Provider) + "."})
+}
+
+// registerWebhooks subscribes this connection's webhook URL through the
+// vendor's API (POST /connections/:cid/webhooks).
+func (a *Server) registerWebhooks(c *fiber.Ctx) error {
+	conn, err := a.loadConnection(c)
+	if err != nil {
+		return err
+	}
+	if err := a.conns.RegisterWebhooks(c.UserContext(), conn); errors.Is(err, connections.ErrNoWebhookAPI) {
+		return apperr.Conflict("webhook_registration_unsupported",
+			connections.Title(conn.Provider)+" webhooks are set up in its own admin screens; follow the webhook steps shown for this connection.")
+	} else if err != nil {
+		// The vendor's refusal is shown with its message; our own
+		// failures (the store) stay server errors.
+		var ve *ats.Error
+		if errors.As(err, &ve) {
+			return connections.Failed(err)
+		}
+		return err
+	}
+	return a.respondConnection(c, conn.WorkspaceID, conn.ID)
+}
+
+// unregisterWebhooks removes the subscriptions hireloop made
+// (DELETE /connections/:cid/webhooks).
+func (a *Server) unregisterWebhooks(c *fiber.Ctx) error {
+	conn, err := a.loadConnection(c)
+	if err != nil {
+		return err
+	}
+	if err := a.conns.RemoveWebhooks(c.UserContext(), conn); err != nil {
+		return connections.Failed(err)
+	}
+	return a.respondConnection(c, conn.WorkspaceID, conn.ID)
+}
+
+// respondConnection re-reads the connection (registration changed it)
+// and answers with its view.
+func (a *Server) respondConnection(c *fiber.Ctx, workspaceID, id int64) error {
+	conn, err := a.store.Connection(c.UserContext(), workspaceID, id)
+	if err != nil {
+		return apperr.NotFoundIs(err)
+	}
+	return a.writeConnection(c, conn)
+}
+
+type syncNowRequest struct {
+	Full bool `json:"full"`
+}
+
+// syncNow is "Synchronize now": it starts a run and returns at once; the
+// console follows it through the run's event stream.
+func (a *Server) syncNow(c *fiber.Ctx) error {
+	conn, err := a.loadConnection(c)
+	if err != nil {
+		return err
+	}
+	var req syncNowRequest
+	if len(c.Body()) > 0 {
+		if err := bind(c, &req); err != nil {
+			return err
+		}
+	}
+	run, err := a.syncs.Background(conn, syncer.Request{Full: req.Full, Trigger: "manual"})
+	if errors.Is(err, store.ErrSyncRunning) {
+		return apperr.Conflict("sync_running", "A sync of this connection is already running.")
+	}
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"run": run})
+}
+
+func (a *Server) listSyncRuns(c *fiber.Ctx) error {
+	conn, err := a.loadConnection(c)
+	if err != nil {
+		return err
+	}
+	runs, err := a.store.SyncRuns(c.UserContext(), conn.WorkspaceID, conn.ID, 50)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"runs": runs})
+}
+
+func (a *Server) loadRun(c *fiber.Ctx) (*store.SyncRun, error) {
+	id, err := paramID(c, "rid")
+	if err != nil {
+		return nil, err
+	}
+	run, err := a.store.SyncRunByID(c.UserContext(), currentWorkspace(c).ID, id)
+	if err != nil {
+		return nil, apperr.NotFoundIs(err)
+	}
+	return run, nil
+}
+
+func (a *Server) getSyncRun(c *fiber.Ctx) error {
+	run, err := a.loadRun(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"run": run})
+}
+
+// syncRunEvents streams a run's progress as server-sent events until it
+// ends. It reads the run row, so it also follows syncs started by the CLI
+// in another process.
+func (a *Server) syncRunEvents(c *fiber.Ctx) error {
+	run, err := a.loadRun(c)
+	if err != nil {
+		return err
+	}
+	ws := currentWorkspace(c).ID
+	c.Set(fiber.HeaderContentType, "text/event-stream")
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set("X-Accel-Buffering", "no")
+	ctx := a.baseCtx
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		last, lastSent := "", time.Now()
+		for {
+			b, _ := json.Marshal(run)
+			if s := string(b); s != last {
+				last = s
+				event := "progress"
+				if run.Status != "running" {
+					event = "done"
+				}
+				fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b)
+				lastSent = time.Now()
+				if err := w.Flush(); err != nil {
+					return // client went away
+				}
+				if event == "done" {
+					return
+				}
+			} else if time.Since(lastSent) > 15*time.Second {
+				lastSent = time.Now()
+				fmt.Fprint(w, ": keep-alive\n\n")
+				if err := w.Flush(); err != nil {
+					return
+				}
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(500 * time.Millisecond):
+			}
+			r, err := a.store.SyncRunByID(ctx, ws, run.ID)
+			if err != nil {
+				return
+			}
+			run = r
+		}
+	})
+	return nil
+}
