@@ -90,7 +90,7 @@ type App struct {
 	// Test and benchmark knobs, read through the services' dependencies.
 	now           func() time.Time
 	atsConfigHook func(*ats.Config)
-	maxMedia      int64         // 0: the API's default
+	maxMedia      int64 // 0: the API's default
 	loginLimits   api.LoginLimits
 	retryBase     time.Duration // 0: 30 s
 }
