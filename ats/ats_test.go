@@ -171,6 +171,12 @@ func TestVerifyHMAC(t *testing.T) {
 	if err := VerifyHMACBase64URL("x", body, b64); !errors.Is(err, ErrInvalidSignature) {
 		t.Fatal("wrong secret accepted")
 	}
+	if err := VerifyHMACBase64URL("s3cret", body, ""); !errors.Is(err, ErrInvalidSignature) {
+		t.Fatal("missing base64url signature accepted")
+	}
+	if err := VerifyHMACBase64URL("", body, ""); !errors.Is(err, ErrWebhookSecretMissing) {
+		t.Fatal("empty secret not reported first")
+	}
 	if BodyDigestID(body) != BodyDigestID(body) || BodyDigestID(body) == BodyDigestID(append(body, ' ')) {
 		t.Fatal("BodyDigestID not a stable digest")
 	}
