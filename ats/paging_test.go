@@ -48,3 +48,22 @@ func TestEachRowsPage(t *testing.T) {
 		t.Fatalf("fn's error not returned: %v", err)
 	}
 }
+
+func TestDecodePages(t *testing.T) {
+	var got [][]int
+	each := DecodePages("p", "GET /x", func(n int, _ json.RawMessage) (int, bool) { return n, n > 0 },
+		func(page []int) error { got = append(got, page); return nil })
+	for _, rows := range [][]json.RawMessage{{json.RawMessage(`1`), json.RawMessage(`0`)}, {json.RawMessage(`0`)}, nil} {
+		if err := each(rows); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fmt.Sprint(got) != "[[1]]" {
+		t.Fatalf("pages %v, want [[1]] (pages with no rows left are not passed on)", got)
+	}
+	err := each([]json.RawMessage{json.RawMessage(`"x"`)})
+	var e *Error
+	if !errors.As(err, &e) || !errors.Is(err, ErrMalformedResponse) || e.Op != "GET /x" || e.Provider != "p" {
+		t.Fatalf("bad row: %v", err)
+	}
+}

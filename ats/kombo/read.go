@@ -45,13 +45,7 @@ func (c *Client) listRaw(ctx context.Context, path string, o ats.ListOptions, fn
 }
 
 func list[T, U any](ctx context.Context, c *Client, path string, o ats.ListOptions, conv func(T, json.RawMessage) (U, bool), fn func([]U) error) error {
-	return c.listRaw(ctx, path, o, func(rows []json.RawMessage) error {
-		out, err := ats.DecodeRows(Name, "GET "+path, rows, conv)
-		if err != nil || len(out) == 0 {
-			return err
-		}
-		return fn(out)
-	})
+	return c.listRaw(ctx, path, o, ats.DecodePages(Name, "GET "+path, conv, fn))
 }
 
 type wireStage struct {

@@ -88,13 +88,7 @@ func opName(path string) string {
 
 func list[T, U any](ctx context.Context, c *Client, path string, extra url.Values, o ats.ListOptions,
 	conv func(T, json.RawMessage) (U, bool), fn func([]U) error) error {
-	return c.listRaw(ctx, path, extra, o, func(rows []json.RawMessage) error {
-		out, err := ats.DecodeRows(Name, "GET "+opName(path), rows, conv)
-		if err != nil || len(out) == 0 {
-			return err
-		}
-		return fn(out)
-	})
+	return c.listRaw(ctx, path, extra, o, ats.DecodePages(Name, "GET "+opName(path), conv, fn))
 }
 
 // deletedAt is Merge's best deletion time: it reports only the flag, so
