@@ -11,30 +11,6 @@ import (
 	"time"
 )
 
-func TestHTMLToText(t *testing.T) {
-	cases := map[string]struct{ in, want string }{
-		"plain":     {"hello  world", "hello world"},
-		"paragraph": {"<p>We’re looking for the next big innovator.</p><p>Apply today!</p>", "We’re looking for the next big innovator.\n\nApply today!"},
-		"entities":  {"<p>R&amp;D &lt;team&gt; &nbsp;&#39;ok&#39;</p>", "R&D <team> 'ok'"},
-		"br":        {"line one<br>line two<br/>line three", "line one\nline two\nline three"},
-		"list":      {"<h2>Perks</h2><ul><li>Remote</li><li> Equity </li></ul>", "Perks\n\n- Remote\n- Equity"},
-		"script":    {"<p>a</p><script>alert('x')</script><style>p{}</style><p>b</p>", "a\n\nb"},
-		"comment":   {"a<!-- hidden -->b", "ab"},
-		"inline":    {"<p>Use <strong>Go</strong> and <em>SQL</em>.</p>", "Use Go and SQL."},
-		"stray lt":  {"a < b", "a < b"},
-		"escaped":   {"\\u003cp\\u003e", "\\u003cp\\u003e"},
-		"empty":     {"", ""},
-		"table":     {"<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>", "a b\nc"},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			if got := HTMLToText(tc.in); got != tc.want {
-				t.Errorf("HTMLToText(%q) = %q, want %q", tc.in, got, tc.want)
-			}
-		})
-	}
-}
-
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
 	cases := []struct {
@@ -194,6 +170,12 @@ func TestVerifyHMAC(t *testing.T) {
 	}
 	if err := VerifyHMACBase64URL("x", body, b64); !errors.Is(err, ErrInvalidSignature) {
 		t.Fatal("wrong secret accepted")
+	}
+	if err := VerifyHMACBase64URL("s3cret", body, ""); !errors.Is(err, ErrInvalidSignature) {
+		t.Fatal("missing base64url signature accepted")
+	}
+	if err := VerifyHMACBase64URL("", body, ""); !errors.Is(err, ErrWebhookSecretMissing) {
+		t.Fatal("empty secret not reported first")
 	}
 	if BodyDigestID(body) != BodyDigestID(body) || BodyDigestID(body) == BodyDigestID(append(body, ' ')) {
 		t.Fatal("BodyDigestID not a stable digest")

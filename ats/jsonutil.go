@@ -149,3 +149,16 @@ func DecodeRows[T, U any](provider, op string, rows []json.RawMessage, conv func
 	}
 	return out, nil
 }
+
+// DecodePages adapts fn, which takes a page of converted rows, to a
+// pager's callback for raw rows: each page is decoded with DecodeRows, and
+// fn is not called for a page with no rows left.
+func DecodePages[T, U any](provider, op string, conv func(T, json.RawMessage) (U, bool), fn func([]U) error) func([]json.RawMessage) error {
+	return func(rows []json.RawMessage) error {
+		out, err := DecodeRows(provider, op, rows, conv)
+		if err != nil || len(out) == 0 {
+			return err
+		}
+		return fn(out)
+	}
+}

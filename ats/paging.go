@@ -2,6 +2,7 @@ package ats
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -123,6 +124,33 @@ func (c *Client) EachCursorPage(ctx context.Context, req Request, cursorParam st
 		req.Query = q
 	}
 	return fmt.Errorf("%s: more than %d pages", c.provider, MaxPages)
+}
+
+// EachRowsPage is EachCursorPage for lists whose pages carry their rows
+// and the next cursor, as page extracts them from each response (Kombo's
+// data.{next,results}, Merge's {next,results}); a nil or empty next ends
+// the list. fn is called with each page's rows, and not for empty pages.
+func (c *Client) EachRowsPage(ctx context.Context, req Request, cursorParam string,
+	page func(*Response) (next *string, rows []json.RawMessage, err error), fn func([]json.RawMessage) error) error {
+	var rows []json.RawMessage
+	return c.EachCursorPage(ctx, req, cursorParam,
+		func(r *Response) (string, error) {
+			next, rs, err := page(r)
+			if err != nil {
+				return "", err
+			}
+			rows = rs
+			if next == nil {
+				return "", nil
+			}
+			return *next, nil
+		},
+		func(*Response) error {
+			if len(rows) == 0 {
+				return nil
+			}
+			return fn(rows)
+		})
 }
 
 // EachOffsetPage pages with limit/offset parameters until a page returns

@@ -27,6 +27,8 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
+
+	"github.com/hireloop/hireloop/ats/htmltext"
 )
 
 // Message is one email to one candidate.
@@ -566,4 +568,13 @@ func classify(rcpts []string, err error) *sendError {
 		se.permanent = true
 	}
 	return se
+}
+
+// htmlToText derives a readable plain-text part from an email's HTML, with
+// links as "text (url)" and <hr> as a "----" line, ending in a newline.
+func htmlToText(s string) string {
+	if t := htmltext.ConvertWith(s, htmltext.Options{Links: true, Rules: true}); t != "" {
+		return t + "\n"
+	}
+	return ""
 }

@@ -15,6 +15,8 @@ import (
 	"text/template"
 	"text/template/parse"
 	"time"
+
+	"github.com/hireloop/hireloop/ats/htmltext"
 )
 
 // Kind names one of the emails hireloop sends to candidates.
@@ -478,7 +480,7 @@ func htmlFuncs(color string) htmltemplate.FuncMap {
 	fg := contrastText(color)
 	return htmltemplate.FuncMap{
 		"button": func(label, link string) htmltemplate.HTML {
-			if !linkable(link) {
+			if !htmltext.Linkable(link) {
 				link = "#"
 			}
 			esc := htmltemplate.HTMLEscapeString

@@ -173,6 +173,7 @@ const (
 func init() {
 	ats.Register(Name, func(cfg ats.Config) (ats.Connector, error) { return New(cfg) })
 	ats.Declare(Name, declaredV3)
+	ats.RegisterInfo(Name, info)
 }
 
 // Client is a Greenhouse Harvest connector, in v3 mode (OAuth client

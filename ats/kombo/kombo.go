@@ -64,6 +64,7 @@ const maxPageSize = 250
 func init() {
 	ats.Register(Name, func(cfg ats.Config) (ats.Connector, error) { return New(cfg) })
 	ats.Declare(Name, declared)
+	ats.RegisterInfo(Name, info)
 }
 
 // Client is a Kombo unified-ATS connector.

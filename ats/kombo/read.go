@@ -36,44 +36,16 @@ func (c *Client) listRaw(ctx context.Context, path string, o ats.ListOptions, fn
 	if o.IncludeDeleted {
 		q.Set("include_deleted", "true")
 	}
-	var cur page
-	return c.http.EachCursorPage(ctx, ats.Request{Method: http.MethodGet, Path: path, Query: q}, "cursor",
-		func(r *ats.Response) (string, error) {
+	return c.http.EachRowsPage(ctx, ats.Request{Method: http.MethodGet, Path: path, Query: q}, "cursor",
+		func(r *ats.Response) (*string, []json.RawMessage, error) {
 			var env envelope[page]
-			if err := c.http.DecodeJSON(r, &env); err != nil {
-				return "", err
-			}
-			cur = env.Data
-			if cur.Next == nil {
-				return "", nil
-			}
-			return *cur.Next, nil
-		},
-		func(*ats.Response) error {
-			if len(cur.Results) == 0 {
-				return nil
-			}
-			return fn(cur.Results)
-		})
+			err := c.http.DecodeJSON(r, &env)
+			return env.Data.Next, env.Data.Results, err
+		}, fn)
 }
 
 func list[T, U any](ctx context.Context, c *Client, path string, o ats.ListOptions, conv func(T, json.RawMessage) (U, bool), fn func([]U) error) error {
-	return c.listRaw(ctx, path, o, func(rows []json.RawMessage) error {
-		out := make([]U, 0, len(rows))
-		for _, raw := range rows {
-			var w T
-			if err := json.Unmarshal(raw, &w); err != nil {
-				return &ats.Error{Provider: Name, Op: "GET " + path, Message: "invalid JSON in response: " + err.Error(), Err: ats.ErrMalformedResponse}
-			}
-			if u, ok := conv(w, raw); ok {
-				out = append(out, u)
-			}
-		}
-		if len(out) == 0 {
-			return nil
-		}
-		return fn(out)
-	})
+	return c.listRaw(ctx, path, o, ats.DecodePages(Name, "GET "+path, conv, fn))
 }
 
 type wireStage struct {

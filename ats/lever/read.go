@@ -67,13 +67,7 @@ func malformed(op, msg string) error {
 // rows by returning ok=false); empty pages are not passed to fn.
 func list[T, U any](ctx context.Context, c *Client, path string, q url.Values,
 	conv func(T, json.RawMessage) (U, bool), fn func([]U) error) error {
-	return c.listRaw(ctx, path, q, func(rows []json.RawMessage) error {
-		out, err := ats.DecodeRows(Name, "GET "+path, rows, conv)
-		if err != nil || len(out) == 0 {
-			return err
-		}
-		return fn(out)
-	})
+	return c.listRaw(ctx, path, q, ats.DecodePages(Name, "GET "+path, conv, fn))
 }
 
 // ref decodes a reference Lever sends either as an id string or, when

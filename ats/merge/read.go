@@ -70,24 +70,12 @@ func (c *Client) listRaw(ctx context.Context, path string, extra url.Values, o a
 	if o.IncludeDeleted {
 		q.Set("include_deleted_data", "true")
 	}
-	var cur page
-	return c.http.EachCursorPage(ctx, ats.Request{Method: http.MethodGet, Path: path, Query: q, OpName: opName(path)}, "cursor",
-		func(r *ats.Response) (string, error) {
-			cur = page{}
-			if err := c.http.DecodeJSON(r, &cur); err != nil {
-				return "", err
-			}
-			if cur.Next == nil {
-				return "", nil
-			}
-			return *cur.Next, nil
-		},
-		func(*ats.Response) error {
-			if len(cur.Results) == 0 {
-				return nil
-			}
-			return fn(cur.Results)
-		})
+	return c.http.EachRowsPage(ctx, ats.Request{Method: http.MethodGet, Path: path, Query: q, OpName: opName(path)}, "cursor",
+		func(r *ats.Response) (*string, []json.RawMessage, error) {
+			var cur page
+			err := c.http.DecodeJSON(r, &cur)
+			return cur.Next, cur.Results, err
+		}, fn)
 }
 
 // opName hides ids in paths for logs and errors.
@@ -100,22 +88,7 @@ func opName(path string) string {
 
 func list[T, U any](ctx context.Context, c *Client, path string, extra url.Values, o ats.ListOptions,
 	conv func(T, json.RawMessage) (U, bool), fn func([]U) error) error {
-	return c.listRaw(ctx, path, extra, o, func(rows []json.RawMessage) error {
-		out := make([]U, 0, len(rows))
-		for _, raw := range rows {
-			var w T
-			if err := json.Unmarshal(raw, &w); err != nil {
-				return &ats.Error{Provider: Name, Op: "GET " + opName(path), Message: "invalid JSON in response: " + err.Error(), Err: ats.ErrMalformedResponse}
-			}
-			if u, ok := conv(w, raw); ok {
-				out = append(out, u)
-			}
-		}
-		if len(out) == 0 {
-			return nil
-		}
-		return fn(out)
-	})
+	return c.listRaw(ctx, path, extra, o, ats.DecodePages(Name, "GET "+opName(path), conv, fn))
 }
 
 // deletedAt is Merge's best deletion time: it reports only the flag, so

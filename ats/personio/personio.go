@@ -149,6 +149,7 @@ const (
 func init() {
 	ats.Register(Name, func(cfg ats.Config) (ats.Connector, error) { return New(cfg) })
 	ats.Declare(Name, declared)
+	ats.RegisterInfo(Name, info)
 }
 
 // Client is a Personio Recruiting API v2 connector.

@@ -113,13 +113,7 @@ func gtParam(t time.Time) string {
 // list pages path and hands each non-empty converted page to fn.
 func list[T, U any](ctx context.Context, c *Client, path string, q url.Values,
 	conv func(T, json.RawMessage) (U, bool), fn func([]U) error) error {
-	return c.pages(ctx, path, q, func(rows []json.RawMessage) error {
-		out, err := ats.DecodeRows(Name, "GET "+path, rows, conv)
-		if err != nil || len(out) == 0 {
-			return err
-		}
-		return fn(out)
-	})
+	return c.pages(ctx, path, q, ats.DecodePages(Name, "GET "+path, conv, fn))
 }
 
 // ---- wire types ----

@@ -132,6 +132,7 @@ const (
 func init() {
 	ats.Register(Name, func(cfg ats.Config) (ats.Connector, error) { return New(cfg) })
 	ats.Declare(Name, declared)
+	ats.RegisterInfo(Name, info)
 }
 
 // Client is a Recruitee connector for one company.

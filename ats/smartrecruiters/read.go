@@ -358,13 +358,7 @@ func candidateFromWire(w wireCandidate, raw json.RawMessage) (ats.Candidate, boo
 // ListCandidates implements ats.Reader from GET /candidates (pageId,
 // updatedAfter).
 func (c *Client) ListCandidates(ctx context.Context, o ats.ListOptions, fn func([]ats.Candidate) error) error {
-	return c.eachPageID(ctx, "/candidates", candidateQuery(o), func(rows []json.RawMessage) error {
-		out, err := ats.DecodeRows(Name, "GET /candidates", rows, candidateFromWire)
-		if err != nil || len(out) == 0 {
-			return err
-		}
-		return fn(out)
-	})
+	return c.eachPageID(ctx, "/candidates", candidateQuery(o), ats.DecodePages(Name, "GET /candidates", candidateFromWire, fn))
 }
 
 // ListApplications implements ats.Reader: one application per assignment

@@ -163,6 +163,7 @@ const MaxPageSize = 100
 func init() {
 	ats.Register(Name, func(cfg ats.Config) (ats.Connector, error) { return New(cfg) })
 	ats.Declare(Name, declared)
+	ats.RegisterInfo(Name, info)
 }
 
 // Client is a SmartRecruiters connector.

@@ -128,6 +128,7 @@ const MediaType = "application/vnd.api+json"
 func init() {
 	ats.Register(Name, func(cfg ats.Config) (ats.Connector, error) { return New(cfg) })
 	ats.Declare(Name, declared)
+	ats.RegisterInfo(Name, info)
 }
 
 // Client is a Teamtailor connector.

@@ -75,13 +75,7 @@ func malformed(op, msg string) error {
 // by returning ok=false); empty pages are not passed to fn.
 func list[T, U any](ctx context.Context, c *Client, path string, q url.Values, key string,
 	conv func(T, json.RawMessage) (U, bool), fn func([]U) error) error {
-	return c.eachPage(ctx, path, q, key, func(rows []json.RawMessage) error {
-		out, err := ats.DecodeRows(Name, "GET "+path, rows, conv)
-		if err != nil || len(out) == 0 {
-			return err
-		}
-		return fn(out)
-	})
+	return c.eachPage(ctx, path, q, key, ats.DecodePages(Name, "GET "+path, conv, fn))
 }
 
 // timeParam renders t as the ISO 8601 value updated_after takes, with

@@ -119,6 +119,7 @@ const (
 func init() {
 	ats.Register(Name, func(cfg ats.Config) (ats.Connector, error) { return New(cfg) })
 	ats.Declare(Name, declared)
+	ats.RegisterInfo(Name, info)
 }
 
 // Client is a Workable SPI v3 connector.
