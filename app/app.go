@@ -42,18 +42,8 @@ import (
 	"github.com/hireloop/hireloop/ats"
 	"github.com/hireloop/hireloop/store"
 
-	// Connectors register themselves with the ats registry.
-	_ "github.com/hireloop/hireloop/ats/ashby"
-	_ "github.com/hireloop/hireloop/ats/bamboohr"
-	_ "github.com/hireloop/hireloop/ats/greenhouse"
-	_ "github.com/hireloop/hireloop/ats/kombo"
-	_ "github.com/hireloop/hireloop/ats/lever"
-	_ "github.com/hireloop/hireloop/ats/merge"
-	_ "github.com/hireloop/hireloop/ats/personio"
-	_ "github.com/hireloop/hireloop/ats/recruitee"
-	_ "github.com/hireloop/hireloop/ats/smartrecruiters"
-	_ "github.com/hireloop/hireloop/ats/teamtailor"
-	_ "github.com/hireloop/hireloop/ats/workable"
+	// Every connector registers itself with the ats registry.
+	_ "github.com/hireloop/hireloop/ats/all"
 )
 
 // Sandbox is the built-in emulated ATS of demo mode (see connections.Sandbox).
