@@ -45,13 +45,9 @@ func (a *Server) positions(c *fiber.Ctx) error {
 }
 
 func (a *Server) position(c *fiber.Ctx) error {
-	id, err := paramID(c, "pid")
+	p, err := byParam(c, "pid", a.store.PositionByID)
 	if err != nil {
 		return err
-	}
-	p, err := a.store.PositionByID(c.UserContext(), currentWorkspace(c).ID, id)
-	if err != nil {
-		return apperr.NotFoundIs(err)
 	}
 	return c.JSON(fiber.Map{"position": p})
 }

@@ -70,15 +70,7 @@ func (a *Server) createConnection(c *fiber.Ctx) error {
 }
 
 func (a *Server) loadConnection(c *fiber.Ctx) (*store.Connection, error) {
-	id, err := paramID(c, "cid")
-	if err != nil {
-		return nil, err
-	}
-	conn, err := a.store.Connection(c.UserContext(), currentWorkspace(c).ID, id)
-	if err != nil {
-		return nil, apperr.NotFoundIs(err)
-	}
-	return conn, nil
+	return byParam(c, "cid", a.store.Connection)
 }
 
 func (a *Server) getConnection(c *fiber.Ctx) error {
@@ -234,15 +226,7 @@ func (a *Server) listSyncRuns(c *fiber.Ctx) error {
 }
 
 func (a *Server) loadRun(c *fiber.Ctx) (*store.SyncRun, error) {
-	id, err := paramID(c, "rid")
-	if err != nil {
-		return nil, err
-	}
-	run, err := a.store.SyncRunByID(c.UserContext(), currentWorkspace(c).ID, id)
-	if err != nil {
-		return nil, apperr.NotFoundIs(err)
-	}
-	return run, nil
+	return byParam(c, "rid", a.store.SyncRunByID)
 }
 
 func (a *Server) getSyncRun(c *fiber.Ctx) error {

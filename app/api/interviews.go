@@ -38,15 +38,7 @@ func (a *Server) createInterview(c *fiber.Ctx) error {
 }
 
 func (a *Server) loadInterview(c *fiber.Ctx) (*store.Interview, error) {
-	id, err := paramID(c, "iid")
-	if err != nil {
-		return nil, err
-	}
-	iv, err := a.store.Interview(c.UserContext(), currentWorkspace(c).ID, id)
-	if err != nil {
-		return nil, apperr.NotFoundIs(err)
-	}
-	return iv, nil
+	return byParam(c, "iid", a.store.Interview)
 }
 
 func (a *Server) getInterview(c *fiber.Ctx) error {

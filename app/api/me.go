@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -107,6 +108,22 @@ func paramID(c *fiber.Ctx, name string) (int64, error) {
 		return 0, apperr.NotFound()
 	}
 	return id, nil
+}
+
+// byParam loads the current workspace's row named by a route parameter.
+// A malformed id and a row of another workspace both answer 404, so one
+// client's ids tell another nothing.
+func byParam[T any](c *fiber.Ctx, param string, get func(ctx context.Context, workspaceID, id int64) (T, error)) (T, error) {
+	var zero T
+	id, err := paramID(c, param)
+	if err != nil {
+		return zero, err
+	}
+	v, err := get(c.UserContext(), currentWorkspace(c).ID, id)
+	if err != nil {
+		return zero, apperr.NotFoundIs(err)
+	}
+	return v, nil
 }
 
 func (a *Server) deleteSession(c *fiber.Ctx) error {

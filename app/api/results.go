@@ -41,15 +41,7 @@ func (a *Server) interviewResults(c *fiber.Ctx) error {
 }
 
 func (a *Server) loadResult(c *fiber.Ctx) (*store.Result, error) {
-	id, err := paramID(c, "rid")
-	if err != nil {
-		return nil, err
-	}
-	r, err := a.store.ResultByID(c.UserContext(), currentWorkspace(c).ID, id)
-	if err != nil {
-		return nil, apperr.NotFoundIs(err)
-	}
-	return r, nil
+	return byParam(c, "rid", a.store.ResultByID)
 }
 
 // getResult is the result page: the stable results link in the ATS opens
@@ -60,18 +52,11 @@ func (a *Server) getResult(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	inv, err := a.store.InvitationByID(ctx, r.InvitationID)
+	rec, err := results.Load(ctx, a.store, r)
 	if err != nil {
 		return err
 	}
-	iv, err := a.store.InterviewByID(ctx, r.InterviewID)
-	if err != nil {
-		return err
-	}
-	answers, err := a.store.Answers(ctx, inv.ID)
-	if err != nil {
-		return err
-	}
+	inv, iv, answers := rec.Invitation, rec.Interview, rec.Answers
 	type answerView struct {
 		store.Answer
 		MediaURL string `json:"media_url,omitempty"`

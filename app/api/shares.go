@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/hireloop/hireloop/app/apperr"
+	"github.com/hireloop/hireloop/app/results"
 	"github.com/hireloop/hireloop/app/secret"
 	"github.com/hireloop/hireloop/store"
 )
@@ -90,18 +91,11 @@ func (a *Server) sharedResult(c *fiber.Ctx) error {
 	case err != nil:
 		return apperr.NotFoundIs(err)
 	}
-	inv, err := a.store.InvitationByID(ctx, r.InvitationID)
+	rec, err := results.Load(ctx, a.store, r)
 	if err != nil {
 		return err
 	}
-	iv, err := a.store.InterviewByID(ctx, r.InterviewID)
-	if err != nil {
-		return err
-	}
-	answers, err := a.store.Answers(ctx, inv.ID)
-	if err != nil {
-		return err
-	}
+	inv, iv, answers := rec.Invitation, rec.Interview, rec.Answers
 	overrides, err := a.store.Overrides(ctx, r.ID)
 	if err != nil {
 		return err

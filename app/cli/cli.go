@@ -102,54 +102,67 @@ func (c *CLI) Run(args []string) int {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
+// commands maps each command line verb ("serve", "connections add") to
+// its implementation.
+var commands = map[string]func(*CLI, []string) error{
+	"serve":                (*CLI).serve,
+	"config":               (*CLI).config,
+	"migrate":              (*CLI).migrate,
+	"backup":               (*CLI).backup,
+	"healthcheck":          (*CLI).healthcheck,
+	"version":              (*CLI).version,
+	"help":                 (*CLI).help,
+	"user create":          (*CLI).userCreate,
+	"workspace create":     (*CLI).workspaceCreate,
+	"token create":         (*CLI).tokenCreate,
+	"connections add":      (*CLI).connectionsAdd,
+	"connections list":     (*CLI).connectionsList,
+	"connections test":     (*CLI).connectionsTest,
+	"connections delete":   (*CLI).connectionsDelete,
+	"connections webhooks": (*CLI).connectionsWebhooks,
+	"sync":                 (*CLI).sync,
+}
+
+// subcommands lists the second words a first word takes, in usage order.
+var subcommands = map[string][]string{
+	"user": {"create"}, "workspace": {"create"}, "token": {"create"},
+	"connections": {"add", "list", "test", "webhooks", "delete"},
+}
+
 func (c *CLI) dispatch(args []string) error {
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
-	sub := func() (string, []string, error) {
+	if subs, ok := subcommands[cmd]; ok {
 		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-			return "", nil, errUsage{"'" + cmd + "' needs a subcommand; see 'hireloop help'"}
+			return errUsage{fmt.Sprintf("'%s' needs a subcommand: %s; see 'hireloop help'", cmd, orList(subs))}
 		}
-		return args[0], args[1:], nil
+		cmd, args = cmd+" "+args[0], args[1:]
 	}
-	switch cmd {
-	case "serve":
-		return c.serve(args)
-	case "config":
-		return c.config(args)
-	case "migrate":
-		return c.migrate(args)
-	case "backup":
-		return c.backup(args)
-	case "version":
-		fmt.Fprintln(c.Stdout, "hireloop "+c.Version)
-		return nil
-	case "healthcheck":
-		return c.healthcheck(args)
-	case "connections":
-		return c.connections(args)
-	case "sync":
-		return c.sync(args)
-	case "help", "-h", "--help":
-		fmt.Fprint(c.Stdout, usage)
-		return nil
-	case "user", "workspace", "token":
-		s, rest, err := sub()
-		if err != nil {
-			return err
-		}
-		switch cmd + " " + s {
-		case "user create":
-			return c.userCreate(rest)
-		case "workspace create":
-			return c.workspaceCreate(rest)
-		case "token create":
-			return c.tokenCreate(rest)
-		}
-		return errUsage{fmt.Sprintf("unknown command %q; see 'hireloop help'", cmd+" "+s)}
+	run, ok := commands[cmd]
+	if !ok {
+		return errUsage{fmt.Sprintf("unknown command %q; see 'hireloop help'", cmd)}
 	}
-	return errUsage{fmt.Sprintf("unknown command %q; see 'hireloop help'", cmd)}
+	return run(c, args)
+}
+
+// orList joins words as "a, b or c".
+func orList(words []string) string {
+	if len(words) == 1 {
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+func (c *CLI) version([]string) error {
+	fmt.Fprintln(c.Stdout, "hireloop "+c.Version)
+	return nil
+}
+
+func (c *CLI) help([]string) error {
+	fmt.Fprint(c.Stdout, usage)
+	return nil
 }
 
 // flags builds a FlagSet with the configuration flags; parse returns the config.

@@ -137,6 +137,31 @@ func (w *Worker) drain(ctx context.Context) {
 	}
 }
 
+// Record is what is stored about one result besides its scores: the
+// invitation (the candidate), the interview as it stands and the answers.
+type Record struct {
+	Invitation *store.Invitation
+	Interview  *store.Interview
+	Answers    []store.Answer
+}
+
+// Load reads the record of r.
+func Load(ctx context.Context, st *store.Store, r *store.Result) (*Record, error) {
+	inv, err := st.InvitationByID(ctx, r.InvitationID)
+	if err != nil {
+		return nil, err
+	}
+	iv, err := st.InterviewByID(ctx, r.InterviewID)
+	if err != nil {
+		return nil, err
+	}
+	answers, err := st.Answers(ctx, inv.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Record{Invitation: inv, Interview: iv, Answers: answers}, nil
+}
+
 // scoringInput builds the scorer's input from the stored interview.
 func scoringInput(iv *store.Interview, answers []store.Answer) scoring.Input {
 	in := scoring.Input{InterviewName: iv.Name, JobDescription: iv.JobDescription, Language: iv.Language}
@@ -159,18 +184,11 @@ func scoringInput(iv *store.Interview, answers []store.Answer) scoring.Input {
 }
 
 func (w *Worker) score(ctx context.Context, r *store.Result) error {
-	inv, err := w.d.Store.InvitationByID(ctx, r.InvitationID)
+	rec, err := Load(ctx, w.d.Store, r)
 	if err != nil {
 		return err
 	}
-	iv, err := w.d.Store.InterviewByID(ctx, r.InterviewID)
-	if err != nil {
-		return err
-	}
-	answers, err := w.d.Store.Answers(ctx, inv.ID)
-	if err != nil {
-		return err
-	}
+	inv, iv, answers := rec.Invitation, rec.Interview, rec.Answers
 	// Transcribe recordings first, when an endpoint is configured.
 	if tr, err := w.TranscriberFor(ctx, r.WorkspaceID); err != nil {
 		return fmt.Errorf("transcription settings: %w", err)
@@ -241,18 +259,11 @@ func (w *Worker) ResultsURL(r *store.Result) string {
 
 // BuildReport assembles the PDF's content from the stored result.
 func (w *Worker) BuildReport(ctx context.Context, r *store.Result) (report.Report, error) {
-	inv, err := w.d.Store.InvitationByID(ctx, r.InvitationID)
+	rec, err := Load(ctx, w.d.Store, r)
 	if err != nil {
 		return report.Report{}, err
 	}
-	iv, err := w.d.Store.InterviewByID(ctx, r.InterviewID)
-	if err != nil {
-		return report.Report{}, err
-	}
-	answers, err := w.d.Store.Answers(ctx, inv.ID)
-	if err != nil {
-		return report.Report{}, err
-	}
+	inv, iv, answers := rec.Invitation, rec.Interview, rec.Answers
 	overrides, err := w.d.Store.Overrides(ctx, r.ID)
 	if err != nil {
 		return report.Report{}, err
