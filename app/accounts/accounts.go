@@ -99,3 +99,35 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (*store.User, e
 	}
 	return u, err
 }
+
+// Rename changes a user's display name.
+func (s *Service) Rename(ctx context.Context, userID int64, name string) (*store.User, error) {
+	name = strings.TrimSpace(name)
+	if err := apperr.Field("name", apperr.CheckName(name, true, 100)); err != nil {
+		return nil, err
+	}
+	return s.Store.UpdateUserName(ctx, userID, name)
+}
+
+// ChangePassword needs the current password even in a live session, so a
+// borrowed unlocked laptop is not enough to take over the account. Every
+// session of the user but keepSession ends.
+func (s *Service) ChangePassword(ctx context.Context, u *store.User, current, next string, keepSession int64) error {
+	fe := apperr.Fields{}
+	if !CheckPassword(u.PasswordHash, current) {
+		fe.Add("current_password", "is not your current password")
+	}
+	fe.Add("new_password", apperr.CheckPassword(next))
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	hash, err := HashPassword(next)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.SetPassword(ctx, u.ID, hash, keepSession); err != nil {
+		return err
+	}
+	s.Log.Info("Password changed", slog.Int64("user_id", u.ID))
+	return nil
+}

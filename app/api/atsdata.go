@@ -1,39 +1,17 @@
 package api
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 	"github.com/hireloop/hireloop/app/apperr"
 	"github.com/hireloop/hireloop/store"
 )
 
-func queryInt(c *fiber.Ctx, name string) (int64, error) {
-	v := c.Query(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 0 {
-		return 0, apperr.BadRequest("Query parameter " + name + " must be a non-negative integer.")
-	}
-	return n, nil
-}
-
 // positions lists synced positions with their stage pipelines; the
 // interview wizard's "Import from ATS" searches it.
 func (a *Server) positions(c *fiber.Ctx) error {
 	f := store.PositionFilter{Query: c.Query("q"), IncludeGone: c.QueryBool("include_deleted")}
-	var err error
-	if f.ConnectionID, err = queryInt(c, "connection_id"); err != nil {
-		return err
-	}
-	limit, err := queryInt(c, "limit")
-	if err != nil {
-		return err
-	}
-	offset, err := queryInt(c, "offset")
-	if err != nil {
+	var limit, offset int64
+	if err := queryInts(c, []string{"connection_id", "limit", "offset"}, &f.ConnectionID, &limit, &offset); err != nil {
 		return err
 	}
 	f.Limit, f.Offset = int(limit), int(offset)
@@ -44,12 +22,8 @@ func (a *Server) positions(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"positions": ps, "total": total})
 }
 
-func (a *Server) position(c *fiber.Ctx) error {
-	p, err := byParam(c, "pid", a.store.PositionByID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"position": p})
+func (a *Server) position(c *fiber.Ctx) (*store.Position, error) {
+	return byParam(c, "pid", a.store.PositionByID)
 }
 
 // applications lists synced applications with server-side filters and
@@ -62,15 +36,8 @@ func (a *Server) applications(c *fiber.Ctx) error {
 	default:
 		return apperr.BadRequest("Query parameter status must be active, rejected or hired.")
 	}
-	var err error
-	if f.ConnectionID, err = queryInt(c, "connection_id"); err != nil {
-		return err
-	}
-	if f.After, err = queryInt(c, "after"); err != nil {
-		return err
-	}
-	limit, err := queryInt(c, "limit")
-	if err != nil {
+	var limit int64
+	if err := queryInts(c, []string{"connection_id", "after", "limit"}, &f.ConnectionID, &f.After, &limit); err != nil {
 		return err
 	}
 	f.Limit = int(limit)
@@ -88,32 +55,24 @@ func (a *Server) applications(c *fiber.Ctx) error {
 // connectionNamed serves tags, rejection reasons and users of a connection
 // (for pickers such as the rejection reason or the acting user).
 func (a *Server) connectionNamed(kind string) fiber.Handler {
-	return func(c *fiber.Ctx) error {
+	return answer(kind, func(c *fiber.Ctx) ([]store.NamedRow, error) {
 		conn, err := a.loadConnection(c)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		rows, err := a.store.NamedRows(c.UserContext(), conn.WorkspaceID, conn.ID, kind)
-		if err != nil {
-			return err
-		}
-		return c.JSON(fiber.Map{kind: rows})
-	}
+		return a.store.NamedRows(c.UserContext(), conn.WorkspaceID, conn.ID, kind)
+	})
 }
 
 // stageEvents lists a connection's recorded stage changes after an id.
-func (a *Server) stageEvents(c *fiber.Ctx) error {
+func (a *Server) stageEvents(c *fiber.Ctx) ([]store.StageEvent, error) {
 	conn, err := a.loadConnection(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	after, err := queryInt(c, "after")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	evs, err := a.store.StageEventsAfter(c.UserContext(), conn.WorkspaceID, conn.ID, after, 500)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"events": evs})
+	return a.store.StageEventsAfter(c.UserContext(), conn.WorkspaceID, conn.ID, after, 500)
 }

@@ -26,30 +26,20 @@ func (a *Server) viewConnection(ctx context.Context, conn *store.Connection) (co
 	return a.conns.View(ctx, conn, a.syncs.NextRun(conn.ID))
 }
 
-func (a *Server) listConnections(c *fiber.Ctx) error {
-	ws := currentWorkspace(c)
-	cs, err := a.store.Connections(c.UserContext(), ws.ID)
-	if err != nil {
-		return err
-	}
+func (a *Server) listConnections(c *fiber.Ctx) ([]connections.View, error) {
+	cs, err := a.store.Connections(c.UserContext(), currentWorkspace(c).ID)
 	out := make([]connections.View, 0, len(cs))
-	for i := range cs {
-		v, err := a.viewConnection(c.UserContext(), &cs[i])
-		if err != nil {
-			return err
-		}
+	for i := 0; i < len(cs) && err == nil; i++ {
+		var v connections.View
+		v, err = a.viewConnection(c.UserContext(), &cs[i])
 		out = append(out, v)
 	}
-	return c.JSON(fiber.Map{"connections": out})
+	return out, err
 }
 
 // createConnection tests the credentials before saving (a connection that
 // cannot sync is no use), then starts the first full sync.
-func (a *Server) createConnection(c *fiber.Ctx) error {
-	var req connections.Request
-	if err := bind(c, &req); err != nil {
-		return err
-	}
+func (a *Server) createConnection(c *fiber.Ctx, req connections.Request) error {
 	conn, err := a.conns.Create(c.UserContext(), currentWorkspace(c).ID, req)
 	if err != nil {
 		return err
@@ -73,29 +63,25 @@ func (a *Server) loadConnection(c *fiber.Ctx) (*store.Connection, error) {
 	return byParam(c, "cid", a.store.Connection)
 }
 
-func (a *Server) getConnection(c *fiber.Ctx) error {
-	conn, err := a.loadConnection(c)
-	if err != nil {
-		return err
-	}
-	return a.writeConnection(c, conn)
-}
-
-// writeConnection answers {"connection": view}.
-func (a *Server) writeConnection(c *fiber.Ctx, conn *store.Connection) error {
-	v, err := a.viewConnection(c.UserContext(), conn)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"connection": v})
+// onConnection adapts a handler that acts on the connection named by :cid
+// (nil just reads it); the answer is the connection as stored afterwards.
+func (a *Server) onConnection(f func(c *fiber.Ctx, conn *store.Connection) error) fiber.Handler {
+	return answer("connection", func(c *fiber.Ctx) (connections.View, error) {
+		conn, err := a.loadConnection(c)
+		if err == nil && f != nil {
+			if err = f(c, conn); err == nil {
+				conn, err = a.store.Connection(c.UserContext(), conn.WorkspaceID, conn.ID)
+			}
+		}
+		if err != nil {
+			return connections.View{}, apperr.NotFoundIs(err)
+		}
+		return a.viewConnection(c.UserContext(), conn)
+	})
 }
 
 // patchConnection edits settings; see connections.Service.Update.
-func (a *Server) patchConnection(c *fiber.Ctx) error {
-	conn, err := a.loadConnection(c)
-	if err != nil {
-		return err
-	}
+func (a *Server) patchConnection(c *fiber.Ctx, conn *store.Connection) error {
 	var req connections.Request
 	if err := bind(c, &req); err != nil {
 		return err
@@ -103,10 +89,7 @@ func (a *Server) patchConnection(c *fiber.Ctx) error {
 	if err := a.conns.Update(c.UserContext(), conn, req); err != nil {
 		return err
 	}
-	if err := a.syncs.Schedule(conn); err != nil {
-		return err
-	}
-	return a.writeConnection(c, conn)
+	return a.syncs.Schedule(conn)
 }
 
 func (a *Server) deleteConnection(c *fiber.Ctx) error {
@@ -143,47 +126,28 @@ func (a *Server) testConnectionRoute(c *fiber.Ctx) error {
 
 // registerWebhooks subscribes this connection's webhook URL through the
 // vendor's API (POST /connections/:cid/webhooks).
-func (a *Server) registerWebhooks(c *fiber.Ctx) error {
-	conn, err := a.loadConnection(c)
-	if err != nil {
-		return err
-	}
-	if err := a.conns.RegisterWebhooks(c.UserContext(), conn); errors.Is(err, connections.ErrNoWebhookAPI) {
+func (a *Server) registerWebhooks(c *fiber.Ctx, conn *store.Connection) error {
+	err := a.conns.RegisterWebhooks(c.UserContext(), conn)
+	var ve *ats.Error
+	switch {
+	case errors.Is(err, connections.ErrNoWebhookAPI):
 		return apperr.Conflict("webhook_registration_unsupported",
 			connections.Title(conn.Provider)+" webhooks are set up in its own admin screens; follow the webhook steps shown for this connection.")
-	} else if err != nil {
+	case errors.As(err, &ve):
 		// The vendor's refusal is shown with its message; our own
 		// failures (the store) stay server errors.
-		var ve *ats.Error
-		if errors.As(err, &ve) {
-			return connections.Failed(err)
-		}
-		return err
+		return connections.Failed(err)
 	}
-	return a.respondConnection(c, conn.WorkspaceID, conn.ID)
+	return err
 }
 
 // unregisterWebhooks removes the subscriptions hireloop made
 // (DELETE /connections/:cid/webhooks).
-func (a *Server) unregisterWebhooks(c *fiber.Ctx) error {
-	conn, err := a.loadConnection(c)
-	if err != nil {
-		return err
-	}
+func (a *Server) unregisterWebhooks(c *fiber.Ctx, conn *store.Connection) error {
 	if err := a.conns.RemoveWebhooks(c.UserContext(), conn); err != nil {
 		return connections.Failed(err)
 	}
-	return a.respondConnection(c, conn.WorkspaceID, conn.ID)
-}
-
-// respondConnection re-reads the connection (registration changed it)
-// and answers with its view.
-func (a *Server) respondConnection(c *fiber.Ctx, workspaceID, id int64) error {
-	conn, err := a.store.Connection(c.UserContext(), workspaceID, id)
-	if err != nil {
-		return apperr.NotFoundIs(err)
-	}
-	return a.writeConnection(c, conn)
+	return nil
 }
 
 type syncNowRequest struct {
@@ -213,28 +177,16 @@ func (a *Server) syncNow(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"run": run})
 }
 
-func (a *Server) listSyncRuns(c *fiber.Ctx) error {
+func (a *Server) listSyncRuns(c *fiber.Ctx) ([]store.SyncRun, error) {
 	conn, err := a.loadConnection(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	runs, err := a.store.SyncRuns(c.UserContext(), conn.WorkspaceID, conn.ID, 50)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"runs": runs})
+	return a.store.SyncRuns(c.UserContext(), conn.WorkspaceID, conn.ID, 50)
 }
 
 func (a *Server) loadRun(c *fiber.Ctx) (*store.SyncRun, error) {
 	return byParam(c, "rid", a.store.SyncRunByID)
-}
-
-func (a *Server) getSyncRun(c *fiber.Ctx) error {
-	run, err := a.loadRun(c)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"run": run})
 }
 
 // syncRunEvents streams a run's progress as server-sent events until it

@@ -1,10 +1,6 @@
 package api
 
 import (
-	"errors"
-	"log/slog"
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 	"github.com/hireloop/hireloop/app/accounts"
 	"github.com/hireloop/hireloop/app/apperr"
@@ -62,36 +58,21 @@ func requireRole(min role) fiber.Handler {
 	}
 }
 
-func (a *Server) listWorkspaces(c *fiber.Ctx) error {
-	wss, err := a.store.WorkspacesForUser(c.UserContext(), currentUser(c).ID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"workspaces": wss})
+func (a *Server) listWorkspaces(c *fiber.Ctx) ([]store.Workspace, error) {
+	return a.store.WorkspacesForUser(c.UserContext(), currentUser(c).ID)
 }
 
 type workspaceRequest struct {
 	Name string `json:"name"`
 }
 
-func (r *workspaceRequest) validate() error {
-	r.Name = strings.TrimSpace(r.Name)
-	fe := apperr.Fields{}
-	fe.Add("name", apperr.CheckName(r.Name, true, 100))
-	return fe.Err()
-}
-
 // createWorkspace is for instance administrators: in an agency, the owner
 // opens a workspace per client and invites that client's recruiters, who
 // must not be able to spawn workspaces of their own.
-func (a *Server) createWorkspace(c *fiber.Ctx) error {
+func (a *Server) createWorkspace(c *fiber.Ctx, req workspaceRequest) error {
 	u := currentUser(c)
 	if !u.IsAdmin {
 		return apperr.Forbidden("Only instance administrators can create workspaces.")
-	}
-	var req workspaceRequest
-	if err := bind(c, &req); err != nil {
-		return err
 	}
 	ws, err := a.accounts.CreateWorkspace(c.UserContext(), req.Name, u.ID)
 	if err != nil {
@@ -100,87 +81,24 @@ func (a *Server) createWorkspace(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"workspace": ws})
 }
 
-func (a *Server) getWorkspace(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"workspace": currentWorkspace(c)})
+func (a *Server) getWorkspace(c *fiber.Ctx) (*store.Workspace, error) {
+	return currentWorkspace(c), nil
 }
 
-func (a *Server) patchWorkspace(c *fiber.Ctx) error {
-	var req workspaceRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	if err := req.validate(); err != nil {
-		return err
-	}
+func (a *Server) patchWorkspace(c *fiber.Ctx, req workspaceRequest) (*store.Workspace, error) {
 	ws := currentWorkspace(c)
-	if err := a.store.RenameWorkspace(c.UserContext(), ws.ID, req.Name); err != nil {
-		return apperr.NotFoundIs(err)
-	}
-	ws.Name = req.Name
-	return c.JSON(fiber.Map{"workspace": ws})
+	return ws, a.accounts.RenameWorkspace(c.UserContext(), ws, req.Name)
 }
 
-func (a *Server) listMembers(c *fiber.Ctx) error {
-	ms, err := a.store.Members(c.UserContext(), currentWorkspace(c).ID)
+func (a *Server) listMembers(c *fiber.Ctx) ([]store.Member, error) {
+	return a.store.Members(c.UserContext(), currentWorkspace(c).ID)
+}
+
+func (a *Server) addMember(c *fiber.Ctx, req accounts.NewMember) error {
+	m, err := a.accounts.AddMember(c.UserContext(), currentWorkspace(c).ID, req)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"members": ms})
-}
-
-type memberRequest struct {
-	Email    string `json:"email"`
-	Role     string `json:"role"`
-	Name     string `json:"name"`
-	Password string `json:"password"`
-}
-
-// addMember adds an existing account by email, or creates the account
-// when the admin also gives a name and an initial password (there is no
-// email invitation flow yet; the admin hands the password over).
-func (a *Server) addMember(c *fiber.Ctx) error {
-	var req memberRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	req.Email, req.Name = strings.TrimSpace(req.Email), strings.TrimSpace(req.Name)
-	fe := apperr.Fields{}
-	fe.Add("email", apperr.CheckEmail(req.Email))
-	if !store.ValidRole(req.Role) {
-		fe.Add("role", "must be admin, recruiter or viewer")
-	}
-	if err := fe.Err(); err != nil {
-		return err
-	}
-	ctx, ws := c.UserContext(), currentWorkspace(c)
-	u, err := a.store.UserByEmail(ctx, req.Email)
-	var m *store.Member
-	switch {
-	case err == nil:
-		m, err = a.store.AddMember(ctx, ws.ID, u.ID, req.Role)
-	case errors.Is(err, store.ErrNotFound):
-		if req.Password == "" {
-			return &apperr.Error{Status: fiber.StatusUnprocessableEntity, Code: "user_not_found",
-				Message: "No account uses this email yet. Give a name and an initial password to create one."}
-		}
-		fe.Add("name", apperr.CheckName(req.Name, true, 100))
-		fe.Add("password", apperr.CheckPassword(req.Password))
-		if err := fe.Err(); err != nil {
-			return err
-		}
-		hash, herr := accounts.HashPassword(req.Password)
-		if herr != nil {
-			return herr
-		}
-		m, err = a.store.CreateUserAndAddMember(ctx, ws.ID, req.Email, req.Name, hash, req.Role)
-	}
-	if errors.Is(err, store.ErrConflict) {
-		return apperr.Conflict("already_member", req.Email+" is already a member of this workspace.")
-	}
-	if err != nil {
-		return err
-	}
-	a.log.Info("Member added", slog.Int64("workspace_id", ws.ID), slog.Int64("user_id", m.UserID), slog.String("role", m.Role))
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"member": m})
 }
 
@@ -188,34 +106,12 @@ type memberRoleRequest struct {
 	Role string `json:"role"`
 }
 
-func lastAdmin() *apperr.Error {
-	return apperr.Conflict("last_admin", "A workspace needs at least one admin. Make someone else an admin first.")
-}
-
-func (a *Server) patchMember(c *fiber.Ctx) error {
+func (a *Server) patchMember(c *fiber.Ctx, req memberRoleRequest) (*store.Member, error) {
 	uid, err := paramID(c, "uid")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var req memberRoleRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	if !store.ValidRole(req.Role) {
-		fe := apperr.Fields{}
-		fe.Add("role", "must be admin, recruiter or viewer")
-		return fe.Err()
-	}
-	ws := currentWorkspace(c)
-	m, err := a.store.SetMemberRole(c.UserContext(), ws.ID, uid, req.Role)
-	if errors.Is(err, store.ErrLastAdmin) {
-		return lastAdmin()
-	}
-	if err != nil {
-		return apperr.NotFoundIs(err)
-	}
-	a.log.Info("Member role changed", slog.Int64("workspace_id", ws.ID), slog.Int64("user_id", uid), slog.String("role", req.Role))
-	return c.JSON(fiber.Map{"member": m})
+	return a.accounts.SetRole(c.UserContext(), currentWorkspace(c).ID, uid, req.Role)
 }
 
 func (a *Server) deleteMember(c *fiber.Ctx) error {
@@ -223,14 +119,8 @@ func (a *Server) deleteMember(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ws := currentWorkspace(c)
-	err = a.store.RemoveMember(c.UserContext(), ws.ID, uid)
-	if errors.Is(err, store.ErrLastAdmin) {
-		return lastAdmin()
+	if err := a.accounts.RemoveMember(c.UserContext(), currentWorkspace(c).ID, uid); err != nil {
+		return err
 	}
-	if err != nil {
-		return apperr.NotFoundIs(err)
-	}
-	a.log.Info("Member removed", slog.Int64("workspace_id", ws.ID), slog.Int64("user_id", uid))
 	return c.SendStatus(fiber.StatusNoContent)
 }
