@@ -32,6 +32,7 @@ import (
 	"github.com/hireloop/hireloop/app/accounts"
 	"github.com/hireloop/hireloop/app/api"
 	"github.com/hireloop/hireloop/app/connections"
+	"github.com/hireloop/hireloop/app/interview"
 	"github.com/hireloop/hireloop/app/invite"
 	"github.com/hireloop/hireloop/app/outbox"
 	"github.com/hireloop/hireloop/app/queue"
@@ -60,13 +61,14 @@ type App struct {
 	sched   gocron.Scheduler
 	http    *api.Server
 
-	accounts  *accounts.Service
-	conns     *connections.Service
-	syncs     *syncer.Engine
-	watch     *invite.Watchdog
-	outbox    *outbox.Outbox
-	results   *results.Worker
-	atsWriter *writeback.Writer
+	accounts   *accounts.Service
+	interviews *interview.Service
+	conns      *connections.Service
+	syncs      *syncer.Engine
+	watch      *invite.Watchdog
+	outbox     *outbox.Outbox
+	results    *results.Worker
+	atsWriter  *writeback.Writer
 
 	// baseCtx lives as long as the app; background work (syncs started
 	// from requests or webhooks, the queue workers) runs under it and
@@ -147,6 +149,7 @@ func (a *App) build(o Options) {
 		WakeMail: a.outbox.Wake, Ctx: a.baseCtx})
 	// The watchdog invites whoever a sync or a webhook brought into a stage.
 	a.syncs.OnSynced(a.watch.ConsumeConnection)
+	a.interviews = &interview.Service{Store: a.store, Log: a.log, Box: a.box, BaseURL: a.cfg.BaseURL, Watch: a.watch, WakeMail: a.outbox.Wake}
 	a.atsWriter = writeback.New(writeback.Deps{Store: a.store, Log: a.log, Connections: a.conns, Sync: a.syncs, Now: now, Backoff: backoff,
 		ReportURL: func(id int64) string { return a.results.SignedReportURL(id, results.ReportURLTTL) }})
 	a.results = results.New(results.Deps{Store: a.store, Log: a.log, Box: a.box, DataDir: a.cfg.DataDir, BaseURL: a.cfg.BaseURL, Now: now,
@@ -154,7 +157,7 @@ func (a *App) build(o Options) {
 	a.http = api.New(api.Deps{
 		Config: api.Config{BaseURL: a.cfg.BaseURL, DataDir: a.cfg.DataDir, SessionTTL: a.cfg.SessionTTL, SessionIdle: a.cfg.SessionIdle,
 			MetricsToken: a.cfg.MetricsToken, TrustedProxies: a.cfg.TrustedProxies},
-		Version: a.version, Log: a.log, Store: a.store, Box: a.box, UI: o.UI, Accounts: a.accounts, Connections: a.conns, Sync: a.syncs,
+		Version: a.version, Log: a.log, Store: a.store, Box: a.box, UI: o.UI, Accounts: a.accounts, Interviews: a.interviews, Connections: a.conns, Sync: a.syncs,
 		Watchdog: a.watch, Outbox: a.outbox, Results: a.results, Writer: a.atsWriter, Now: now, Ctx: a.baseCtx,
 		MaxMedia: func() int64 { return a.maxMedia }, LoginLimits: &a.loginLimits,
 	})

@@ -476,3 +476,10 @@ func (a *Server) mediaLimit() int64 {
 	}
 	return maxMediaBytes
 }
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/hireloop/hireloop/app/accounts"
 	"github.com/hireloop/hireloop/app/apperr"
 	"github.com/hireloop/hireloop/app/connections"
+	"github.com/hireloop/hireloop/app/interview"
 	"github.com/hireloop/hireloop/app/invite"
 	"github.com/hireloop/hireloop/app/outbox"
 	"github.com/hireloop/hireloop/app/results"
@@ -52,6 +53,7 @@ type Deps struct {
 	Box         *secret.Box
 	UI          fs.FS // nil in no_ui builds
 	Accounts    *accounts.Service
+	Interviews  *interview.Service
 	Connections *connections.Service
 	Sync        *syncer.Engine
 	Watchdog    *invite.Watchdog
@@ -71,30 +73,31 @@ type Deps struct {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	cfg       Config
-	version   string
-	log       *slog.Logger
-	store     *store.Store
-	box       *secret.Box
-	ui        fs.FS
-	accounts  *accounts.Service
-	conns     *connections.Service
-	syncs     *syncer.Engine
-	watch     *invite.Watchdog
-	outbox    *outbox.Outbox
-	results   *results.Worker
-	atsWriter *writeback.Writer
-	now       func() time.Time
-	baseCtx   context.Context
-	maxMedia  func() int64
-	limiter   *loginLimiter
-	metrics   *metrics
-	http      *fiber.App
+	cfg        Config
+	version    string
+	log        *slog.Logger
+	store      *store.Store
+	box        *secret.Box
+	ui         fs.FS
+	accounts   *accounts.Service
+	interviews *interview.Service
+	conns      *connections.Service
+	syncs      *syncer.Engine
+	watch      *invite.Watchdog
+	outbox     *outbox.Outbox
+	results    *results.Worker
+	atsWriter  *writeback.Writer
+	now        func() time.Time
+	baseCtx    context.Context
+	maxMedia   func() int64
+	limiter    *loginLimiter
+	metrics    *metrics
+	http       *fiber.App
 }
 
 // New builds the Fiber app with every route.
 func New(d Deps) *Server {
-	a := &Server{cfg: d.Config, version: d.Version, log: d.Log, store: d.Store, box: d.Box, ui: d.UI, accounts: d.Accounts,
+	a := &Server{cfg: d.Config, version: d.Version, log: d.Log, store: d.Store, box: d.Box, ui: d.UI, accounts: d.Accounts, interviews: d.Interviews,
 		conns: d.Connections, syncs: d.Sync, watch: d.Watchdog, outbox: d.Outbox, results: d.Results, atsWriter: d.Writer,
 		now: d.Now, baseCtx: d.Ctx, maxMedia: d.MaxMedia, limiter: newLoginLimiter(d.LoginLimits), metrics: newMetrics()}
 	a.http = a.newHTTP()
@@ -217,21 +220,21 @@ func (a *Server) routes(api fiber.Router) {
 	one.Get("/positions/:pid", answer("position", a.position))
 	one.Get("/applications", a.applications)
 
-	one.Get("/interviews", a.listInterviews)
-	one.Post("/interviews", requireRole(roleRecruiter), a.createInterview)
+	one.Get("/interviews", answer("interviews", a.listInterviews))
+	one.Post("/interviews", requireRole(roleRecruiter), withBody(a.createInterview))
 	one.Post("/interviews/generate-questions", requireRole(roleRecruiter), a.generateQuestions)
-	one.Get("/interviews/:iid", a.getInterview)
-	one.Put("/interviews/:iid", requireRole(roleRecruiter), a.updateInterview)
-	one.Delete("/interviews/:iid", requireRole(roleRecruiter), a.deleteInterview)
-	one.Get("/interviews/:iid/publish-preview", a.publishPreview)
-	one.Post("/interviews/:iid/publish", requireRole(roleRecruiter), a.publish)
+	one.Get("/interviews/:iid", a.onInterview(a.getInterview))
+	one.Put("/interviews/:iid", requireRole(roleRecruiter), a.onInterview(a.updateInterview))
+	one.Delete("/interviews/:iid", requireRole(roleRecruiter), a.onInterview(a.deleteInterview))
+	one.Get("/interviews/:iid/publish-preview", a.onInterview(a.publishPreview))
+	one.Post("/interviews/:iid/publish", requireRole(roleRecruiter), a.onInterview(a.publish))
 	one.Post("/interviews/:iid/pause", requireRole(roleRecruiter), a.setInterviewStatus("paused"))
 	one.Post("/interviews/:iid/resume", requireRole(roleRecruiter), a.setInterviewStatus("active"))
 	one.Post("/interviews/:iid/close", requireRole(roleRecruiter), a.setInterviewStatus("closed"))
-	one.Get("/interviews/:iid/invitations", a.listInvitations)
-	one.Get("/interviews/:iid/invitations/:vid/link", requireRole(roleRecruiter), a.invitationLink)
-	one.Post("/interviews/:iid/invitations/:vid/resend", requireRole(roleRecruiter), a.resendInvitation)
-	one.Post("/interviews/:iid/invitations/:vid/extend", requireRole(roleRecruiter), a.extendInvitation)
+	one.Get("/interviews/:iid/invitations", answer("invitations", a.listInvitations))
+	one.Get("/interviews/:iid/invitations/:vid/link", requireRole(roleRecruiter), a.onInvitation(a.invitationLink))
+	one.Post("/interviews/:iid/invitations/:vid/resend", requireRole(roleRecruiter), a.onInvitation(a.resendInvitation))
+	one.Post("/interviews/:iid/invitations/:vid/extend", requireRole(roleRecruiter), a.onInvitation(a.extendInvitation))
 
 	one.Get("/interviews/:iid/results", a.interviewResults)
 	one.Get("/results/:rid", a.getResult)
