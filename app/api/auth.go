@@ -152,11 +152,7 @@ type setupRequest struct {
 
 // postSetup creates the first administrator and workspace, then signs in.
 // It works only while there are no users at all.
-func (a *Server) postSetup(c *fiber.Ctx) error {
-	var req setupRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
+func (a *Server) postSetup(c *fiber.Ctx, req setupRequest) error {
 	req.Email, req.Name, req.WorkspaceName = strings.TrimSpace(req.Email), strings.TrimSpace(req.Name), strings.TrimSpace(req.WorkspaceName)
 	fe := apperr.Fields{}
 	fe.Add("name", apperr.CheckName(req.Name, true, 100))
@@ -190,11 +186,7 @@ type loginRequest struct {
 	Password string `json:"password"`
 }
 
-func (a *Server) login(c *fiber.Ctx) error {
-	var req loginRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
+func (a *Server) login(c *fiber.Ctx, req loginRequest) error {
 	req.Email = strings.TrimSpace(req.Email)
 	ip := c.IP()
 	if wait, ok := a.limiter.allow(ip, req.Email); !ok {

@@ -58,12 +58,8 @@ type emailSettingsRequest struct {
 	ReplyTo     string  `json:"reply_to"`
 }
 
-func (a *Server) putEmailSettings(c *fiber.Ctx) error {
+func (a *Server) putEmailSettings(c *fiber.Ctx, req emailSettingsRequest) error {
 	ws := currentWorkspace(c)
-	var req emailSettingsRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
 	es := &store.EmailSettings{WorkspaceID: ws.ID, Host: strings.TrimSpace(req.Host), Port: req.Port, TLS: req.TLS,
 		Username: strings.TrimSpace(req.Username), FromName: strings.TrimSpace(req.FromName),
 		FromAddress: strings.TrimSpace(req.FromAddress), ReplyTo: strings.TrimSpace(req.ReplyTo)}
@@ -101,11 +97,7 @@ type testEmailRequest struct {
 
 // testEmail sends a test message with the saved settings and reports the
 // server's own answer.
-func (a *Server) testEmail(c *fiber.Ctx) error {
-	var req testEmailRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
+func (a *Server) testEmail(c *fiber.Ctx, req testEmailRequest) error {
 	if msg := apperr.CheckEmail(strings.TrimSpace(req.To)); msg != "" {
 		fe := apperr.Fields{}
 		fe.Add("to", msg)
@@ -171,32 +163,39 @@ type templateRequest struct {
 }
 
 func templateError(err error) error {
-	fe := apperr.Fields{}
-	fe.Add("template", err.Error())
-	ae := fe.Err().(*apperr.Error)
+	ae := apperr.Field("template", err.Error()).(*apperr.Error)
 	ae.Message = "The template has a mistake: " + err.Error()
 	return ae
 }
 
-func (a *Server) putEmailTemplate(c *fiber.Ctx) error {
-	kind, ok := validKind(c.Params("kind"))
-	if !ok {
-		return apperr.NotFound()
+// onDraft adapts a handler that takes a template draft for the :kind in
+// the route: an unknown kind is not found, a draft that does not parse is
+// refused with the template's mistake.
+func onDraft(f func(c *fiber.Ctx, kind mail.Kind, t mail.Template, req templateRequest) error) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		kind, ok := validKind(c.Params("kind"))
+		if !ok {
+			return apperr.NotFound()
+		}
+		var req templateRequest
+		if err := bind(c, &req); err != nil {
+			return err
+		}
+		t := mail.Template{Subject: req.Subject, HTML: req.HTML, Text: req.Text}
+		if err := mail.Parse(t); err != nil {
+			return templateError(err)
+		}
+		return f(c, kind, t, req)
 	}
-	var req templateRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	t := mail.Template{Subject: req.Subject, HTML: req.HTML, Text: req.Text}
-	if err := mail.Parse(t); err != nil {
-		return templateError(err)
-	}
+}
+
+func (a *Server) putEmailTemplate(c *fiber.Ctx, kind mail.Kind, t mail.Template, req templateRequest) error {
 	enabled := req.Enabled == nil || *req.Enabled
 	if kind != mail.Rejection {
 		enabled = true // only the rejection email is optional
 	}
-	if err := a.store.SaveEmailTemplate(c.UserContext(), currentWorkspace(c).ID, store.EmailTemplate{Kind: string(kind), Subject: req.Subject,
-		HTML: req.HTML, Text: req.Text, Enabled: enabled}); err != nil {
+	if err := a.store.SaveEmailTemplate(c.UserContext(), currentWorkspace(c).ID, store.EmailTemplate{Kind: string(kind), Subject: t.Subject,
+		HTML: t.HTML, Text: t.Text, Enabled: enabled}); err != nil {
 		return err
 	}
 	return a.listEmailTemplates(c)
@@ -215,19 +214,7 @@ func (a *Server) deleteEmailTemplate(c *fiber.Ctx) error {
 
 // previewEmailTemplate renders a draft template with sample values and
 // the workspace's branding, for the editor's live preview.
-func (a *Server) previewEmailTemplate(c *fiber.Ctx) error {
-	kind, ok := validKind(c.Params("kind"))
-	if !ok {
-		return apperr.NotFound()
-	}
-	var req templateRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	t := mail.Template{Subject: req.Subject, HTML: req.HTML, Text: req.Text}
-	if err := mail.Parse(t); err != nil {
-		return templateError(err)
-	}
+func (a *Server) previewEmailTemplate(c *fiber.Ctx, kind mail.Kind, t mail.Template, _ templateRequest) error {
 	b, _, err := a.store.WorkspaceBranding(c.UserContext(), currentWorkspace(c).ID)
 	if err != nil {
 		return err
@@ -251,11 +238,7 @@ func (a *Server) getBranding(c *fiber.Ctx) error {
 
 var hexColor = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
-func (a *Server) putBranding(c *fiber.Ctx) error {
-	var b store.Branding
-	if err := bind(c, &b); err != nil {
-		return err
-	}
+func (a *Server) putBranding(c *fiber.Ctx, b store.Branding) error {
 	b.CompanyName, b.LogoURL, b.PrivacyURL = strings.TrimSpace(b.CompanyName), strings.TrimSpace(b.LogoURL), strings.TrimSpace(b.PrivacyURL)
 	fe := apperr.Fields{}
 	fe.Add("company_name", apperr.CheckName(b.CompanyName, false, 100))

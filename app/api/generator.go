@@ -13,11 +13,7 @@ type generateRequest struct {
 	JobDescription string `json:"job_description"`
 }
 
-func (a *Server) generateQuestions(c *fiber.Ctx) error {
-	var req generateRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
+func (a *Server) generateQuestions(c *fiber.Ctx, req generateRequest) error {
 	if strings.TrimSpace(req.JobDescription) == "" {
 		fe := apperr.Fields{}
 		fe.Add("job_description", "is required")

@@ -163,8 +163,8 @@ func (a *Server) newHTTP() *fiber.App {
 func (a *Server) routes(api fiber.Router) {
 	api.Get("/openapi.json", a.openapi)
 	api.Get("/setup", a.getSetup)
-	api.Post("/setup", a.postSetup)
-	api.Post("/auth/login", a.login)
+	api.Post("/setup", withBody(a.postSetup))
+	api.Post("/auth/login", withBody(a.login))
 	api.Post("/auth/logout", a.logout)
 	api.Get("/providers", requireUser, a.providers)
 
@@ -222,7 +222,7 @@ func (a *Server) routes(api fiber.Router) {
 
 	one.Get("/interviews", answer("interviews", a.listInterviews))
 	one.Post("/interviews", requireRole(roleRecruiter), withBody(a.createInterview))
-	one.Post("/interviews/generate-questions", requireRole(roleRecruiter), a.generateQuestions)
+	one.Post("/interviews/generate-questions", requireRole(roleRecruiter), withBody(a.generateQuestions))
 	one.Get("/interviews/:iid", a.onInterview(a.getInterview))
 	one.Put("/interviews/:iid", requireRole(roleRecruiter), a.onInterview(a.updateInterview))
 	one.Delete("/interviews/:iid", requireRole(roleRecruiter), a.onInterview(a.deleteInterview))
@@ -236,11 +236,11 @@ func (a *Server) routes(api fiber.Router) {
 	one.Post("/interviews/:iid/invitations/:vid/resend", requireRole(roleRecruiter), a.onInvitation(a.resendInvitation))
 	one.Post("/interviews/:iid/invitations/:vid/extend", requireRole(roleRecruiter), a.onInvitation(a.extendInvitation))
 
-	one.Get("/interviews/:iid/results", a.interviewResults)
-	one.Get("/results/:rid", a.getResult)
-	one.Get("/results/:rid/report.pdf", a.resultReport)
-	one.Get("/results/:rid/media/:qid", a.resultMedia)
-	one.Post("/results/:rid/override", requireRole(roleRecruiter), a.overrideScore)
+	one.Get("/interviews/:iid/results", a.onInterview(a.interviewResults))
+	one.Get("/results/:rid", a.onResult(a.getResult))
+	one.Get("/results/:rid/report.pdf", a.onResult(a.resultReport))
+	one.Get("/results/:rid/media/:qid", a.onResult(a.resultMedia))
+	one.Post("/results/:rid/override", requireRole(roleRecruiter), a.onResult(a.overrideScore))
 	one.Post("/results/:rid/accept", requireRole(roleRecruiter), a.decide("accepted"))
 	one.Post("/results/:rid/reject", requireRole(roleRecruiter), a.decide("rejected"))
 	one.Get("/results/:rid/shares", a.listShares)
@@ -249,19 +249,19 @@ func (a *Server) routes(api fiber.Router) {
 	one.Post("/ats-writes/:wrid/retry", requireRole(roleRecruiter), a.retryATSWrite)
 	one.Get("/audit", requireRole(roleAdmin), a.auditLog)
 	one.Get("/ai", a.getAISettings)
-	one.Put("/ai", requireRole(roleAdmin), a.putAISettings)
+	one.Put("/ai", requireRole(roleAdmin), withBody(a.putAISettings))
 	one.Get("/write-options", a.getWriteOptions)
-	one.Put("/write-options", requireRole(roleAdmin), a.putWriteOptions)
+	one.Put("/write-options", requireRole(roleAdmin), withBody(a.putWriteOptions))
 
 	one.Get("/email", a.getEmailSettings)
-	one.Put("/email", requireRole(roleAdmin), a.putEmailSettings)
-	one.Post("/email/test", requireRole(roleAdmin), a.testEmail)
+	one.Put("/email", requireRole(roleAdmin), withBody(a.putEmailSettings))
+	one.Post("/email/test", requireRole(roleAdmin), withBody(a.testEmail))
 	one.Get("/email/templates", a.listEmailTemplates)
-	one.Put("/email/templates/:kind", requireRole(roleAdmin), a.putEmailTemplate)
+	one.Put("/email/templates/:kind", requireRole(roleAdmin), onDraft(a.putEmailTemplate))
 	one.Delete("/email/templates/:kind", requireRole(roleAdmin), a.deleteEmailTemplate)
-	one.Post("/email/templates/:kind/preview", a.previewEmailTemplate)
+	one.Post("/email/templates/:kind/preview", onDraft(a.previewEmailTemplate))
 	one.Get("/branding", a.getBranding)
-	one.Put("/branding", requireRole(roleAdmin), a.putBranding)
+	one.Put("/branding", requireRole(roleAdmin), withBody(a.putBranding))
 }
 
 // securityHeaders sets conservative defaults for every response.
