@@ -68,10 +68,7 @@ func (a *Server) getResult(c *fiber.Ctx, r *store.Result) error {
 		}
 		av = append(av, v)
 	}
-	overrides, err := a.store.Overrides(ctx, r.ID)
-	if err != nil {
-		return err
-	}
+	overrides := rec.Overrides
 	writes, err := a.store.ATSWritesForResult(ctx, r.WorkspaceID, r.ID)
 	if err != nil {
 		return err

@@ -138,11 +138,13 @@ func (w *Worker) drain(ctx context.Context) {
 }
 
 // Record is what is stored about one result besides its scores: the
-// invitation (the candidate), the interview as it stands and the answers.
+// invitation (the candidate), the interview as it stands, the answers and
+// the scores people set over the assessment's.
 type Record struct {
 	Invitation *store.Invitation
 	Interview  *store.Interview
 	Answers    []store.Answer
+	Overrides  []store.Override
 }
 
 // Load reads the record of r.
@@ -159,7 +161,11 @@ func Load(ctx context.Context, st *store.Store, r *store.Result) (*Record, error
 	if err != nil {
 		return nil, err
 	}
-	return &Record{Invitation: inv, Interview: iv, Answers: answers}, nil
+	overrides, err := st.Overrides(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Record{Invitation: inv, Interview: iv, Answers: answers, Overrides: overrides}, nil
 }
 
 // scoringInput builds the scorer's input from the stored interview.
@@ -264,10 +270,7 @@ func (w *Worker) BuildReport(ctx context.Context, r *store.Result) (report.Repor
 		return report.Report{}, err
 	}
 	inv, iv, answers := rec.Invitation, rec.Interview, rec.Answers
-	overrides, err := w.d.Store.Overrides(ctx, r.ID)
-	if err != nil {
-		return report.Report{}, err
-	}
+	overrides := rec.Overrides
 	b, _, err := w.d.Store.WorkspaceBranding(ctx, r.WorkspaceID)
 	if err != nil {
 		return report.Report{}, err
