@@ -31,6 +31,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/hireloop/hireloop/app/accounts"
 	"github.com/hireloop/hireloop/app/api"
+	"github.com/hireloop/hireloop/app/candidate"
 	"github.com/hireloop/hireloop/app/connections"
 	"github.com/hireloop/hireloop/app/interview"
 	"github.com/hireloop/hireloop/app/invite"
@@ -63,6 +64,7 @@ type App struct {
 
 	accounts   *accounts.Service
 	interviews *interview.Service
+	candidates *candidate.Service
 	conns      *connections.Service
 	syncs      *syncer.Engine
 	watch      *invite.Watchdog
@@ -149,17 +151,19 @@ func (a *App) build(o Options) {
 		WakeMail: a.outbox.Wake, Ctx: a.baseCtx})
 	// The watchdog invites whoever a sync or a webhook brought into a stage.
 	a.syncs.OnSynced(a.watch.ConsumeConnection)
-	a.interviews = &interview.Service{Store: a.store, Log: a.log, Box: a.box, BaseURL: a.cfg.BaseURL, Watch: a.watch, WakeMail: a.outbox.Wake}
 	a.atsWriter = writeback.New(writeback.Deps{Store: a.store, Log: a.log, Connections: a.conns, Sync: a.syncs, Now: now, Backoff: backoff,
 		ReportURL: func(id int64) string { return a.results.SignedReportURL(id, results.ReportURLTTL) }})
 	a.results = results.New(results.Deps{Store: a.store, Log: a.log, Box: a.box, DataDir: a.cfg.DataDir, BaseURL: a.cfg.BaseURL, Now: now,
 		Backoff: backoff, Caps: a.atsWriter.Caps, WakeWriter: a.atsWriter.Wake, WakeMail: a.outbox.Wake, Ctx: a.baseCtx})
+	a.candidates = &candidate.Service{Store: a.store, Log: a.log, DataDir: a.cfg.DataDir, Now: now,
+		MaxMedia: func() int64 { return a.maxMedia }, WakeScoring: a.results.Wake}
+	a.interviews = &interview.Service{Store: a.store, Log: a.log, Box: a.box, BaseURL: a.cfg.BaseURL, Watch: a.watch, WakeMail: a.outbox.Wake}
 	a.http = api.New(api.Deps{
 		Config: api.Config{BaseURL: a.cfg.BaseURL, DataDir: a.cfg.DataDir, SessionTTL: a.cfg.SessionTTL, SessionIdle: a.cfg.SessionIdle,
 			MetricsToken: a.cfg.MetricsToken, TrustedProxies: a.cfg.TrustedProxies},
-		Version: a.version, Log: a.log, Store: a.store, Box: a.box, UI: o.UI, Accounts: a.accounts, Interviews: a.interviews, Connections: a.conns, Sync: a.syncs,
+		Version: a.version, Log: a.log, Store: a.store, Box: a.box, UI: o.UI, Accounts: a.accounts, Interviews: a.interviews, Candidates: a.candidates, Connections: a.conns, Sync: a.syncs,
 		Watchdog: a.watch, Outbox: a.outbox, Results: a.results, Writer: a.atsWriter, Now: now, Ctx: a.baseCtx,
-		MaxMedia: func() int64 { return a.maxMedia }, LoginLimits: &a.loginLimits,
+		LoginLimits: &a.loginLimits,
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/hireloop/hireloop/app/apperr"
+	"github.com/hireloop/hireloop/app/candidate"
 	"github.com/hireloop/hireloop/app/results"
 	"github.com/hireloop/hireloop/store"
 )
@@ -115,7 +116,7 @@ func (a *Server) resultMedia(c *fiber.Ctx, r *store.Result) error {
 	for _, an := range answers {
 		if an.QuestionID == qid && an.MediaPath != "" {
 			// Only files under this instance's media directory are served.
-			root := filepath.Join(a.cfg.DataDir, mediaDir)
+			root := candidate.MediaRoot(a.cfg.DataDir)
 			if rel, err := filepath.Rel(root, an.MediaPath); err != nil || strings.HasPrefix(rel, "..") {
 				return apperr.NotFound()
 			}

@@ -19,6 +19,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/hireloop/hireloop/app/accounts"
 	"github.com/hireloop/hireloop/app/apperr"
+	"github.com/hireloop/hireloop/app/candidate"
 	"github.com/hireloop/hireloop/app/connections"
 	"github.com/hireloop/hireloop/app/interview"
 	"github.com/hireloop/hireloop/app/invite"
@@ -54,6 +55,7 @@ type Deps struct {
 	UI          fs.FS // nil in no_ui builds
 	Accounts    *accounts.Service
 	Interviews  *interview.Service
+	Candidates  *candidate.Service
 	Connections *connections.Service
 	Sync        *syncer.Engine
 	Watchdog    *invite.Watchdog
@@ -63,9 +65,6 @@ type Deps struct {
 	Now         func() time.Time
 	// Ctx lives as long as the app: event streams end with it.
 	Ctx context.Context
-	// MaxMedia caps one recording (maxMediaBytes when nil or 0; tests
-	// lower it).
-	MaxMedia func() int64
 	// LoginLimits bound failed sign-ins (DefaultLoginLimits when nil);
 	// read at each attempt, so tests can move its clock.
 	LoginLimits *LoginLimits
@@ -81,6 +80,7 @@ type Server struct {
 	ui         fs.FS
 	accounts   *accounts.Service
 	interviews *interview.Service
+	candidates *candidate.Service
 	conns      *connections.Service
 	syncs      *syncer.Engine
 	watch      *invite.Watchdog
@@ -97,9 +97,9 @@ type Server struct {
 
 // New builds the Fiber app with every route.
 func New(d Deps) *Server {
-	a := &Server{cfg: d.Config, version: d.Version, log: d.Log, store: d.Store, box: d.Box, ui: d.UI, accounts: d.Accounts, interviews: d.Interviews,
+	a := &Server{cfg: d.Config, version: d.Version, log: d.Log, store: d.Store, box: d.Box, ui: d.UI, accounts: d.Accounts, interviews: d.Interviews, candidates: d.Candidates,
 		conns: d.Connections, syncs: d.Sync, watch: d.Watchdog, outbox: d.Outbox, results: d.Results, atsWriter: d.Writer,
-		now: d.Now, baseCtx: d.Ctx, maxMedia: d.MaxMedia, limiter: newLoginLimiter(d.LoginLimits), metrics: newMetrics()}
+		now: d.Now, baseCtx: d.Ctx, limiter: newLoginLimiter(d.LoginLimits), metrics: newMetrics()}
 	a.http = a.newHTTP()
 	return a
 }
@@ -181,13 +181,13 @@ func (a *Server) routes(api fiber.Router) {
 	api.Get("/shared/results/:token", a.sharedResult)
 
 	cand := api.Group("/candidate/:token")
-	cand.Get("", a.candidateView)
-	cand.Post("/start", a.candidateStart)
-	cand.Put("/answers/:qid", a.candidateAnswer)
-	cand.Post("/answers/:qid/media", a.candidateMedia)
-	cand.Post("/answers/:qid/open", a.candidateOpenQuestion)
-	cand.Post("/submit", a.candidateSubmit)
-	cand.Post("/adjustment", a.candidateAdjustment)
+	cand.Get("", a.onCandidate(a.candidateView))
+	cand.Post("/start", a.onCandidate(a.candidateStart))
+	cand.Put("/answers/:qid", a.onCandidate(a.candidateAnswer))
+	cand.Post("/answers/:qid/media", a.onCandidate(a.candidateMedia))
+	cand.Post("/answers/:qid/open", a.onCandidate(a.candidateOpenQuestion))
+	cand.Post("/submit", a.onCandidate(a.candidateSubmit))
+	cand.Post("/adjustment", a.onCandidate(a.candidateAdjustment))
 
 	ws := api.Group("/workspaces", requireUser)
 	ws.Get("", answer("workspaces", a.listWorkspaces))

@@ -1,0 +1,261 @@
+package candidate
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hireloop/hireloop/app/apperr"
+	"github.com/hireloop/hireloop/store"
+)
+
+// MediaRoot is where recordings are kept under the data dir; only files
+// below it are ever served.
+func MediaRoot(dataDir string) string { return filepath.Join(dataDir, "media") }
+
+// question finds a question of the invitation's interview.
+func (s *Service) question(ctx context.Context, inv *store.Invitation, qid int64) (*store.Question, error) {
+	iv, err := s.Store.InterviewByID(ctx, inv.InterviewID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range iv.Questions {
+		if iv.Questions[i].ID == qid {
+			return &iv.Questions[i], nil
+		}
+	}
+	return nil, &apperr.Error{Status: http.StatusNotFound, Code: "unknown_question", Message: "This question is not part of your interview."}
+}
+
+// startedQuestion is question qid of a started interview.
+func (s *Service) startedQuestion(ctx context.Context, inv *store.Invitation, qid int64) (*store.Question, error) {
+	if inv.Status != "started" {
+		return nil, notStarted(inv)
+	}
+	return s.question(ctx, inv, qid)
+}
+
+// normalizeAnswer checks a value against the question and returns it as
+// stored text (JSON array for multiple choice).
+func normalizeAnswer(q *store.Question, raw json.RawMessage) (string, error) {
+	bad := func(msg string) error { return apperr.Field("value", msg) }
+	switch q.Type {
+	case "multi_choice":
+		var vs []string
+		if err := json.Unmarshal(raw, &vs); err != nil {
+			return "", bad("must be a list of choices")
+		}
+		for _, v := range vs {
+			if !slices.Contains(q.Options, v) {
+				return "", bad(fmt.Sprintf("%q is not one of the choices", v))
+			}
+		}
+		b, _ := json.Marshal(vs)
+		return string(b), nil
+	case "audio", "video":
+		var s string
+		_ = json.Unmarshal(raw, &s)
+		if len(s) > 2000 {
+			return "", bad("must be at most 2000 characters")
+		}
+		return s, nil // a note; the recording is uploaded separately
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		var n float64
+		if q.Type == "number" && json.Unmarshal(raw, &n) == nil {
+			return strconv.FormatFloat(n, 'f', -1, 64), nil
+		}
+		return "", bad("must be text")
+	}
+	s = strings.TrimSpace(s)
+	switch q.Type {
+	case "text":
+		if len(s) > 20000 {
+			return "", bad("must be at most 20000 characters")
+		}
+	case "single_choice", "yes_no":
+		if s != "" && !slices.Contains(q.Options, s) {
+			return "", bad(fmt.Sprintf("%q is not one of the choices", s))
+		}
+	case "number":
+		if s != "" {
+			n, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
+			if err != nil || math.IsInf(n, 0) || math.IsNaN(n) {
+				return "", bad("must be a number")
+			}
+			s = strconv.FormatFloat(n, 'f', -1, 64)
+		}
+	}
+	return s, nil
+}
+
+// Answer autosaves one answer.
+func (s *Service) Answer(ctx context.Context, inv *store.Invitation, qid int64, raw json.RawMessage) (*store.Answer, error) {
+	q, err := s.question(ctx, inv, qid)
+	if err != nil {
+		return nil, err
+	}
+	val, err := normalizeAnswer(q, raw)
+	if err != nil {
+		return nil, err
+	}
+	ans, err := s.Store.SaveAnswer(ctx, inv.ID, store.Answer{QuestionID: q.ID, Value: val})
+	if errors.Is(err, store.ErrClosed) {
+		return nil, notStarted(inv)
+	}
+	return ans, err
+}
+
+// Opened is when the candidate first saw a question, and the time left on
+// a timed one.
+type Opened struct {
+	OpenedAt         time.Time `json:"opened_at"`
+	RemainingSeconds *int64    `json:"remaining_seconds,omitempty"`
+	TimeLimitSeconds int       `json:"time_limit_seconds"`
+}
+
+// OpenQuestion records when the candidate first saw a question. The
+// browser counts down from it, so the deadline is the server's: a reload
+// or another browser does not restart the clock, and an answer saved after
+// it is flagged for the reviewer (see store.Answer.LateS), never dropped.
+func (s *Service) OpenQuestion(ctx context.Context, inv *store.Invitation, qid int64) (*Opened, error) {
+	q, err := s.startedQuestion(ctx, inv, qid)
+	if err != nil {
+		return nil, err
+	}
+	opened, err := s.Store.OpenQuestion(ctx, inv.ID, q.ID)
+	if err != nil {
+		return nil, apperr.NotFoundIs(err)
+	}
+	out := &Opened{OpenedAt: opened, TimeLimitSeconds: q.TimeLimitS}
+	if q.TimeLimitS > 0 {
+		left := time.Until(opened.Add(time.Duration(q.TimeLimitS) * time.Second)).Seconds()
+		rem := max(0, int64(math.Ceil(left)))
+		out.RemainingSeconds = &rem
+	}
+	return out, nil
+}
+
+var mediaTypes = map[string]string{
+	"audio/webm": ".webm", "audio/ogg": ".ogg", "audio/mp4": ".m4a", "audio/mpeg": ".mp3", "audio/wav": ".wav",
+	"video/webm": ".webm", "video/mp4": ".mp4",
+}
+
+// Chunk is one piece of a recording: its bytes go at Offset (which must
+// equal the bytes received so far, so a retried chunk is not appended
+// twice), and Final says it is the last.
+type Chunk struct {
+	ContentType string
+	Offset      string // as the request gave it; "" is 0
+	Body        []byte
+	Final       bool
+	offset      int64
+}
+
+// Received is the recording's size so far; Answer is set once it is
+// complete.
+type Received struct {
+	Answer   *store.Answer `json:"answer,omitempty"`
+	Received int64         `json:"received"`
+}
+
+func (s *Service) mediaLimit() int64 {
+	if s.MaxMedia != nil && s.MaxMedia() > 0 {
+		return s.MaxMedia()
+	}
+	return MaxMediaBytes
+}
+
+// Record receives a recording chunk by chunk for question qid. A
+// recording larger than the limit is refused with 413 and dropped.
+func (s *Service) Record(ctx context.Context, inv *store.Invitation, qid int64, ch Chunk) (*Received, error) {
+	q, err := s.startedQuestion(ctx, inv, qid)
+	if err != nil {
+		return nil, err
+	}
+	if q.Type != "audio" && q.Type != "video" {
+		return nil, apperr.BadRequest("This question takes no recording.")
+	}
+	ext, ok := mediaTypes[ch.ContentType]
+	if !ok || !strings.HasPrefix(ch.ContentType, q.Type+"/") {
+		return nil, &apperr.Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "Send the recording as " + q.Type + "/webm, " + q.Type + "/mp4 or similar."}
+	}
+	if ch.Offset == "" {
+		ch.Offset = "0"
+	}
+	if ch.offset, err = strconv.ParseInt(ch.Offset, 10, 64); err != nil || ch.offset < 0 {
+		return nil, apperr.BadRequest("offset must be a non-negative integer.")
+	}
+	dir := filepath.Join(MediaRoot(s.DataDir), strconv.FormatInt(inv.WorkspaceID, 10), strconv.FormatInt(inv.ID, 10))
+	part := filepath.Join(dir, fmt.Sprintf("q%d.part", q.ID))
+	size, err := s.appendChunk(dir, part, ch)
+	if err != nil || !ch.Final {
+		return &Received{Received: size}, err
+	}
+	if size == 0 {
+		return nil, apperr.BadRequest("The recording is empty.")
+	}
+	final := filepath.Join(dir, fmt.Sprintf("q%d-%d%s", q.ID, time.Now().UnixNano(), ext))
+	if err := os.Rename(part, final); err != nil {
+		return nil, err
+	}
+	ans, err := s.Store.SaveAnswer(ctx, inv.ID, store.Answer{QuestionID: q.ID, MediaPath: final, MediaType: ch.ContentType, MediaBytes: size})
+	if errors.Is(err, store.ErrClosed) {
+		_ = os.Remove(final)
+		return nil, closedError(inv)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if q.Retakes >= 0 && ans.Attempts > q.Retakes+1 {
+		s.Log.Info("Recording retaken more often than allowed", slog.Int64("invitation_id", inv.ID), slog.Int64("question_id", q.ID))
+	}
+	return &Received{Answer: ans, Received: size}, nil
+}
+
+// appendChunk writes ch into the partial file and returns its new size.
+func (s *Service) appendChunk(dir, part string, ch Chunk) (int64, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return 0, err
+	}
+	if ch.offset == 0 {
+		_ = os.Remove(part)
+	}
+	f, err := os.OpenFile(part, os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	if st.Size() != ch.offset {
+		return 0, &apperr.Error{Status: http.StatusConflict, Code: "offset_mismatch", Message: fmt.Sprintf("Expected offset %d.", st.Size()),
+			Fields: map[string]string{"offset": strconv.FormatInt(st.Size(), 10)}}
+	}
+	if limit := s.mediaLimit(); ch.offset+int64(len(ch.Body)) > limit {
+		_ = os.Remove(part)
+		return 0, &apperr.Error{Status: http.StatusRequestEntityTooLarge, Code: "payload_too_large",
+			Message: fmt.Sprintf("The recording is larger than %d MB; record a shorter answer.", max(limit>>20, 1))}
+	}
+	if _, err := f.Seek(ch.offset, io.SeekStart); err != nil {
+		return 0, err
+	}
+	if _, err := f.Write(ch.Body); err != nil {
+		return 0, err
+	}
+	return ch.offset + int64(len(ch.Body)), f.Close()
+}
