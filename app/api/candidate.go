@@ -12,16 +12,9 @@ import (
 // The candidate API is what the interview page at /i/<token> talks to; the
 // candidate service holds its rules.
 
-// onCandidate adapts a handler that acts on the invitation whose link
-// token is :token.
-func (a *Server) onCandidate(f func(c *fiber.Ctx, inv *store.Invitation) error) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		inv, err := a.candidates.Invitation(c.UserContext(), c.Params("token"))
-		if err != nil {
-			return err
-		}
-		return f(c, inv)
-	}
+// candidateInvitation is the invitation whose link token is :token.
+func (a *Server) candidateInvitation(c *fiber.Ctx) (*store.Invitation, error) {
+	return a.candidates.Invitation(c.UserContext(), c.Params("token"))
 }
 
 func (a *Server) candidateView(c *fiber.Ctx, inv *store.Invitation) error {

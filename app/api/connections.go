@@ -39,24 +39,20 @@ func (a *Server) listConnections(c *fiber.Ctx) ([]connections.View, error) {
 
 // createConnection tests the credentials before saving (a connection that
 // cannot sync is no use), then starts the first full sync.
-func (a *Server) createConnection(c *fiber.Ctx, req connections.Request) error {
+func (a *Server) createConnection(c *fiber.Ctx, req connections.Request) (connections.View, error) {
 	conn, err := a.conns.Create(c.UserContext(), currentWorkspace(c).ID, req)
-	if err != nil {
-		return err
+	if err == nil {
+		err = a.syncs.Schedule(conn)
 	}
-	if err := a.syncs.Schedule(conn); err != nil {
-		return err
+	if err != nil {
+		return connections.View{}, err
 	}
 	if !conn.Paused {
 		if _, err := a.syncs.Background(conn, syncer.Request{Full: true, Trigger: "create"}); err != nil {
 			a.log.Warn("Unable to start first sync", slog.Int64("connection_id", conn.ID), slog.Any("error", err))
 		}
 	}
-	v, err := a.viewConnection(c.UserContext(), conn)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"connection": v})
+	return a.viewConnection(c.UserContext(), conn)
 }
 
 func (a *Server) loadConnection(c *fiber.Ctx) (*store.Connection, error) {

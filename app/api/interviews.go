@@ -10,33 +10,18 @@ func (a *Server) listInterviews(c *fiber.Ctx) ([]store.InterviewSummary, error) 
 	return a.store.Interviews(c.UserContext(), currentWorkspace(c).ID)
 }
 
-func (a *Server) createInterview(c *fiber.Ctx, req interview.Request) error {
-	iv, err := a.interviews.Create(c.UserContext(), currentWorkspace(c).ID, req)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"interview": iv})
+func (a *Server) createInterview(c *fiber.Ctx, req interview.Request) (*store.Interview, error) {
+	return a.interviews.Create(c.UserContext(), currentWorkspace(c).ID, req)
 }
 
 func (a *Server) loadInterview(c *fiber.Ctx) (*store.Interview, error) {
 	return byParam(c, "iid", a.store.Interview)
 }
 
-// onInterview adapts a handler that acts on the interview named by :iid.
-func (a *Server) onInterview(f func(c *fiber.Ctx, iv *store.Interview) error) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		iv, err := a.loadInterview(c)
-		if err != nil {
-			return err
-		}
-		return f(c, iv)
-	}
-}
-
 // onInvitation adapts a handler that acts on invitation :vid of
 // interview :iid.
 func (a *Server) onInvitation(f func(c *fiber.Ctx, iv *store.Interview, id int64) error) fiber.Handler {
-	return a.onInterview(func(c *fiber.Ctx, iv *store.Interview) error {
+	return on(a.loadInterview, func(c *fiber.Ctx, iv *store.Interview) error {
 		id, err := paramID(c, "vid")
 		if err != nil {
 			return err
@@ -92,7 +77,7 @@ func (a *Server) publish(c *fiber.Ctx, iv *store.Interview) error {
 
 // setInterviewStatus pauses, resumes or closes an interview.
 func (a *Server) setInterviewStatus(status string) fiber.Handler {
-	return a.onInterview(func(c *fiber.Ctx, iv *store.Interview) error {
+	return on(a.loadInterview, func(c *fiber.Ctx, iv *store.Interview) error {
 		if err := a.interviews.SetStatus(c.UserContext(), iv, status); err != nil {
 			return err
 		}

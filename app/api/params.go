@@ -37,6 +37,29 @@ func answerBody[T, R any](key string, f func(c *fiber.Ctx, req T) (R, error)) fi
 	})
 }
 
+// createdBody is answerBody for a handler that creates: it answers 201.
+func createdBody[T, R any](key string, f func(c *fiber.Ctx, req T) (R, error)) fiber.Handler {
+	return withBody(func(c *fiber.Ctx, req T) error {
+		v, err := f(c, req)
+		if err != nil {
+			return err
+		}
+		return c.Status(fiber.StatusCreated).JSON(fiber.Map{key: v})
+	})
+}
+
+// on adapts a handler that acts on one row the route names (an
+// interview, a result, a candidate's invitation): load finds it first.
+func on[T any](load func(*fiber.Ctx) (T, error), f func(c *fiber.Ctx, row T) error) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		row, err := load(c)
+		if err != nil {
+			return err
+		}
+		return f(c, row)
+	}
+}
+
 // withBody adapts a handler that takes the request's JSON body (see bind).
 func withBody[T any](f func(c *fiber.Ctx, req T) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {

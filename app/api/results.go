@@ -37,17 +37,6 @@ func (a *Server) loadResult(c *fiber.Ctx) (*store.Result, error) {
 	return byParam(c, "rid", a.store.ResultByID)
 }
 
-// onResult adapts a handler that acts on the result named by :rid.
-func (a *Server) onResult(f func(c *fiber.Ctx, r *store.Result) error) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		r, err := a.loadResult(c)
-		if err != nil {
-			return err
-		}
-		return f(c, r)
-	}
-}
-
 // getResult is the result page: the stable results link in the ATS opens
 // the console's page for it, which loads this.
 func (a *Server) getResult(c *fiber.Ctx, r *store.Result) error {
@@ -140,16 +129,16 @@ func (a *Server) overrideScore(c *fiber.Ctx, r *store.Result) error {
 	if err := a.results.AddOverride(c.UserContext(), r, req, currentUser(c)); err != nil {
 		return err
 	}
-	return a.onResult(a.getResult)(c) // as stored now
+	return on(a.loadResult, a.getResult)(c) // as stored now
 }
 
 // decide accepts or rejects; see results.Worker.Decide.
 func (a *Server) decide(decision string) fiber.Handler {
-	return a.onResult(func(c *fiber.Ctx, r *store.Result) error {
+	return on(a.loadResult, func(c *fiber.Ctx, r *store.Result) error {
 		if err := a.results.Decide(c.UserContext(), r, decision, currentUser(c)); err != nil {
 			return err
 		}
-		return a.onResult(a.getResult)(c) // as stored now
+		return on(a.loadResult, a.getResult)(c) // as stored now
 	})
 }
 

@@ -94,12 +94,8 @@ func (a *Server) listMembers(c *fiber.Ctx) ([]store.Member, error) {
 	return a.store.Members(c.UserContext(), currentWorkspace(c).ID)
 }
 
-func (a *Server) addMember(c *fiber.Ctx, req accounts.NewMember) error {
-	m, err := a.accounts.AddMember(c.UserContext(), currentWorkspace(c).ID, req)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"member": m})
+func (a *Server) addMember(c *fiber.Ctx, req accounts.NewMember) (*store.Member, error) {
+	return a.accounts.AddMember(c.UserContext(), currentWorkspace(c).ID, req)
 }
 
 type memberRoleRequest struct {

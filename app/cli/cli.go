@@ -17,7 +17,6 @@ import (
 	"strings"
 
 	"github.com/hireloop/hireloop/app"
-	"github.com/hireloop/hireloop/app/accounts"
 	"github.com/hireloop/hireloop/app/apperr"
 	"github.com/hireloop/hireloop/store"
 )
@@ -204,9 +203,15 @@ func (c *CLI) readPassword(v string) (string, error) {
 	return strings.TrimRight(line, "\r\n"), nil
 }
 
-// open builds the instance without serving: store, key and services.
-func (c *CLI) open(cfg app.Config) (*app.App, error) {
-	return app.New(c.Ctx, cfg, app.Options{Version: c.Version})
+// withApp builds the instance without serving (store, key and services)
+// for f, and closes it after.
+func (c *CLI) withApp(cfg app.Config, f func(a *app.App) error) error {
+	a, err := app.New(c.Ctx, cfg, app.Options{Version: c.Version})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return f(a)
 }
 
 // fieldError turns a service's field errors into one command-line line
@@ -225,14 +230,4 @@ func fieldError(err error) error {
 		parts = append(parts, "--"+strings.ReplaceAll(f, "_", "-")+" "+ae.Fields[f])
 	}
 	return errUsage{strings.Join(parts, "; ")}
-}
-
-// accounts opens the store alone (no secret key, no schedules): users,
-// workspaces and tokens need nothing else.
-func (c *CLI) accounts(cfg app.Config) (*accounts.Service, func(), error) {
-	st, err := c.openStore(cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	return &accounts.Service{Store: st, Log: slog.New(slog.DiscardHandler)}, func() { st.Close() }, nil
 }

@@ -45,24 +45,21 @@ func (c *CLI) connectionsAdd(args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := c.open(cfg)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	if _, err := a.Store().WorkspaceByID(c.Ctx, *ws); err != nil {
-		return fmt.Errorf("workspace %d: %w", *ws, err)
-	}
 	minutes := int64(*interval / time.Minute)
 	req := connections.Request{Provider: *provider, Name: name, BaseURL: baseURL, APIKey: &key, IntegrationID: integration,
 		ActingUserID: acting, WebhookSecret: secret, SyncIntervalMinutes: &minutes}
-	// A running server picks the connection up within a minute and syncs it.
-	conn, err := a.Connections().Create(c.Ctx, *ws, req)
-	if err != nil {
-		return fieldError(err)
-	}
-	fmt.Fprintln(c.Stdout, conn.ID)
-	return nil
+	return c.withApp(cfg, func(a *app.App) error {
+		if _, err := a.Store().WorkspaceByID(c.Ctx, *ws); err != nil {
+			return fmt.Errorf("workspace %d: %w", *ws, err)
+		}
+		// A running server picks the connection up within a minute and syncs it.
+		conn, err := a.Connections().Create(c.Ctx, *ws, req)
+		if err != nil {
+			return fieldError(err)
+		}
+		fmt.Fprintln(c.Stdout, conn.ID)
+		return nil
+	})
 }
 
 // connectionsList prints the connections, or their JSON views.
@@ -74,24 +71,25 @@ func (c *CLI) connectionsList(args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := c.open(cfg)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	cs, err := a.Store().Connections(c.Ctx, *ws)
-	if err != nil {
-		return err
-	}
-	views := make([]connections.View, 0, len(cs))
-	for i := range cs {
-		v, err := a.Connections().View(c.Ctx, &cs[i], a.Sync().NextRun(cs[i].ID))
+	return c.withApp(cfg, func(a *app.App) error {
+		cs, err := a.Store().Connections(c.Ctx, *ws)
 		if err != nil {
 			return err
 		}
-		views = append(views, v)
-	}
-	if *asJSON {
+		views := make([]connections.View, 0, len(cs))
+		for i := range cs {
+			v, err := a.Connections().View(c.Ctx, &cs[i], a.Sync().NextRun(cs[i].ID))
+			if err != nil {
+				return err
+			}
+			views = append(views, v)
+		}
+		return c.printConnections(views, cs, *asJSON)
+	})
+}
+
+func (c *CLI) printConnections(views []connections.View, cs []store.Connection, asJSON bool) error {
+	if asJSON {
 		enc := json.NewEncoder(c.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(views)
@@ -124,16 +122,13 @@ func (c *CLI) withConnection(name string, args []string, more func(*flag.FlagSet
 	if *id == 0 {
 		return errUsage{name + " needs --connection ID"}
 	}
-	a, err := c.open(cfg)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	conn, err := a.Store().ConnectionByID(c.Ctx, *id)
-	if err != nil {
-		return fmt.Errorf("connection %d: %w", *id, err)
-	}
-	return f(a, conn)
+	return c.withApp(cfg, func(a *app.App) error {
+		conn, err := a.Store().ConnectionByID(c.Ctx, *id)
+		if err != nil {
+			return fmt.Errorf("connection %d: %w", *id, err)
+		}
+		return f(a, conn)
+	})
 }
 
 // connectionsTest checks the credentials against the ATS.

@@ -20,11 +20,7 @@ func (w *Worker) Decide(ctx context.Context, r *store.Result, decision string, u
 	if r.Decision != "" {
 		return apperr.Conflict("already_decided", "This candidate was already "+r.Decision+".")
 	}
-	iv, err := w.d.Store.InterviewByID(ctx, r.InterviewID)
-	if err != nil {
-		return err
-	}
-	inv, err := w.d.Store.InvitationByID(ctx, r.InvitationID)
+	iv, inv, err := subject(ctx, w.d.Store, r)
 	if err != nil {
 		return err
 	}

@@ -149,23 +149,27 @@ type Record struct {
 
 // Load reads the record of r.
 func Load(ctx context.Context, st *store.Store, r *store.Result) (*Record, error) {
-	inv, err := st.InvitationByID(ctx, r.InvitationID)
+	iv, inv, err := subject(ctx, st, r)
 	if err != nil {
 		return nil, err
 	}
+	rec := &Record{Invitation: inv, Interview: iv}
+	if rec.Answers, err = st.Answers(ctx, inv.ID); err != nil {
+		return nil, err
+	}
+	rec.Overrides, err = st.Overrides(ctx, r.ID)
+	return rec, err
+}
+
+// subject loads the interview and the invitation (the candidate) a result
+// is about.
+func subject(ctx context.Context, st *store.Store, r *store.Result) (*store.Interview, *store.Invitation, error) {
 	iv, err := st.InterviewByID(ctx, r.InterviewID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	answers, err := st.Answers(ctx, inv.ID)
-	if err != nil {
-		return nil, err
-	}
-	overrides, err := st.Overrides(ctx, r.ID)
-	if err != nil {
-		return nil, err
-	}
-	return &Record{Invitation: inv, Interview: iv, Answers: answers, Overrides: overrides}, nil
+	inv, err := st.InvitationByID(ctx, r.InvitationID)
+	return iv, inv, err
 }
 
 // scoringInput builds the scorer's input from the stored interview.
@@ -392,11 +396,7 @@ func (w *Worker) followUp(ctx context.Context, r *store.Result) error {
 		}
 		r.ReportPath = w.reportPath(r)
 	}
-	iv, err := w.d.Store.InterviewByID(ctx, r.InterviewID)
-	if err != nil {
-		return err
-	}
-	inv, err := w.d.Store.InvitationByID(ctx, r.InvitationID)
+	iv, inv, err := subject(ctx, w.d.Store, r)
 	if err != nil {
 		return err
 	}

@@ -344,56 +344,48 @@ func (w *pageWriter) close() error {
 // vendor updated_at it saw (zero when the model carries none).
 func readModel(ctx context.Context, conn ats.Connector, m ats.Model, opts ats.ListOptions,
 	page func(n int, upsert func() error) error, st *store.Store, sc store.SyncScope) (time.Time, error) {
-	var newest time.Time
-	see := func(t time.Time) {
-		if t.After(newest) {
-			newest = t
-		}
-	}
+	r := &modelReader{ctx: ctx, opts: opts, sc: sc, page: page}
 	var err error
 	switch m {
 	case ats.ModelJobs:
-		err = conn.ListJobs(ctx, opts, func(p []ats.Job) error {
-			for _, r := range p {
-				see(r.UpdatedAt)
-			}
-			return page(len(p), func() error { return st.UpsertJobs(ctx, sc, p) })
-		})
+		err = read(r, conn.ListJobs, st.UpsertJobs, func(x ats.Job) time.Time { return x.UpdatedAt })
 	case ats.ModelStages:
-		err = conn.ListStages(ctx, opts, func(p []ats.Stage) error {
-			for _, r := range p {
-				see(r.UpdatedAt)
-			}
-			return page(len(p), func() error { return st.UpsertStages(ctx, sc, p) })
-		})
+		err = read(r, conn.ListStages, st.UpsertStages, func(x ats.Stage) time.Time { return x.UpdatedAt })
 	case ats.ModelCandidates:
-		err = conn.ListCandidates(ctx, opts, func(p []ats.Candidate) error {
-			for _, r := range p {
-				see(r.UpdatedAt)
-			}
-			return page(len(p), func() error { return st.UpsertCandidates(ctx, sc, p) })
-		})
+		err = read(r, conn.ListCandidates, st.UpsertCandidates, func(x ats.Candidate) time.Time { return x.UpdatedAt })
 	case ats.ModelApplications:
-		err = conn.ListApplications(ctx, opts, func(p []ats.Application) error {
-			for _, r := range p {
-				see(r.UpdatedAt)
-			}
-			return page(len(p), func() error { return st.UpsertApplications(ctx, sc, p) })
-		})
+		err = read(r, conn.ListApplications, st.UpsertApplications, func(x ats.Application) time.Time { return x.UpdatedAt })
 	case ats.ModelTags:
-		err = conn.ListTags(ctx, opts, func(p []ats.Tag) error {
-			return page(len(p), func() error { return st.UpsertTags(ctx, sc, p) })
-		})
+		err = read(r, conn.ListTags, st.UpsertTags, nil)
 	case ats.ModelRejectionReasons:
-		err = conn.ListRejectionReasons(ctx, opts, func(p []ats.RejectionReason) error {
-			return page(len(p), func() error { return st.UpsertRejectionReasons(ctx, sc, p) })
-		})
+		err = read(r, conn.ListRejectionReasons, st.UpsertRejectionReasons, nil)
 	case ats.ModelUsers:
-		err = conn.ListUsers(ctx, opts, func(p []ats.User) error {
-			return page(len(p), func() error { return st.UpsertUsers(ctx, sc, p) })
-		})
+		err = read(r, conn.ListUsers, st.UpsertUsers, nil)
 	default:
 		err = fmt.Errorf("unknown model %q", m)
 	}
-	return newest, err
+	return r.newest, err
+}
+
+// modelReader is the state of one model's read.
+type modelReader struct {
+	ctx    context.Context
+	opts   ats.ListOptions
+	sc     store.SyncScope
+	page   func(n int, upsert func() error) error
+	newest time.Time
+}
+
+// read lists one model page by page and hands each page's upsert to
+// r.page; stamp gives a row's vendor updated_at (nil: the model has none).
+func read[T any](r *modelReader, list func(context.Context, ats.ListOptions, func([]T) error) error,
+	upsert func(context.Context, store.SyncScope, []T) error, stamp func(T) time.Time) error {
+	return list(r.ctx, r.opts, func(p []T) error {
+		for _, row := range p {
+			if stamp != nil && stamp(row).After(r.newest) {
+				r.newest = stamp(row)
+			}
+		}
+		return r.page(len(p), func() error { return upsert(r.ctx, r.sc, p) })
+	})
 }
