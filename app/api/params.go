@@ -18,10 +18,7 @@ import (
 func answer[T any](key string, f func(c *fiber.Ctx) (T, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		v, err := f(c)
-		if err != nil {
-			return err
-		}
-		return c.JSON(fiber.Map{key: v})
+		return reply(c, fiber.StatusOK, key, v, err)
 	}
 }
 
@@ -30,10 +27,7 @@ func answer[T any](key string, f func(c *fiber.Ctx) (T, error)) fiber.Handler {
 func answerBody[T, R any](key string, f func(c *fiber.Ctx, req T) (R, error)) fiber.Handler {
 	return withBody(func(c *fiber.Ctx, req T) error {
 		v, err := f(c, req)
-		if err != nil {
-			return err
-		}
-		return c.JSON(fiber.Map{key: v})
+		return reply(c, fiber.StatusOK, key, v, err)
 	})
 }
 
@@ -41,11 +35,16 @@ func answerBody[T, R any](key string, f func(c *fiber.Ctx, req T) (R, error)) fi
 func createdBody[T, R any](key string, f func(c *fiber.Ctx, req T) (R, error)) fiber.Handler {
 	return withBody(func(c *fiber.Ctx, req T) error {
 		v, err := f(c, req)
-		if err != nil {
-			return err
-		}
-		return c.Status(fiber.StatusCreated).JSON(fiber.Map{key: v})
+		return reply(c, fiber.StatusCreated, key, v, err)
 	})
+}
+
+// reply answers {key: v} with status, unless err.
+func reply(c *fiber.Ctx, status int, key string, v any, err error) error {
+	if err != nil {
+		return err
+	}
+	return c.Status(status).JSON(fiber.Map{key: v})
 }
 
 // on adapts a handler that acts on one row the route names (an
