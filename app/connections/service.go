@@ -161,21 +161,7 @@ func (s *Service) apply(req Request, c *store.Connection, creating bool) error {
 	if req.ActingUserID != nil {
 		c.ActingUserID = strings.TrimSpace(*req.ActingUserID)
 	}
-	// Fields a connector cannot be built without, checked here so the
-	// form points at the field instead of failing the credential test.
-	switch {
-	case c.IntegrationID == "" && (c.Provider == "kombo" || c.Provider == "merge" || c.Provider == "personio"):
-		name, _, _ := strings.Cut(Title(c.Provider), " (") // "Kombo", not "Kombo (100+ ATS)"
-		fe.Add("integration_id", "is required for "+name)
-	case c.Provider == "greenhouse" && !strings.HasSuffix(c.BaseURL, "/v1"):
-		// Harvest v3: OAuth client id and the user sent as sub.
-		if c.IntegrationID == "" {
-			fe.Add("integration_id", "is required: the Client ID of your Harvest v3 (OAuth) credentials")
-		}
-		if c.ActingUserID == "" {
-			fe.Add("acting_user_id", "is required: the numeric id of the Greenhouse user hireloop acts as")
-		}
-	}
+	requireFields(c, fe)
 	if req.APIKey != nil && strings.TrimSpace(*req.APIKey) != "" {
 		b, _ := json.Marshal(credentials{APIKey: strings.TrimSpace(*req.APIKey)})
 		sealed, err := s.Box.Seal(secret.PurposeCredentials, b)
@@ -208,6 +194,25 @@ func (s *Service) apply(req Request, c *store.Connection, creating bool) error {
 		c.Paused = *req.Paused
 	}
 	return fe.Err()
+}
+
+// requireFields flags the fields a connector cannot be built without,
+// checked here so the form points at the field instead of failing the
+// credential test.
+func requireFields(c *store.Connection, fe apperr.Fields) {
+	switch {
+	case c.IntegrationID == "" && (c.Provider == "kombo" || c.Provider == "merge" || c.Provider == "personio"):
+		name, _, _ := strings.Cut(Title(c.Provider), " (") // "Kombo", not "Kombo (100+ ATS)"
+		fe.Add("integration_id", "is required for "+name)
+	case c.Provider == "greenhouse" && !strings.HasSuffix(c.BaseURL, "/v1"):
+		// Harvest v3: OAuth client id and the user sent as sub.
+		if c.IntegrationID == "" {
+			fe.Add("integration_id", "is required: the Client ID of your Harvest v3 (OAuth) credentials")
+		}
+		if c.ActingUserID == "" {
+			fe.Add("acting_user_id", "is required: the numeric id of the Greenhouse user hireloop acts as")
+		}
+	}
 }
 
 // Test runs the connector's Test and returns its capabilities; a failure

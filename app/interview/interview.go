@@ -53,26 +53,8 @@ var languageRe = regexp.MustCompile(`^[a-z]{2}(-[A-Z]{2})?$`)
 // broken one ("questions.2.options").
 func Apply(ctx context.Context, st *store.Store, ws int64, req Request, iv *store.Interview) error {
 	if req.PositionID != 0 {
-		p, err := st.PositionByID(ctx, ws, req.PositionID)
-		if err != nil {
-			return &apperr.Error{Status: 422, Code: "invalid_input", Message: "The position to import was not found.", Fields: map[string]string{"position_id": "not found"}}
-		}
-		if req.Name == "" {
-			req.Name = p.Title
-		}
-		if req.JobDescription == "" {
-			req.JobDescription = p.DescriptionText
-		}
-		if req.ConnectionID == nil {
-			req.ConnectionID = &p.ConnectionID
-		}
-		if req.JobExtID == "" {
-			req.JobExtID = p.ExtID
-		}
-		if len(req.Questions) == 0 {
-			var qs []ats.Question
-			_ = json.Unmarshal(p.Questions, &qs)
-			req.Questions = ImportQuestions(qs)
+		if err := importPosition(ctx, st, ws, &req); err != nil {
+			return err
 		}
 	}
 	fe := apperr.Fields{}
@@ -141,6 +123,33 @@ func Apply(ctx context.Context, st *store.Store, ws int64, req Request, iv *stor
 		validateQuestion(fe, i, &iv.Questions[i])
 	}
 	return fe.Err()
+}
+
+// importPosition fills what req leaves empty from a synced position:
+// title, description, screening questions and connection.
+func importPosition(ctx context.Context, st *store.Store, ws int64, req *Request) error {
+	p, err := st.PositionByID(ctx, ws, req.PositionID)
+	if err != nil {
+		return &apperr.Error{Status: 422, Code: "invalid_input", Message: "The position to import was not found.", Fields: map[string]string{"position_id": "not found"}}
+	}
+	if req.Name == "" {
+		req.Name = p.Title
+	}
+	if req.JobDescription == "" {
+		req.JobDescription = p.DescriptionText
+	}
+	if req.ConnectionID == nil {
+		req.ConnectionID = &p.ConnectionID
+	}
+	if req.JobExtID == "" {
+		req.JobExtID = p.ExtID
+	}
+	if len(req.Questions) == 0 {
+		var qs []ats.Question
+		_ = json.Unmarshal(p.Questions, &qs)
+		req.Questions = ImportQuestions(qs)
+	}
+	return nil
 }
 
 func validateQuestion(fe apperr.Fields, i int, q *store.Question) {

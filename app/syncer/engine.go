@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -201,9 +202,33 @@ func (e *Engine) execute(ctx context.Context, c *store.Connection, run *store.Sy
 			e.Log.Warn("Vendor force-sync failed", slog.Int64("connection_id", c.ID), slog.Any("error", err))
 		}
 	}
+	p := &pass{e: e, ctx: ctx, c: c, conn: conn, caps: caps, run: run}
+	if p.sc, err = e.scope(ctx, c, run, req); err != nil {
+		return err
+	}
+	if p.marks, err = e.Store.Watermarks(ctx, c.ID); err != nil {
+		return err
+	}
+	if run.Counts == nil {
+		run.Counts = map[string]int64{}
+	}
+	for _, m := range modelsFor(req) {
+		if err := p.read(m); err != nil {
+			return err
+		}
+	}
+	st := conn.Stats()
+	run.Requests, run.Retries = st.Requests, st.Retries
+	return nil
+}
+
+// scope says what a run's rows are attributed to: its source ("initial"
+// for a connection's first sync) and, for a full run, the run whose
+// unseen rows are marked deleted.
+func (e *Engine) scope(ctx context.Context, c *store.Connection, run *store.SyncRun, req Request) (store.SyncScope, error) {
 	synced, err := e.Store.HasSynced(ctx, c.ID)
 	if err != nil {
-		return err
+		return store.SyncScope{}, err
 	}
 	sc := store.SyncScope{WorkspaceID: c.WorkspaceID, ConnectionID: c.ID, Source: req.Source}
 	if sc.Source == "" {
@@ -215,79 +240,90 @@ func (e *Engine) execute(ctx context.Context, c *store.Connection, run *store.Sy
 	if run.Mode == "full" {
 		sc.RunID = run.ID
 	}
-	marks, err := e.Store.Watermarks(ctx, c.ID)
-	if err != nil {
+	return sc, nil
+}
+
+// modelsFor is what a run reads, in syncOrder: everything, or the models
+// a targeted request names.
+func modelsFor(req Request) []ats.Model {
+	if len(req.Models) == 0 {
+		return syncOrder
+	}
+	var models []ats.Model
+	for _, m := range syncOrder {
+		if slices.Contains(req.Models, m) {
+			models = append(models, m)
+		}
+	}
+	return models
+}
+
+// pass is one run's state while it reads model after model.
+type pass struct {
+	e     *Engine
+	ctx   context.Context
+	c     *store.Connection
+	conn  ats.Connector
+	caps  ats.Capabilities
+	run   *store.SyncRun
+	sc    store.SyncScope
+	marks map[ats.Model]time.Time
+}
+
+// progress counts n rows of m and records the run's progress.
+func (p *pass) progress(m ats.Model, n int) error {
+	p.run.Counts[string(m)] += int64(n)
+	st := p.conn.Stats()
+	p.run.Requests, p.run.Retries = st.Requests, st.Retries
+	return p.e.Store.UpdateSyncRun(p.ctx, p.run)
+}
+
+// read reads one model to the end, then marks what a full read did not
+// see as deleted and advances the model's watermark.
+func (p *pass) read(m ats.Model) error {
+	p.run.Phase = string(m)
+	if err := p.progress(m, 0); err != nil {
 		return err
 	}
-	models := syncOrder
-	if len(req.Models) > 0 {
-		models = nil
-		for _, m := range syncOrder {
-			for _, want := range req.Models {
-				if m == want {
-					models = append(models, m)
-				}
-			}
+	opts := ats.ListOptions{IncludeDeleted: p.caps.Deletions[m]}
+	if p.run.Mode != "full" && p.caps.Incremental[m] {
+		if w, ok := p.marks[m]; ok {
+			opts.UpdatedAfter = w
 		}
 	}
-	if run.Counts == nil {
-		run.Counts = map[string]int64{}
+	// Pages are written on a second goroutine while the connector
+	// fetches the next one, so ingest hides behind the vendor's rate
+	// limit instead of adding to it. At most two pages wait in memory.
+	w := newPageWriter(2)
+	newest, err := readModel(p.ctx, p.conn, m, opts, func(n int, upsert func() error) error {
+		return w.submit(func() error {
+			if err := upsert(); err != nil {
+				return err
+			}
+			return p.progress(m, n)
+		})
+	}, p.e.Store, p.sc)
+	if werr := w.close(); err == nil {
+		err = werr
 	}
-	progress := func(m ats.Model, n int) error {
-		run.Counts[string(m)] += int64(n)
-		st := conn.Stats()
-		run.Requests, run.Retries = st.Requests, st.Retries
-		return e.Store.UpdateSyncRun(ctx, run)
+	if errors.Is(err, ats.ErrUnsupported) {
+		return nil // e.g. stages that only arrive with their jobs
 	}
-	for _, m := range models {
-		run.Phase = string(m)
-		if err := progress(m, 0); err != nil {
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", m, err)
+	}
+	if p.run.Mode == "full" {
+		n, err := p.e.Store.MarkUnseenDeleted(p.ctx, p.sc, m)
+		if err != nil {
 			return err
 		}
-		opts := ats.ListOptions{IncludeDeleted: caps.Deletions[m]}
-		if run.Mode != "full" && caps.Incremental[m] {
-			if w, ok := marks[m]; ok {
-				opts.UpdatedAfter = w
-			}
-		}
-		// Pages are written on a second goroutine while the connector
-		// fetches the next one, so ingest hides behind the vendor's rate
-		// limit instead of adding to it. At most two pages wait in memory.
-		w := newPageWriter(2)
-		newest, err := readModel(ctx, conn, m, opts, func(n int, upsert func() error) error {
-			return w.submit(func() error {
-				if err := upsert(); err != nil {
-					return err
-				}
-				return progress(m, n)
-			})
-		}, e.Store, sc)
-		if werr := w.close(); err == nil {
-			err = werr
-		}
-		if errors.Is(err, ats.ErrUnsupported) {
-			continue // e.g. stages that only arrive with their jobs
-		}
-		if err != nil {
-			return fmt.Errorf("reading %s: %w", m, err)
-		}
-		if run.Mode == "full" {
-			n, err := e.Store.MarkUnseenDeleted(ctx, sc, m)
-			if err != nil {
-				return err
-			}
-			if n > 0 {
-				run.Counts[string(m)+"_deleted"] += n
-			}
-		}
-		if mark, ok := nextWatermark(marks[m], newest); ok {
-			if err := e.Store.SetWatermark(ctx, c.ID, m, mark); err != nil {
-				return err
-			}
+		if n > 0 {
+			p.run.Counts[string(m)+"_deleted"] += n
 		}
 	}
-	st := conn.Stats()
-	run.Requests, run.Retries = st.Requests, st.Retries
+	if mark, ok := nextWatermark(p.marks[m], newest); ok {
+		return p.e.Store.SetWatermark(p.ctx, p.c.ID, m, mark)
+	}
 	return nil
 }
 
