@@ -23,7 +23,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -74,10 +73,9 @@ type App struct {
 
 	// baseCtx lives as long as the app; background work (syncs started
 	// from requests or webhooks, the queue workers) runs under it and
-	// stops at shutdown.
+	// stops at shutdown; each service waits for its own.
 	baseCtx    context.Context
 	cancelBase context.CancelFunc
-	workers    sync.WaitGroup // the queue workers' loops
 	serving    atomic.Bool
 	listener   *connTracker // the HTTP listener, so shutdown can drop connections that never sent a request
 
@@ -234,13 +232,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	} else if n > 0 {
 		a.log.Warn("ATS writes interrupted by a previous run will be checked before retrying", slog.Int64("count", n))
 	}
-	for _, run := range []func(context.Context){a.outbox.Run, a.results.Run, a.atsWriter.Run} {
-		a.workers.Add(1)
-		go func() {
-			defer a.workers.Done()
-			run(a.baseCtx)
-		}()
-	}
+	a.outbox.Start(a.baseCtx)
+	a.results.Start(a.baseCtx)
+	a.atsWriter.Start(a.baseCtx)
 	a.watch.ResumePending(a.baseCtx)
 	errc := make(chan error, 1)
 	a.listener = newConnTracker(ln)
@@ -282,7 +276,8 @@ func (a *App) Close() error {
 		step("http shutdown", func() error { return a.http.App().ShutdownWithTimeout(a.cfg.ShutdownGrace) })
 	}
 	step("background work", func() error {
-		a.workers.Wait()
+		a.outbox.Wait()
+		a.atsWriter.Wait()
 		a.syncs.Wait()
 		a.watch.Wait()
 		a.results.Wait()

@@ -22,6 +22,7 @@ import (
 
 	"github.com/go-co-op/gocron/v2"
 	"github.com/google/uuid"
+	"github.com/hireloop/hireloop/app/queue"
 	"github.com/hireloop/hireloop/app/secret"
 	"github.com/hireloop/hireloop/app/syncer"
 	"github.com/hireloop/hireloop/ats"
@@ -307,11 +308,7 @@ func (w *Watchdog) Unschedule(id int64) {
 
 // TickSoon runs a tick now, in the background (resume).
 func (w *Watchdog) TickSoon(id int64) {
-	w.wg.Add(1)
-	go func() {
-		defer w.wg.Done()
-		w.Tick(id)
-	}()
+	queue.Go(&w.wg, func() { w.Tick(id) })
 }
 
 // Status is what the console shows about a watchdog.

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hireloop/hireloop/app/mail"
@@ -42,6 +43,7 @@ type Deps struct {
 type Outbox struct {
 	d    Deps
 	wake queue.Waker
+	wg   sync.WaitGroup
 	// Sender builds the SMTP sender of a workspace; tests may replace it.
 	Sender func(ctx context.Context, workspaceID int64) (mail.Sender, error)
 }
@@ -86,6 +88,12 @@ func MailSettings(box *secret.Box, es *store.EmailSettings) (mail.Settings, erro
 
 // Run polls the outbox until ctx ends.
 func (o *Outbox) Run(ctx context.Context) { queue.Loop(ctx, o.wake, 5*time.Second, o.drain) }
+
+// Start runs the worker in the background until ctx ends; Wait waits for it.
+func (o *Outbox) Start(ctx context.Context) { queue.Go(&o.wg, func() { o.Run(ctx) }) }
+
+// Wait blocks until the worker started by Start has stopped.
+func (o *Outbox) Wait() { o.wg.Wait() }
 
 // drain sends everything that is due.
 func (o *Outbox) drain(ctx context.Context) {

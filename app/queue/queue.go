@@ -5,6 +5,7 @@ package queue
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -44,4 +45,13 @@ func Backoff(base time.Duration, attempt int) time.Duration {
 		base = 30 * time.Second
 	}
 	return min(base<<min(attempt, 7), time.Hour)
+}
+
+// Go runs f on a goroutine that wg counts, so a worker's Wait covers it.
+func Go(wg *sync.WaitGroup, f func()) {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		f()
+	}()
 }

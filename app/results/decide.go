@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hireloop/hireloop/app/apperr"
+	"github.com/hireloop/hireloop/app/queue"
 	"github.com/hireloop/hireloop/app/writeback"
 	"github.com/hireloop/hireloop/ats"
 	"github.com/hireloop/hireloop/store"
@@ -75,11 +76,9 @@ func (w *Worker) Decide(ctx context.Context, r *store.Result, decision string, u
 // RenderLater renders a result's report again in the background (after a
 // person changed a score); the app waits for it at shutdown.
 func (w *Worker) RenderLater(r *store.Result) {
-	w.wg.Add(1)
-	go func() {
-		defer w.wg.Done()
+	queue.Go(&w.wg, func() {
 		if err := w.RenderReport(w.d.Ctx, r); err != nil {
 			w.d.Log.Warn("Report not re-rendered after override", slog.Int64("result_id", r.ID), slog.Any("error", err))
 		}
-	}()
+	})
 }

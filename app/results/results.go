@@ -72,7 +72,7 @@ func New(d Deps) *Worker {
 // Wake makes the worker look for results to score now.
 func (w *Worker) Wake() { w.wake.Wake() }
 
-// Wait blocks until background renders have ended.
+// Wait blocks until the worker and background renders have ended.
 func (w *Worker) Wait() { w.wg.Wait() }
 
 func (w *Worker) configuredScorer(ctx context.Context, ws int64) (scoring.Scorer, error) {
@@ -105,6 +105,9 @@ func (w *Worker) configuredTranscriber(ctx context.Context, ws int64) (scoring.T
 
 // Run scores and follows up until ctx ends.
 func (w *Worker) Run(ctx context.Context) { queue.Loop(ctx, w.wake, 10*time.Second, w.drain) }
+
+// Start runs the worker in the background until ctx ends.
+func (w *Worker) Start(ctx context.Context) { queue.Go(&w.wg, func() { w.Run(ctx) }) }
 
 func (w *Worker) drain(ctx context.Context) {
 	for ctx.Err() == nil {

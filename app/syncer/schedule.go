@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-co-op/gocron/v2"
 	"github.com/google/uuid"
+	"github.com/hireloop/hireloop/app/queue"
 	"github.com/hireloop/hireloop/ats"
 	"github.com/hireloop/hireloop/store"
 )
@@ -70,14 +71,12 @@ func (e *Engine) Background(c *store.Connection, req Request) (*store.SyncRun, e
 	// The caller gets a snapshot: the run itself is the goroutine's.
 	snap := *run
 	snap.Counts = maps.Clone(run.Counts)
-	e.wg.Add(1)
-	go func() {
-		defer e.wg.Done()
+	queue.Go(&e.wg, func() {
 		if err := e.Execute(e.ctx, c, run, req); err == nil {
 			e.synced(e.ctx, c.ID)
 		}
 		e.afterRun(c.ID)
-	}()
+	})
 	return &snap, nil
 }
 

@@ -94,6 +94,7 @@ type Deps struct {
 type Writer struct {
 	d     Deps
 	wake  queue.Waker
+	wg    sync.WaitGroup
 	mu    sync.Mutex
 	conns map[int64]cachedConnector // one connector (and so one rate limiter) per connection
 }
@@ -129,6 +130,12 @@ func (w *Writer) Connector(c *store.Connection) (ats.Connector, error) {
 
 // Run performs due writes until ctx ends.
 func (w *Writer) Run(ctx context.Context) { queue.Loop(ctx, w.wake, 10*time.Second, w.drain) }
+
+// Start runs the worker in the background until ctx ends; Wait waits for it.
+func (w *Writer) Start(ctx context.Context) { queue.Go(&w.wg, func() { w.Run(ctx) }) }
+
+// Wait blocks until the worker started by Start has stopped.
+func (w *Writer) Wait() { w.wg.Wait() }
 
 func (w *Writer) drain(ctx context.Context) {
 	for ctx.Err() == nil {
