@@ -1,0 +1,140 @@
+// The load / save / server-error state machine the console's settings pages share.
+//
+// A page loads its data once (status 'loading' → 'ready' | 'error', with the error for the banner),
+// validates in the browser on submit, and shows the server's per-field errors (`fields` of the
+// API error) at the fields; an error without fields, or one naming fields the form does not have,
+// goes to the banner above the form.
+import { ApiError } from './api.js';
+import { sentence } from './interviews.js';
+
+export const UNKNOWN_ERROR = 'Something went wrong. Please try again.';
+
+/**
+ * The error as an ApiError: anything else thrown (a bug, a rejected promise without an ApiError)
+ * becomes a generic one so the banner always has a message.
+ * @param {unknown} e
+ * @param {string} [message] the message for anything that is not an ApiError
+ * @returns {ApiError}
+ */
+export function asApiError(e, message = UNKNOWN_ERROR) {
+  return e instanceof ApiError ? e : new ApiError({ status: 0, code: 'unknown', message });
+}
+
+/**
+ * The field errors for names the form does not show, as one banner error ("port must be …; tls …"),
+ * or null when every field error has its field.
+ * @param {ApiError} ae
+ * @param {string[]} known
+ * @returns {ApiError | null}
+ */
+export function otherFieldsError(ae, known) {
+  const other = Object.entries(ae.fields || {}).filter(([k]) => !known.includes(k));
+  return other.length ? new ApiError({ ...ae, message: other.map(([k, m]) => `${k} ${m}`).join('; ') }) : null;
+}
+
+/**
+ * @typedef {{
+ *   load?: () => Promise<void>,
+ *   save?: () => Promise<void>,
+ *   validate?: () => Record<string, string>,
+ *   fields?: string[],
+ *   focusPrefix?: string,
+ * }} FormOptions
+ */
+
+export class Form {
+  /** @type {'loading' | 'ready' | 'error'} */
+  status = $state('loading');
+  /** Why loading failed, for the page's banner. @type {ApiError | null} */
+  loadError = $state(null);
+  /** True from the first submit until a save succeeds: browser-side errors show only then. */
+  submitted = $state(false);
+  saving = $state(false);
+  /** The server's per-field messages of the last failed save. @type {Record<string, string>} */
+  fieldErrors = $state({});
+  /** The last failed save's error for the banner. @type {ApiError | null} */
+  error = $state(null);
+
+  #opts;
+  /** @type {Record<string, string>} */
+  clientErrors = $derived.by(() => (this.#opts.validate ? this.#opts.validate() : {}));
+
+  /** @param {FormOptions} opts */
+  constructor(opts) {
+    this.#opts = opts;
+  }
+
+  get loading() {
+    return this.status === 'loading';
+  }
+
+  /** Runs the page's loader; the page fills its values from inside it. */
+  load = async () => {
+    if (!this.#opts.load) return;
+    this.status = 'loading';
+    this.loadError = null;
+    try {
+      await this.#opts.load();
+      this.status = 'ready';
+    } catch (e) {
+      this.loadError = asApiError(e);
+      this.status = 'error';
+    }
+  };
+
+  /**
+   * The message to show at a field: the server's (as a sentence) wins; the browser's shows only
+   * after the first submit, so an empty form is not red before anyone typed.
+   * @param {string} k
+   */
+  err = (k) => (this.fieldErrors[k] ? sentence(this.fieldErrors[k]) : this.submitted ? this.clientErrors[k] || '' : '');
+
+  /** Drops the server's error of a field once its value changes. @param {string} k */
+  clear = (k) => {
+    if (this.fieldErrors[k]) this.fieldErrors = { ...this.fieldErrors, [k]: '' };
+  };
+
+  /**
+   * Validates, then saves. With browser-side errors nothing is sent and, with `focusPrefix`, the
+   * first invalid field (id `${focusPrefix}${name}`) gets the focus.
+   * @param {Event} [e]
+   * @returns {Promise<boolean>} whether it saved
+   */
+  submit = async (e) => {
+    e?.preventDefault();
+    this.submitted = true;
+    this.fieldErrors = {};
+    this.error = null;
+    const invalid = Object.keys(this.clientErrors);
+    if (invalid.length) {
+      if (this.#opts.focusPrefix) document.getElementById(`${this.#opts.focusPrefix}${invalid[0]}`)?.focus();
+      return false;
+    }
+    if (!this.#opts.save) return false;
+    this.saving = true;
+    try {
+      await this.#opts.save();
+      this.submitted = false;
+      return true;
+    } catch (x) {
+      const ae = asApiError(x);
+      if (Object.keys(ae.fields || {}).length) {
+        this.fieldErrors = ae.fields;
+        if (this.#opts.fields) this.error = otherFieldsError(ae, this.#opts.fields);
+      } else {
+        this.error = ae;
+      }
+      return false;
+    } finally {
+      this.saving = false;
+    }
+  };
+}
+
+/**
+ * A page's load / save state: `createForm({ load, save, validate })`. See Form.
+ * @param {FormOptions} opts
+ */
+export function createForm(opts) {
+  return new Form(opts);
+}
