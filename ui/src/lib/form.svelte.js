@@ -21,6 +21,14 @@ export function asApiError(e, message = UNKNOWN_ERROR) {
 }
 
 /**
+ * The browser-side errors of a one-field form: `{[key]: message}`, or none when message is empty.
+ * @param {string} key
+ * @param {string} message
+ * @returns {Record<string, string>}
+ */
+export const fieldError = (key, message) => (message ? { [key]: message } : {});
+
+/**
  * The field errors for names the form does not show, as one banner error ("port must be …; tls …"),
  * or null when every field error has its field.
  * @param {ApiError} ae
@@ -38,8 +46,22 @@ export function otherFieldsError(ae, known) {
  *   save?: () => Promise<void>,
  *   validate?: () => Record<string, string>,
  *   fields?: string[],
+ *   serverNames?: Record<string, string>,
+ *   onlyKnown?: boolean,
+ *   alwaysBanner?: boolean,
+ *   sentence?: boolean,
+ *   onError?: (ae: ApiError, thrown: unknown) => boolean | void,
  *   focusPrefix?: string,
  * }} FormOptions
+ *
+ * - fields: the names of the form's fields. With it, field errors for other names are joined into
+ *   the banner ("smtp refused"); with onlyKnown, only the form's own fields get errors and an error
+ *   that names none of them goes to the banner as it is.
+ * - serverNames: the API's name of a field where it differs from the form's (next → new_password).
+ * - alwaysBanner: the banner shows the error even when the fields show theirs.
+ * - sentence: server messages as sentences ("Is taken."); false shows them as the API sends them.
+ * - onError: sees a failed save first (as an ApiError, and what was thrown); returning true means
+ *   it handled the error itself.
  */
 
 export class Form {
@@ -87,7 +109,11 @@ export class Form {
    * after the first submit, so an empty form is not red before anyone typed.
    * @param {string} k
    */
-  err = (k) => (this.fieldErrors[k] ? sentence(this.fieldErrors[k]) : this.submitted ? this.clientErrors[k] || '' : '');
+  err = (k) => {
+    const server = this.fieldErrors[k];
+    if (server) return this.#opts.sentence === false ? server : sentence(server);
+    return this.submitted ? this.clientErrors[k] || '' : '';
+  };
 
   /** Drops the server's error of a field once its value changes. @param {string} k */
   clear = (k) => {
@@ -117,18 +143,38 @@ export class Form {
       this.submitted = false;
       return true;
     } catch (x) {
-      const ae = asApiError(x);
-      if (Object.keys(ae.fields || {}).length) {
-        this.fieldErrors = ae.fields;
-        if (this.#opts.fields) this.error = otherFieldsError(ae, this.#opts.fields);
-      } else {
-        this.error = ae;
-      }
+      this.#failed(asApiError(x), x);
       return false;
     } finally {
       this.saving = false;
     }
   };
+
+  /**
+   * Puts a failed save's error at the fields and in the banner, as the options say.
+   * @param {ApiError} ae
+   * @param {unknown} thrown
+   */
+  #failed(ae, thrown) {
+    const o = this.#opts;
+    if (o.onError?.(ae, thrown)) return;
+    /** @type {Record<string, string>} */
+    const fields = {};
+    for (const [k, m] of Object.entries(ae.fields || {})) {
+      fields[Object.keys(o.serverNames || {}).find((local) => o.serverNames?.[local] === k) ?? k] = m;
+    }
+    if (o.onlyKnown && o.fields) {
+      const known = Object.entries(fields).filter(([k, m]) => m && o.fields?.includes(k));
+      if (known.length) this.fieldErrors = Object.fromEntries(known);
+      else this.error = ae;
+    } else if (Object.keys(fields).length) {
+      this.fieldErrors = fields;
+      if (o.fields) this.error = otherFieldsError(new ApiError({ ...ae, fields }), o.fields);
+    } else {
+      this.error = ae;
+    }
+    if (o.alwaysBanner) this.error = ae;
+  }
 }
 
 /**

@@ -122,4 +122,54 @@ describe('createForm', () => {
     expect(f.error?.message).toBe(UNKNOWN_ERROR);
     expect(f.fieldErrors).toEqual({});
   });
+
+  it('with onlyKnown, maps the API names and sends an error naming none of the fields to the banner', async () => {
+    let fail = invalid({ new_password: 'is too short', other: 'x' });
+    const f = createForm({
+      fields: ['current', 'next'],
+      serverNames: { current: 'current_password', next: 'new_password' },
+      onlyKnown: true,
+      sentence: false,
+      save: async () => {
+        throw fail;
+      },
+    });
+    await f.submit();
+    expect(f.fieldErrors).toEqual({ next: 'is too short' });
+    expect(f.err('next')).toBe('is too short');
+    expect(f.error).toBeNull();
+    fail = invalid({ other: 'x' });
+    await f.submit();
+    expect(f.fieldErrors).toEqual({});
+    expect(f.error).toBe(fail);
+  });
+
+  it('alwaysBanner shows the error with the field errors, and onError can take over', async () => {
+    const fail = invalid({ workspace_name: 'is taken' });
+    const f = createForm({
+      serverNames: { workspace: 'workspace_name' },
+      alwaysBanner: true,
+      save: async () => {
+        throw fail;
+      },
+    });
+    await f.submit();
+    expect(f.err('workspace')).toBe('Is taken.');
+    expect(f.error).toBe(fail);
+
+    /** @type {string[]} */
+    const seen = [];
+    const g = createForm({
+      onError: (ae) => {
+        seen.push(ae.code);
+        return ae.code === 'already_member';
+      },
+      save: async () => {
+        throw new ApiError({ status: 409, code: 'already_member', message: 'Already a member.' });
+      },
+    });
+    await g.submit();
+    expect(seen).toEqual(['already_member']);
+    expect(g.error).toBeNull();
+  });
 });
