@@ -43,6 +43,7 @@ export function otherFieldsError(ae, known) {
 /**
  * @typedef {{
  *   load?: () => Promise<void>,
+ *   loadErrorMessage?: string,
  *   save?: () => Promise<void>,
  *   validate?: () => Record<string, string>,
  *   fields?: string[],
@@ -54,6 +55,7 @@ export function otherFieldsError(ae, known) {
  *   focusPrefix?: string,
  * }} FormOptions
  *
+ * - loadErrorMessage: the banner's message when loading fails with something other than an ApiError.
  * - fields: the names of the form's fields. With it, field errors for other names are joined into
  *   the banner ("smtp refused"); with onlyKnown, only the form's own fields get errors and an error
  *   that names none of them goes to the banner as it is.
@@ -99,7 +101,7 @@ export class Form {
       await this.#opts.load();
       this.status = 'ready';
     } catch (e) {
-      this.loadError = asApiError(e);
+      this.loadError = asApiError(e, this.#opts.loadErrorMessage);
       this.status = 'error';
     }
   };
