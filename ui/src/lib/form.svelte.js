@@ -42,8 +42,9 @@ export function otherFieldsError(ae, known) {
 
 /**
  * @typedef {{
- *   load?: () => Promise<void>,
+ *   load?: () => Promise<boolean | void>,
  *   loadErrorMessage?: string,
+ *   missingOn?: number[],
  *   save?: () => Promise<void>,
  *   validate?: () => Record<string, string>,
  *   fields?: string[],
@@ -56,6 +57,8 @@ export function otherFieldsError(ae, known) {
  * }} FormOptions
  *
  * - loadErrorMessage: the banner's message when loading fails with something other than an ApiError.
+ * - load: fills the page; it returns false when there is nothing to show (status 'missing').
+ * - missingOn: the HTTP statuses of a failed load that mean the thing does not exist (status 'missing').
  * - fields: the names of the form's fields. With it, field errors for other names are joined into
  *   the banner ("smtp refused"); with onlyKnown, only the form's own fields get errors and an error
  *   that names none of them goes to the banner as it is.
@@ -67,7 +70,7 @@ export function otherFieldsError(ae, known) {
  */
 
 export class Form {
-  /** @type {'loading' | 'ready' | 'error'} */
+  /** @type {'loading' | 'ready' | 'missing' | 'error'} */
   status = $state('loading');
   /** Why loading failed, for the page's banner. @type {ApiError | null} */
   loadError = $state(null);
@@ -92,15 +95,26 @@ export class Form {
     return this.status === 'loading';
   }
 
-  /** Runs the page's loader; the page fills its values from inside it. */
-  load = async () => {
+  /**
+   * Runs the page's loader; the page fills its values from inside it. A quiet load refreshes what
+   * is shown: no spinner, and a failure leaves the page as it is.
+   * @param {boolean} [quiet]
+   */
+  load = async (quiet = false) => {
     if (!this.#opts.load) return;
-    this.status = 'loading';
-    this.loadError = null;
+    if (!quiet) {
+      this.status = 'loading';
+      this.loadError = null;
+    }
     try {
-      await this.#opts.load();
-      this.status = 'ready';
+      const found = await this.#opts.load();
+      this.status = found === false ? 'missing' : 'ready';
     } catch (e) {
+      if (quiet) return;
+      if (e instanceof ApiError && this.#opts.missingOn?.includes(e.status)) {
+        this.status = 'missing';
+        return;
+      }
       this.loadError = asApiError(e, this.#opts.loadErrorMessage);
       this.status = 'error';
     }

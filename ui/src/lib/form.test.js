@@ -172,4 +172,25 @@ describe('createForm', () => {
     expect(seen).toEqual(['already_member']);
     expect(g.error).toBeNull();
   });
+
+  it('knows a missing thing, and a quiet load keeps the page on failure', async () => {
+    let status = 404;
+    const f = createForm({
+      missingOn: [404],
+      load: async () => {
+        if (status) throw new ApiError({ status, code: 'x', message: 'X.' });
+      },
+    });
+    await f.load();
+    expect(f.status).toBe('missing');
+    status = 0;
+    await f.load();
+    expect(f.status).toBe('ready');
+    status = 500;
+    const quiet = f.load(true);
+    expect(f.status).toBe('ready');
+    await quiet;
+    expect(f.status).toBe('ready');
+    expect(f.loadError).toBeNull();
+  });
 });
