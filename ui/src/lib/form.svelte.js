@@ -108,6 +108,7 @@ export class Form {
     }
     try {
       const found = await this.#opts.load();
+      this.loadError = null;
       this.status = found === false ? 'missing' : 'ready';
     } catch (e) {
       if (quiet) return;
