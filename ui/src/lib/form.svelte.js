@@ -195,9 +195,81 @@ export class Form {
 }
 
 /**
+ * A form whose one field is a name (the profile, a token, a workspace): required, at most 100
+ * characters, and the API's message for it shown as it is. With apiOnly, only ApiErrors are
+ * shown; anything else thrown leaves the form as it was.
+ * @param {{
+ *   name: () => string,
+ *   missing: string,
+ *   save: () => Promise<void>,
+ *   apiOnly?: boolean,
+ * }} opts
+ */
+export function createNameForm({ name, missing, save, apiOnly = false }) {
+  return new Form({
+    validate: () => fieldError('name', !name().trim() ? missing : name().trim().length > 100 ? 'Use at most 100 characters.' : ''),
+    fields: ['name'],
+    onlyKnown: true,
+    sentence: false,
+    onError: apiOnly ? (_, thrown) => !(thrown instanceof ApiError) : undefined,
+    save,
+  });
+}
+
+/**
  * A page's load / save state: `createForm({ load, save, validate })`. See Form.
  * @param {FormOptions} opts
  */
 export function createForm(opts) {
   return new Form(opts);
+}
+
+/**
+ * An action a dialog confirms (revoke a token, remove a member, delete a connection): what the
+ * dialog asks about (null while it is closed), busy while the action runs, and why it failed.
+ * @template T
+ */
+export class Confirm {
+  /** @type {T | null} */
+  subject = $state(null);
+  busy = $state(false);
+  /** @type {ApiError | null} */
+  error = $state(null);
+
+  #action;
+
+  /** @param {(subject: T) => Promise<void>} action */
+  constructor(action) {
+    this.#action = action;
+  }
+
+  get open() {
+    return this.subject !== null;
+  }
+
+  /** Opens the dialog about subject. @param {T} subject */
+  ask = (subject) => {
+    this.error = null;
+    this.subject = subject;
+  };
+
+  cancel = () => {
+    this.subject = null;
+  };
+
+  /** Runs the action: the dialog closes once it succeeds and shows the error when it fails. */
+  run = async () => {
+    const subject = this.subject;
+    if (subject === null) return;
+    this.busy = true;
+    this.error = null;
+    try {
+      await this.#action(subject);
+      this.subject = null;
+    } catch (e) {
+      this.error = asApiError(e);
+    } finally {
+      this.busy = false;
+    }
+  };
 }
