@@ -5,6 +5,8 @@
 // type (audio/webm, video/mp4, ...). Errors (`{"error":{"code","message","fields"}}`) are
 // thrown as CandidateError; a network failure has status 0 and code `network`.
 
+import { parseJson } from '../lib/json.js';
+
 /**
  * @typedef {{company_name:string, brand_color:string, logo_url:string, privacy_url:string}} Company
  * @typedef {'text'|'single_choice'|'multi_choice'|'yes_no'|'number'|'audio'|'video'} QuestionType
@@ -76,16 +78,7 @@ async function request(url, init = {}) {
     });
   }
   if (res.status === 204) return null;
-  const text = await res.text().catch(() => '');
-  /** @type {any} */
-  let data = null;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = null;
-    }
-  }
+  const data = parseJson(await res.text().catch(() => ''));
   if (!res.ok) {
     const e = data && typeof data === 'object' && data.error ? data.error : {};
     throw new CandidateError({

@@ -15,6 +15,8 @@
  * @typedef {{user:User, workspaces:Workspace[], csrf_token:string}} Me
  */
 
+import { parseJson } from './json.js';
+
 export class ApiError extends Error {
   /**
    * @param {{status:number, code:string, message:string, fields?:Record<string,string>, retryAfter?:number|null}} init
@@ -110,17 +112,7 @@ export async function request(method, path, body) {
     });
   }
 
-  let data = null;
-  if (res.status !== 204) {
-    const text = await res.text();
-    if (text) {
-      try {
-        data = JSON.parse(text);
-      } catch {
-        data = null;
-      }
-    }
-  }
+  const data = res.status === 204 ? null : parseJson(await res.text());
 
   if (!res.ok) {
     const e = (data && typeof data === 'object' && data.error) || {};

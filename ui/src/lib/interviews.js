@@ -245,3 +245,103 @@ export const LANGUAGES = /** @type {const} */ ([
 
 /** Watchdog intervals the editor offers, in seconds. */
 export const WATCH_INTERVALS = /** @type {const} */ ([60, 300, 900, 1800, 3600, 21600, 86400]);
+
+// --- the editor's interview draft ------------------------------------------------------
+
+/** The interview settings the Basics tab edits; the rest of InterviewDraft is the ATS tab's. */
+export const BASIC_FIELDS = ['name', 'kind', 'language', 'intro', 'job_description', 'deadline_days', 'reminder_hours', 'watch_interval_seconds'];
+export const ATS_FIELDS = ['connection_id', 'job_ext_id', 'stage_ext_id', 'sync_results', 'completed_stage_ext_id', 'accept_stage_ext_id', 'reject_reason_ext_id', 'position_id', 'tag_score_threshold', 'tag_score_name', 'tag_accepted_name'];
+
+/**
+ * An interview's settings as the editor's inputs hold them (numbers may be strings while typed).
+ * @typedef {{
+ *   name: string, kind: string, language: string, intro: string, job_description: string,
+ *   deadline_days: any, reminder_hours: any, watch_interval_seconds: number|string,
+ *   connection_id: string, job_ext_id: string, stage_ext_id: string, sync_results: boolean,
+ *   completed_stage_ext_id: string, accept_stage_ext_id: string, reject_reason_ext_id: string,
+ *   tag_score_threshold: number|string, tag_score_name: string, tag_accepted_name: string,
+ * }} InterviewDraft
+ */
+
+/**
+ * The draft of an interview, or of a new one with the server's defaults.
+ * @param {Partial<import('./api.js').Interview>} [x]
+ * @returns {InterviewDraft}
+ */
+export function toInterviewDraft(x = {}) {
+  return {
+    name: x.name || '',
+    kind: x.kind || 'interview',
+    language: x.language || 'en',
+    intro: x.intro || '',
+    job_description: x.job_description || '',
+    deadline_days: x.deadline_days || 7,
+    reminder_hours: x.reminder_hours ?? 48,
+    watch_interval_seconds: x.watch_interval_seconds || 300,
+    connection_id: x.connection_id ? String(x.connection_id) : '',
+    job_ext_id: x.job_ext_id || '',
+    stage_ext_id: x.stage_ext_id || '',
+    sync_results: x.sync_results ?? true,
+    completed_stage_ext_id: x.completed_stage_ext_id || '',
+    accept_stage_ext_id: x.accept_stage_ext_id || '',
+    reject_reason_ext_id: x.reject_reason_ext_id || '',
+    tag_score_threshold: x.tag_score_name ? x.tag_score_threshold ?? '' : '',
+    tag_score_name: x.tag_score_name || '',
+    tag_accepted_name: x.tag_accepted_name || '',
+  };
+}
+
+/** A typed whole number; an empty input is 0. @param {number|string} v */
+export const toInt = (v) => (String(v ?? '').trim() === '' ? 0 : Math.round(Number(v)));
+
+/**
+ * The PUT body for a draft and its questions.
+ * @param {InterviewDraft} form
+ * @param {DraftQuestion[]} questions
+ * @returns {import('./api.js').InterviewInput}
+ */
+export function toInterviewPayload(form, questions) {
+  return {
+    name: form.name.trim(),
+    kind: form.kind,
+    language: form.language,
+    intro: form.intro.trim(),
+    job_description: form.job_description,
+    deadline_days: toInt(form.deadline_days),
+    reminder_hours: toInt(form.reminder_hours),
+    watch_interval_seconds: toInt(form.watch_interval_seconds),
+    connection_id: form.connection_id ? Number(form.connection_id) : null,
+    job_ext_id: form.job_ext_id,
+    stage_ext_id: form.stage_ext_id,
+    sync_results: form.sync_results,
+    completed_stage_ext_id: form.completed_stage_ext_id,
+    accept_stage_ext_id: form.accept_stage_ext_id,
+    reject_reason_ext_id: form.reject_reason_ext_id,
+    tag_score_threshold: form.tag_score_name && form.tag_score_threshold !== '' ? Number(form.tag_score_threshold) : 0,
+    tag_score_name: form.tag_score_name.trim(),
+    tag_accepted_name: form.tag_accepted_name.trim(),
+    questions: questions.map(toQuestionPayload),
+  };
+}
+
+/**
+ * The browser-side checks of a draft's settings (questions have validateQuestion).
+ * @param {InterviewDraft} form
+ * @returns {Record<string, string>}
+ */
+export function validateInterviewDraft(form) {
+  /** @type {Record<string, string>} */
+  const e = {};
+  if (!form.name.trim()) e.name = 'Enter a name.';
+  else if (form.name.trim().length > 200) e.name = 'Use at most 200 characters.';
+  const dd = String(form.deadline_days ?? '').trim();
+  if (!/^\d+$/.test(dd) || Number(dd) < 1 || Number(dd) > 90) e.deadline_days = 'Enter 1 to 90 days.';
+  const rh = String(form.reminder_hours ?? '').trim();
+  if (!/^\d+$/.test(rh)) e.reminder_hours = 'Enter a whole number of hours, or 0 for no reminder.';
+  else if (!e.deadline_days && Number(rh) >= Number(dd) * 24)
+    e.reminder_hours = `Enter fewer hours than the deadline (${Number(dd) * 24} h), or 0 for no reminder.`;
+  if (form.intro.length > 5000) e.intro = 'Use at most 5000 characters.';
+  if ((form.job_ext_id || form.stage_ext_id) && !form.connection_id) e.connection_id = 'Choose the ATS connection.';
+  if (form.stage_ext_id && !form.job_ext_id) e.job_ext_id = 'Choose the position.';
+  return e;
+}

@@ -1,5 +1,14 @@
 import { describe, it, expect } from 'vitest';
-import { newQuestion, splitFieldErrors, toDraftQuestion, toQuestionPayload, validateQuestion } from './interviews.js';
+import {
+  newQuestion,
+  splitFieldErrors,
+  toDraftQuestion,
+  toInterviewDraft,
+  toInterviewPayload,
+  toQuestionPayload,
+  validateInterviewDraft,
+  validateQuestion,
+} from './interviews.js';
 
 describe('interviews helpers', () => {
   it('splits question field errors by index', () => {
@@ -37,5 +46,30 @@ describe('interviews helpers', () => {
     a.prompt = 'Say hi';
     a.retakes = 2;
     expect(toQuestionPayload(a)).toMatchObject({ type: 'audio', retakes: 2, max_media_seconds: 180, knockout: null });
+  });
+});
+
+describe('interview draft', () => {
+  it('round-trips an interview through the draft and back to a PUT body', () => {
+    const d = toInterviewDraft({ name: ' Backend ', connection_id: 7, job_ext_id: 'J1', tag_score_name: 'Strong', tag_score_threshold: 75, reminder_hours: 0 });
+    expect(d.connection_id).toBe('7');
+    expect(d.reminder_hours).toBe(0);
+    expect(d.deadline_days).toBe(7);
+    const body = toInterviewPayload({ ...d, deadline_days: '10', watch_interval_seconds: '' }, []);
+    expect(body).toMatchObject({ name: 'Backend', connection_id: 7, deadline_days: 10, watch_interval_seconds: 0, tag_score_threshold: 75, questions: [] });
+    expect(toInterviewPayload({ ...d, tag_score_name: '' }, []).tag_score_threshold).toBe(0);
+    expect(toInterviewDraft({ tag_score_threshold: 50 }).tag_score_threshold).toBe('');
+  });
+
+  it('checks the settings like the server does', () => {
+    expect(validateInterviewDraft(toInterviewDraft({ name: 'x' }))).toEqual({});
+    const e = validateInterviewDraft({ ...toInterviewDraft(), deadline_days: '2', reminder_hours: '48', stage_ext_id: 'S1' });
+    expect(e).toEqual({
+      name: 'Enter a name.',
+      reminder_hours: 'Enter fewer hours than the deadline (48 h), or 0 for no reminder.',
+      connection_id: 'Choose the ATS connection.',
+      job_ext_id: 'Choose the position.',
+    });
+    expect(validateInterviewDraft({ ...toInterviewDraft({ name: 'x' }), deadline_days: '91' }).deadline_days).toBe('Enter 1 to 90 days.');
   });
 });

@@ -177,12 +177,8 @@ export const resultPath = (wid, rid) => `/w/${id(wid)}/results/${id(rid)}`;
 /** @param {number|string} wid @param {number|string} iid */
 export const resultsPath = (wid, iid) => `/w/${id(wid)}/interviews/${id(iid)}/results`;
 
-/** @param {unknown} e */
-export function asApiError(e) {
-  return e instanceof ApiError
-    ? e
-    : new ApiError({ status: 0, code: 'unknown', message: 'Something went wrong. Please try again.' });
-}
+// asApiError lives with the form helper; re-exported for the results pages.
+export { asApiError } from './form.svelte.js';
 
 /** "must be between 1 and 5" → "Must be between 1 and 5." @param {string} msg */
 export function sentenceCase(msg) {

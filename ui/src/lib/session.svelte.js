@@ -1,5 +1,5 @@
 // Signed-in user, their workspaces and the remembered workspace selection.
-import { setCsrfToken } from './api.js';
+import { ApiError, getWorkspace, setCsrfToken } from './api.js';
 
 const LAST_WORKSPACE_KEY = 'hireloop.lastWorkspace';
 const NEXT_PATH_KEY = 'hireloop.nextPath';
@@ -38,6 +38,28 @@ export function dropWorkspace(wid) {
   const i = session.workspaces.findIndex((w) => w.id === wid);
   if (i >= 0) session.workspaces.splice(i, 1);
   if (lastWorkspaceId() === wid) forgetLastWorkspace();
+}
+
+/**
+ * The workspace with this id, remembered as the last one used; null when there is no such
+ * workspace or the caller is no longer a member of it (it is then dropped from the list).
+ * @param {number | null} wid
+ * @returns {Promise<import('./api.js').Workspace | null>}
+ */
+export async function fetchWorkspace(wid) {
+  if (wid === null) return null;
+  try {
+    const res = await getWorkspace(wid);
+    upsertWorkspace(res.workspace);
+    rememberWorkspace(res.workspace.id);
+    return res.workspace;
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 403)) {
+      dropWorkspace(wid);
+      return null;
+    }
+    throw e;
+  }
 }
 
 /** @returns {number | null} */

@@ -1,40 +1,14 @@
-import { describe, it, expect, afterEach, vi } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
 import Applications from './Applications.svelte';
 import { mockFetch } from '../test/fetch-mock.js';
+import { position, resetAfterEach, stage, workspace } from '../test/fixtures.js';
 import { navigate } from '../lib/location.svelte.js';
 
-const ws = { id: 3, name: 'Acme', role: /** @type {const} */ ('viewer') };
+const ws = workspace('viewer');
 const positions = [
-  {
-    id: 21,
-    connection_id: 7,
-    ext_id: 'J1',
-    title: 'Backend Engineer',
-    status: 'open',
-    department: 'Engineering',
-    location: 'Berlin',
-    updated_at: null,
-    deleted: false,
-    applications: 2,
-    stages: [
-      { ext_id: 'S1', name: 'Applied', position: 0, kind: '', applications: 1 },
-      { ext_id: 'S2', name: 'Phone screen', position: 1, kind: '', applications: 1 },
-    ],
-  },
-  {
-    id: 22,
-    connection_id: 7,
-    ext_id: 'J2',
-    title: 'Designer',
-    status: 'open',
-    department: '',
-    location: '',
-    updated_at: null,
-    deleted: false,
-    applications: 0,
-    stages: [{ ext_id: 'S9', name: 'Portfolio', position: 0, kind: '', applications: 0 }],
-  },
+  position({ applications: 2, stages: [stage('S1', 'Applied', 0, 1), stage('S2', 'Phone screen', 1, 1)] }),
+  position({ id: 22, ext_id: 'J2', title: 'Designer', department: '', location: '', stages: [stage('S9', 'Portfolio', 0, 0)] }),
 ];
 /** @param {number} id @param {Partial<import('../lib/api.js').Application>} [over] */
 const app = (id, over = {}) => ({
@@ -74,10 +48,7 @@ function routes(extra = {}) {
 }
 
 describe('Applications', () => {
-  afterEach(() => {
-    vi.unstubAllGlobals();
-    navigate('/', { replace: true });
-  });
+  resetAfterEach();
 
   it('sends the filters from the URL and keeps the URL in step with the filter controls', async () => {
     navigate('/w/3/applications?connection_id=7&job=J1', { replace: true });

@@ -1,10 +1,11 @@
-import { describe, it, expect, afterEach, vi } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { render, screen, fireEvent, waitFor, within } from '@testing-library/svelte';
 import ConnectAts from './ConnectAts.svelte';
 import { mockFetch, apiError } from '../test/fetch-mock.js';
+import { resetAfterEach, workspace } from '../test/fixtures.js';
 import { navigate } from '../lib/location.svelte.js';
 
-const ws = { id: 3, name: 'Acme', role: /** @type {const} */ ('admin') };
+const ws = workspace('admin');
 const writes = {
   result_link: { supported: true, target: 'application' },
   note: { supported: true, target: 'candidate' },
@@ -59,10 +60,7 @@ const fieldIds = (form) =>
   Array.from(form.querySelectorAll('input')).map((i) => /** @type {HTMLInputElement} */ (i).id.replace(/^conn-/, ''));
 
 describe('Connect an ATS', () => {
-  afterEach(() => {
-    vi.unstubAllGlobals();
-    navigate('/', { replace: true });
-  });
+  resetAfterEach();
 
   it('shows each provider with a lettered mark and the form fields it needs', async () => {
     navigate('/w/3/connections/new', { replace: true });

@@ -1,26 +1,12 @@
-import { describe, it, expect, afterEach, vi } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { render, screen, fireEvent, waitFor, within } from '@testing-library/svelte';
 import InterviewEditor from './InterviewEditor.svelte';
 import { mockFetch, apiError } from '../test/fetch-mock.js';
+import { position, resetAfterEach, stage, workspace } from '../test/fixtures.js';
 import { navigate } from '../lib/location.svelte.js';
 
-const ws = { id: 3, name: 'Acme', role: /** @type {const} */ ('recruiter') };
-const position = {
-  id: 21,
-  connection_id: 7,
-  ext_id: 'J1',
-  title: 'Backend Engineer',
-  status: 'open',
-  department: '',
-  location: 'Berlin',
-  updated_at: null,
-  deleted: false,
-  applications: 4,
-  stages: [
-    { ext_id: 'S1', name: 'Applied', position: 0, kind: '', applications: 1 },
-    { ext_id: 'S2', name: 'Phone screen', position: 1, kind: '', applications: 3 },
-  ],
-};
+const ws = workspace('recruiter');
+const backend = position({ department: '', applications: 4, stages: [stage('S1', 'Applied', 0, 1), stage('S2', 'Phone screen', 1, 3)] });
 
 /** @param {Partial<import('../lib/api.js').Interview>} over */
 function interview(over = {}) {
@@ -62,17 +48,14 @@ function routes(extra = {}, iv = interview()) {
   return {
     'GET /api/workspaces/3/interviews/9': { body: { interview: iv, stats: { invited: 0, sent: 0, opened: 0, started: 0, submitted: 0, expired: 0, failed: 0 }, watchdog: { scheduled: false, last_tick_at: null, last_result: '', next_tick_at: null } } },
     'GET /api/workspaces/3/connections': { body: { connections: [{ id: 7, name: 'Sandbox' }] } },
-    'GET /api/workspaces/3/positions?connection_id=7&limit=500&include_deleted=true': { body: { positions: [position], total: 1 } },
+    'GET /api/workspaces/3/positions?connection_id=7&limit=500&include_deleted=true': { body: { positions: [backend], total: 1 } },
     'GET /api/workspaces/3/connections/7/rejection-reasons': { body: { rejection_reasons: [{ ext_id: 'R1', name: 'Not a fit' }] } },
     ...extra,
   };
 }
 
 describe('InterviewEditor', () => {
-  afterEach(() => {
-    vi.unstubAllGlobals();
-    navigate('/', { replace: true });
-  });
+  resetAfterEach();
 
   it('shows questions.N.field errors from the server at the right question and the tab', async () => {
     navigate('/w/3/interviews/9?tab=questions', { replace: true });

@@ -1,47 +1,18 @@
-import { describe, it, expect, afterEach, vi } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
 import NewInterview from './NewInterview.svelte';
 import { mockFetch, apiError } from '../test/fetch-mock.js';
+import { position, resetAfterEach, stage, workspace } from '../test/fixtures.js';
 import { navigate } from '../lib/location.svelte.js';
 
-const ws = { id: 3, name: 'Acme', role: /** @type {const} */ ('recruiter') };
+const ws = workspace('recruiter');
 const positions = [
-  {
-    id: 21,
-    connection_id: 7,
-    ext_id: 'J1',
-    title: 'Backend Engineer',
-    status: 'open',
-    department: 'Engineering',
-    location: 'Berlin',
-    updated_at: null,
-    deleted: false,
-    applications: 4,
-    stages: [
-      { ext_id: 'S1', name: 'Applied', position: 0, kind: '', applications: 1 },
-      { ext_id: 'S2', name: 'Phone screen', position: 1, kind: '', applications: 3 },
-    ],
-  },
-  {
-    id: 22,
-    connection_id: 7,
-    ext_id: 'J2',
-    title: 'Designer',
-    status: 'open',
-    department: '',
-    location: '',
-    updated_at: null,
-    deleted: false,
-    applications: 0,
-    stages: [],
-  },
+  position({ applications: 4, stages: [stage('S1', 'Applied', 0, 1), stage('S2', 'Phone screen', 1, 3)] }),
+  position({ id: 22, ext_id: 'J2', title: 'Designer', department: '', location: '' }),
 ];
 
 describe('NewInterview', () => {
-  afterEach(() => {
-    vi.unstubAllGlobals();
-    navigate('/', { replace: true });
-  });
+  resetAfterEach();
 
   it('imports a searched position by posting only its position_id, then opens the ATS settings', async () => {
     navigate('/w/3/interviews/new?from=ats', { replace: true });

@@ -2,16 +2,11 @@ import { describe, it, expect, afterEach, vi } from 'vitest';
 import { render, screen } from '@testing-library/svelte';
 import PositionDetail from './PositionDetail.svelte';
 import { mockFetch, apiError } from '../test/fetch-mock.js';
+import { position, stage, workspace } from '../test/fixtures.js';
 
-const ws = { id: 3, name: 'Acme', role: /** @type {const} */ ('viewer') };
-const position = {
-  id: 21,
-  connection_id: 7,
+const ws = workspace('viewer');
+const backend = position({
   ext_id: 'J 1',
-  title: 'Backend Engineer',
-  status: 'open',
-  department: 'Engineering',
-  location: 'Berlin',
   description_html:
     '<p>Build <strong>things</strong>.</p><img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>' +
     '<a href="javascript:alert(1)">bad</a> <a href="https://fernhill.example/jobs">good</a>',
@@ -20,20 +15,15 @@ const position = {
     { ID: 'q1', Label: 'Authorized to work in Germany?', Type: 'yes_no', Options: [{ ID: '0', Label: 'No' }, { ID: '1', Label: 'Yes' }], Required: true },
     { id: 'q2', label: 'Years of experience', type: 'number', options: null, required: false },
   ],
-  updated_at: null,
-  deleted: false,
   applications: 5,
-  stages: [
-    { ext_id: 'S1', name: 'Applied', position: 0, kind: '', applications: 3 },
-    { ext_id: 'S2', name: 'Interview', position: 1, kind: '', applications: 2 },
-  ],
-};
+  stages: [stage('S1', 'Applied', 0, 3), stage('S2', 'Interview', 1, 2)],
+});
 
 describe('PositionDetail', () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it('renders the sanitized description, questions, pipeline and the applications link', async () => {
-    mockFetch({ 'GET /api/workspaces/3/positions/21': { body: { position } } });
+    mockFetch({ 'GET /api/workspaces/3/positions/21': { body: { position: backend } } });
     render(PositionDetail, { workspace: ws, pid: '21' });
 
     const desc = await screen.findByTestId('position-description');
