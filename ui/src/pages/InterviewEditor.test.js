@@ -140,6 +140,17 @@ describe('InterviewEditor', () => {
     }
   });
 
+  it('labels the question limits with their units', async () => {
+    navigate('/w/3/interviews/9?tab=questions', { replace: true });
+    mockFetch(routes());
+    render(InterviewEditor, { workspace: ws, iid: '9' });
+    const cards = await screen.findAllByTestId('question-card');
+    expect(within(cards[0]).getByLabelText('Time limit (seconds, optional)')).toBeTruthy();
+    await fireEvent.change(within(cards[0]).getByTestId('q-type'), { target: { value: 'audio' } });
+    expect(within(cards[0]).getByLabelText('Longest recording (seconds)')).toBeTruthy();
+    expect(within(cards[0]).getByLabelText('Retakes')).toBeTruthy();
+  });
+
   it('publishes only after the preview dialog is confirmed', async () => {
     const preview = {
       stage_name: 'Phone screen',
