@@ -188,9 +188,6 @@ func (a *App) Store() *store.Store { return a.store }
 // HTTP exposes the Fiber app for tests (app.Test).
 func (a *App) HTTP() *fiber.App { return a.http.App() }
 
-// Accounts is the user, workspace and token service (the CLI's too).
-func (a *App) Accounts() *accounts.Service { return a.accounts }
-
 // Connections is the connection service (the CLI's too).
 func (a *App) Connections() *connections.Service { return a.conns }
 

@@ -214,10 +214,6 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	return resolve()
 }
 
-// SecureCookies tells whether cookies get the Secure flag: only when users
-// reach hireloop over https, or the browser would drop the cookie.
-func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
-
 // DBPath is the SQLite file inside the data dir.
 func (c Config) DBPath() string { return filepath.Join(c.DataDir, "hireloop.db") }
 
