@@ -9,20 +9,57 @@ import (
 )
 
 // BuiltinModel names the built-in scorer in Result.Model.
-const BuiltinModel = "builtin-coverage-v1"
+const BuiltinModel = "builtin-rules-v2"
 
-// NewBuiltin returns hireloop's built-in scorer: deterministic rubric
-// coverage by keyword matching, no AI. A criterion is met when one sentence
-// of the answer shares enough significant words with the criterion's name
-// and "strong" description; that sentence is quoted as evidence. The score
-// is 1 + 4 × the weighted share of criteria met. Without a rubric it only
-// measures substance, capped at 3.
+// KeywordCoverageModel names the keyword-coverage heuristic in Result.Model.
+const KeywordCoverageModel = "builtin-coverage-v1"
+
+// NewBuiltin returns hireloop's built-in scorer, used when no LLM endpoint
+// is configured. It scores closed questions by the recruiter's rules and
+// does not score open answers: keyword matching does not track the quality
+// of an answer (measured on the shipped evaluation set, see the README), so
+// each open answer goes to a person as a rubric checklist (KindReview, no
+// score) and the overall score waits for that person. The checklist comes
+// with the sentences that mention each criterion highlighted as
+// suggestions, never as a verdict.
 func NewBuiltin() Scorer { return builtin{} }
 
 type builtin struct{}
 
 func (builtin) Score(ctx context.Context, in Input) (Result, error) {
 	return run(ctx, in, "builtin", BuiltinModel, func(_ context.Context, _ *Input, _ *Question, crits []Criterion, answer string) (QuestionResult, error) {
+		return review(crits, answer), nil
+	})
+}
+
+// review leaves an open answer to a person: every criterion is open, and
+// the sentence that shares the most words with it is suggested as evidence.
+func review(crits []Criterion, answer string) QuestionResult {
+	qr := QuestionResult{Kind: KindReview, Criteria: make([]CriterionResult, 0, len(crits)),
+		Rationale: "Waiting for a person: without an AI endpoint hireloop does not score open answers. Tick the criteria the answer meets."}
+	sug := coverage(crits, answer)
+	for i, c := range crits {
+		cr := CriterionResult{CriterionID: c.ID, Name: c.Name}
+		if i < len(sug.Criteria) {
+			cr.Suggestion = sug.Criteria[i].Evidence
+		}
+		qr.Criteria = append(qr.Criteria, cr)
+	}
+	return qr
+}
+
+// NewKeywordCoverage returns the keyword-coverage heuristic that was
+// hireloop's built-in scorer until 2026-12: a criterion is met when one
+// sentence of the answer shares enough significant words with the
+// criterion's name and "strong" description. It is kept to measure it
+// (scoring eval's benchmark) and to suggest evidence; it does not score
+// candidates, because its scores do not track quality.
+func NewKeywordCoverage() Scorer { return keywordCoverage{} }
+
+type keywordCoverage struct{}
+
+func (keywordCoverage) Score(ctx context.Context, in Input) (Result, error) {
+	return run(ctx, in, "keyword-coverage", KeywordCoverageModel, func(_ context.Context, _ *Input, _ *Question, crits []Criterion, answer string) (QuestionResult, error) {
 		if len(crits) == 0 {
 			return substance(answer), nil
 		}

@@ -32,6 +32,10 @@ const (
 	KindOpen          = "open"           // scored 1–5 by the Scorer
 	KindClosed        = "closed"         // scored by rule
 	KindMediaUnscored = "media_unscored" // recording without transcript: a human reviews it
+	// KindReview is an open answer the built-in scorer leaves to a person:
+	// no score until a reviewer ticks the rubric checklist, and the overall
+	// score waits for it.
+	KindReview = "review"
 )
 
 // Flag kinds.
@@ -98,6 +102,9 @@ type CriterionResult struct {
 	Name        string `json:"name"`
 	Met         *bool  `json:"met"`      // nil = not discussed
 	Evidence    string `json:"evidence"` // verbatim quote from the answer, or ""
+	// Suggestion is a sentence of the answer that mentions the criterion,
+	// highlighted for a reviewer (KindReview); never a verdict.
+	Suggestion string `json:"suggestion,omitempty"`
 }
 
 // QuestionResult is the score of one question.
@@ -182,7 +189,10 @@ func run(ctx context.Context, in Input, scorer, model string, open openFunc) (Re
 				if qr, err = open(ctx, &in, q, crits, text); err != nil {
 					return Result{}, err
 				}
-				qr.QuestionID, qr.Kind = q.ID, KindOpen
+				qr.QuestionID = q.ID
+				if qr.Kind == "" {
+					qr.Kind = KindOpen
+				}
 			case (q.Type == "audio" || q.Type == "video") && a.HasMedia:
 				qr = QuestionResult{QuestionID: q.ID, Kind: KindMediaUnscored,
 					Criteria:  notDiscussed(crits),
@@ -310,6 +320,9 @@ func Overall(questions []Question, results []QuestionResult) *float64 {
 	}
 	var sum, total float64
 	for _, r := range results {
+		if r.Kind == KindReview && r.Score == nil {
+			return nil // waits for the person reviewing this answer
+		}
 		if r.Score == nil || math.IsNaN(*r.Score) {
 			continue
 		}
@@ -319,7 +332,7 @@ func Overall(questions []Question, results []QuestionResult) *float64 {
 		}
 		var n float64
 		switch r.Kind {
-		case KindOpen:
+		case KindOpen, KindReview:
 			n = (*r.Score - 1) / 4
 		case KindClosed:
 			n = *r.Score / 5

@@ -42,18 +42,44 @@ const backendAnswer = "I lead a team of four engineers. We wrote unit tests for 
 
 func builtinScore(t *testing.T, in Input) Result {
 	t.Helper()
-	res, err := NewBuiltin().Score(context.Background(), in)
+	res, err := NewKeywordCoverage().Score(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return res
 }
 
+// Without an AI endpoint, open answers wait for a person: no score, no
+// overall, and the sentences that mention each criterion are suggested.
+func TestBuiltinLeavesOpenAnswersToAPerson(t *testing.T) {
+	in := Input{Questions: []Question{
+		{ID: 1, Type: "text", Prompt: "Tell us about a backend you built.", Rubric: backendRubric, Required: true},
+		{ID: 2, Type: "text", Prompt: "Anything else?"},
+	}, Answers: []Answer{{QuestionID: 1, Value: backendAnswer}, {QuestionID: 2, Value: "No."}}}
+	res, err := NewBuiltin().Score(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Scorer != "builtin" || res.Model != BuiltinModel || res.Overall != nil {
+		t.Fatalf("metadata / overall: %+v", res)
+	}
+	q := findQ(t, res, 1)
+	if q.Kind != KindReview || q.Score != nil || len(q.Criteria) != 3 {
+		t.Fatalf("open answer: %+v", q)
+	}
+	if q.Criteria[0].Met != nil || q.Criteria[0].Suggestion != "We wrote unit tests for every service and ran them in CI!" || q.Criteria[2].Suggestion != "" {
+		t.Fatalf("checklist: %+v", q.Criteria)
+	}
+	if q2 := findQ(t, res, 2); q2.Kind != KindReview || q2.Score != nil || strings.Contains(q2.Rationale, "sentences") {
+		t.Fatalf("answer without rubric: %+v", q2)
+	}
+}
+
 func TestBuiltinQuotesMatchingSentences(t *testing.T) {
 	in := Input{Questions: []Question{{ID: 1, Type: "text", Prompt: "Tell us about a backend you built.", Rubric: backendRubric}},
 		Answers: []Answer{{QuestionID: 1, Value: backendAnswer}}}
 	res := builtinScore(t, in)
-	if res.Scorer != "builtin" || res.Model != "builtin-coverage-v1" || res.PromptVersion != PromptVersion || len(res.RubricVersion) != 16 {
+	if res.Scorer != "keyword-coverage" || res.Model != "builtin-coverage-v1" || res.PromptVersion != PromptVersion || len(res.RubricVersion) != 16 {
 		t.Fatalf("metadata: %+v", res)
 	}
 	q := findQ(t, res, 1)
