@@ -135,14 +135,14 @@ func TestLLMValidOutput(t *testing.T) {
 	if !reflect.DeepEqual(q.Criteria, want) {
 		t.Fatalf("criteria:\n got %+v\nwant %+v", q.Criteria, want)
 	}
-	if c := findQ(t, res, 2); c.Score == nil || *c.Score != 5 || hasFlag(c.Flags, FlagKnockout) == nil {
+	if c := findQ(t, res, 2); c.Score == nil || *c.Score != 0 || hasFlag(c.Flags, FlagKnockout) == nil {
 		t.Fatalf("closed question: %+v", c)
 	}
 	if v := findQ(t, res, 3); v.Kind != KindMediaUnscored || v.Score != nil {
 		t.Fatalf("video: %+v", v)
 	}
-	if res.Overall == nil || *res.Overall != 87.5 { // (0.75 + 1) / 2
-		t.Fatalf("overall = %v, want 87.5", res.Overall)
+	if res.Overall == nil || *res.Overall != 38 { // (0.75 + 0) / 2, the knockout at its minimum
+		t.Fatalf("overall = %v, want 38", res.Overall)
 	}
 	if len(res.Raw) != 1 || !strings.Contains(string(res.Raw[0]), `"chat.completion"`) || !json.Valid(res.Raw[0]) {
 		t.Fatalf("raw: %s", res.Raw)

@@ -1,11 +1,12 @@
 // Package scoring scores a candidate's interview answers.
 //
-// Closed questions (choices, yes/no, number) are scored by rules in Go and
-// never by a model. Open questions (text, and audio/video once transcribed)
+// Closed questions (choices, yes/no, number) are scored by the recruiter's
+// rules (closed.go) in Go and never by a model. Open questions (text, and audio/video once transcribed)
 // are scored 1–5 against the question's rubric by a Scorer: the built-in,
 // deterministic rubric-coverage scorer, or an LLM behind an OpenAI-compatible
 // chat-completions endpoint. The overall score is a weighted mean computed
-// in Go. Knockout rules only add flags: a human decides.
+// in Go. A knockout answer scores its question 0 and flags the result: a
+// human decides, nothing is rejected automatically.
 //
 // Only the content of an answer is assessed, never tone, accent, fluency,
 // emotion, appearance, confidence, or the grammar of non-native speakers.
@@ -76,6 +77,7 @@ type Question struct {
 	Weight   float64     `json:"weight"` // 0 means 1
 	Rubric   []Criterion `json:"rubric"`
 	Knockout *Knockout   `json:"knockout"`
+	Rule     *Rule       `json:"rule"` // closed questions: the recruiter's points
 }
 
 // Answer is a candidate's answer to one question.
@@ -111,10 +113,12 @@ type CriterionResult struct {
 type QuestionResult struct {
 	QuestionID int64  `json:"question_id"`
 	Kind       string `json:"kind"` // KindOpen, KindClosed or KindMediaUnscored
-	// Score is 1..5 for open questions and 0..5 for closed ones (5 when
-	// answered; a knockout does not change it). A required question left
-	// unanswered scores the minimum (open 1, closed 0) and is flagged. nil
-	// when unscored (media without transcript) or optional and unanswered.
+	// Score is 1..5 for open questions and 0..5 for closed ones (by the
+	// recruiter's rule; a knockout answer scores 0). A required question
+	// left unanswered scores the minimum (open 1, closed 0) and is
+	// flagged. nil when unscored: media without transcript, an open answer
+	// waiting for a person, a closed question without a rule, or an
+	// optional question left unanswered.
 	Score     *float64          `json:"score"`
 	Criteria  []CriterionResult `json:"criteria"`
 	Rationale string            `json:"rationale"`
@@ -238,30 +242,6 @@ func unanswered(qr *QuestionResult, q *Question, min float64) {
 		Message: "A required question was not answered."})
 }
 
-// scoreClosed rule-scores a closed question: 5 when answered, and a knockout
-// flag when the answer matches the rule.
-func scoreClosed(q *Question, a Answer, ok bool) QuestionResult {
-	qr := QuestionResult{QuestionID: q.ID, Kind: KindClosed, Criteria: []CriterionResult{}}
-	values := closedValues(q.Type, a.Value)
-	if !ok || len(values) == 0 {
-		unanswered(&qr, q, 0)
-		return qr
-	}
-	qr.Score = ptr(5.0)
-	qr.Rationale = "Answered: " + strings.Join(values, ", ") + ". Closed questions are scored by rule (answered = 5), not by AI."
-	if k := q.Knockout; k != nil {
-		if why := knockoutMatch(q.Type, k, values); why != "" {
-			msg := why
-			if r := strings.TrimSpace(k.Reason); r != "" {
-				msg = r + " (" + why + ")"
-			}
-			qr.Flags = append(qr.Flags, Flag{Kind: FlagKnockout, QuestionID: q.ID, Message: msg})
-			qr.Rationale += " Matches a knockout rule: flagged for a human to decide; the score is unchanged."
-		}
-	}
-	return qr
-}
-
 // closedValues returns the non-empty values of a closed answer.
 func closedValues(typ, v string) []string {
 	v = strings.TrimSpace(v)
@@ -294,8 +274,8 @@ func knockoutMatch(typ string, k *Knockout, values []string) string {
 		}
 	}
 	if typ == "number" && (k.Min != nil || k.Max != nil) {
-		n, err := strconv.ParseFloat(strings.ReplaceAll(values[0], ",", "."), 64)
-		if err != nil || math.IsNaN(n) {
+		n, err := parseNumber(values[0])
+		if err != nil {
 			return ""
 		}
 		if k.Min != nil && n < *k.Min {
@@ -346,8 +326,13 @@ func Overall(questions []Question, results []QuestionResult) *float64 {
 	if total == 0 {
 		return nil
 	}
-	return ptr(round(sum/total*100, 2))
+	return ptr(Round(sum / total * 100))
 }
+
+// Round is the one rounding of an overall score: to a whole number, halves
+// away from zero. The console, the PDF, the ATS note and the tag rule all
+// see the same number because Overall stores it rounded.
+func Round(v float64) float64 { return math.Round(v) }
 
 // Criteria returns the rubric with IDs (a slug of the name when empty,
 // made unique) and weights (1 when not positive) filled in.
@@ -410,6 +395,7 @@ func RubricVersion(questions []Question) string {
 		Weight   float64     `json:"weight"`
 		Rubric   []Criterion `json:"rubric"`
 		Knockout *Knockout   `json:"knockout"`
+		Rule     *Rule       `json:"rule,omitempty"`
 	}
 	cs := make([]canon, 0, len(questions))
 	for _, q := range questions {
@@ -417,7 +403,7 @@ func RubricVersion(questions []Question) string {
 		if opts == nil {
 			opts = []string{}
 		}
-		cs = append(cs, canon{q.ID, q.Type, q.Prompt, opts, q.Required, weightOr1(q.Weight), Criteria(q.Rubric), q.Knockout})
+		cs = append(cs, canon{q.ID, q.Type, q.Prompt, opts, q.Required, weightOr1(q.Weight), Criteria(q.Rubric), q.Knockout, q.Rule.canonical()})
 	}
 	b, _ := json.Marshal(cs)
 	sum := sha256.Sum256(b)

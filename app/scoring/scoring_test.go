@@ -158,22 +158,27 @@ func TestBuiltinWithoutRubric(t *testing.T) {
 }
 
 func TestClosedQuestionsAndKnockouts(t *testing.T) {
+	yes := &Rule{Points: map[string]float64{"yes": 5, "no": 0}}
+	years := &Rule{Ranges: []Range{{Min: f64(5), Points: 5}, {Min: f64(2), Max: f64(4.99), Points: 3}}}
 	in := Input{Questions: []Question{
-		{ID: 1, Type: "yes_no", Knockout: &Knockout{Values: []string{"no"}, Reason: "Needs a work permit"}},
-		{ID: 2, Type: "number", Knockout: &Knockout{Min: f64(2), Reason: "At least two years of Go"}},
-		{ID: 3, Type: "number", Knockout: &Knockout{Min: f64(2), Max: f64(10)}},
-		{ID: 4, Type: "multi_choice", Options: []string{"A", "B", "C"}, Knockout: &Knockout{Values: []string{"C"}, Reason: "C is a red flag"}},
-		{ID: 5, Type: "single_choice", Options: []string{"A", "B"}, Knockout: &Knockout{Values: []string{"B"}}},
+		{ID: 1, Type: "yes_no", Prompt: "Work permit for the EU?", Rule: yes, Knockout: &Knockout{Values: []string{"no"}, Reason: "Needs a work permit"}},
+		{ID: 2, Type: "number", Prompt: "Years of Go?", Rule: years, Knockout: &Knockout{Min: f64(2), Reason: "At least two years of Go"}},
+		{ID: 3, Type: "number", Rule: years, Knockout: &Knockout{Min: f64(2), Max: f64(10)}},
+		{ID: 4, Type: "multi_choice", Options: []string{"A", "B", "C"}, Rule: &Rule{Points: map[string]float64{"A": 3, "B": 3}},
+			Knockout: &Knockout{Values: []string{"C"}, Reason: "C is a red flag"}},
+		{ID: 5, Type: "single_choice", Options: []string{"A", "B"}, Rule: &Rule{Points: map[string]float64{"A": 3, "B": 5}}, Knockout: &Knockout{Values: []string{"B"}}},
 		{ID: 6, Type: "number", Knockout: &Knockout{Max: f64(5)}},
 	}, Answers: []Answer{
 		{QuestionID: 1, Value: "no"}, {QuestionID: 2, Value: "1.5"}, {QuestionID: 3, Value: "4"},
 		{QuestionID: 4, Value: `["A","C"]`}, {QuestionID: 5, Value: "A"}, {QuestionID: 6, Value: "7"},
 	}}
 	res := builtinScore(t, in)
-	wantFlag := map[int64]string{1: "Needs a work permit", 2: "At least two years of Go", 4: "C is a red flag", 6: "above the maximum 5"}
+	wantFlag := map[int64]string{1: `Knockout: "Work permit for the EU?" answered "no" (Needs a work permit)`,
+		2: `"Years of Go?" answered "1.5" (At least two years of Go)`, 4: "C is a red flag", 6: `answered "7"`}
+	wantScore := map[int64]*float64{1: f64(0), 2: f64(0), 3: f64(3), 4: f64(0), 5: f64(3), 6: f64(0)}
 	for _, q := range res.Questions {
-		if q.Kind != KindClosed || q.Score == nil || *q.Score != 5 {
-			t.Fatalf("question %d: kind %s score %v, want closed 5", q.QuestionID, q.Kind, q.Score)
+		if q.Kind != KindClosed || !reflect.DeepEqual(q.Score, wantScore[q.QuestionID]) {
+			t.Fatalf("question %d: kind %s score %v, want closed %v", q.QuestionID, q.Kind, q.Score, *wantScore[q.QuestionID])
 		}
 		f := hasFlag(q.Flags, FlagKnockout)
 		if want, ok := wantFlag[q.QuestionID]; ok {
@@ -187,8 +192,86 @@ func TestClosedQuestionsAndKnockouts(t *testing.T) {
 	if n := len(res.Flags); n != 4 {
 		t.Fatalf("result flags = %d, want 4: %+v", n, res.Flags)
 	}
-	if res.Overall == nil || *res.Overall != 100 { // knockouts do not change scores
-		t.Fatalf("overall = %v, want 100", res.Overall)
+	// Knockouts count at the minimum: (0 + 0 + 0.6 + 0 + 0.6 + 0) / 6.
+	if res.Overall == nil || *res.Overall != 20 {
+		t.Fatalf("overall = %v, want 20", res.Overall)
+	}
+}
+
+// Closed questions score what the recruiter set, not "answered = 5".
+func TestClosedQuestionRules(t *testing.T) {
+	stack := &Rule{Points: map[string]float64{"Go": PointsPreferred, "Rust": PointsAcceptable, "php": PointsNotAcceptable}}
+	cases := []struct {
+		name  string
+		q     Question
+		value string
+		score *float64
+		why   string
+	}{
+		{"preferred option", Question{Type: "single_choice", Options: []string{"Go", "Rust", "PHP"}, Rule: stack}, "Go", f64(5), `"Go" is worth 5`},
+		{"acceptable option", Question{Type: "single_choice", Options: []string{"Go", "Rust", "PHP"}, Rule: stack}, "Rust", f64(3), "worth 3"},
+		{"labels match case-insensitively", Question{Type: "single_choice", Options: []string{"Go", "Rust", "PHP"}, Rule: stack}, "PHP", f64(0), "worth 0"},
+		{"option without points", Question{Type: "single_choice", Options: []string{"Go", "Java"}, Rule: stack}, "Java", f64(0), "worth 0"},
+		{"several choices add up, at most 5", Question{Type: "multi_choice", Options: []string{"Go", "Rust", "PHP"}, Rule: stack}, `["Go","Rust"]`, f64(5), "at most 5"},
+		{"several choices add up", Question{Type: "multi_choice", Options: []string{"A", "B", "C"}, Rule: &Rule{Points: map[string]float64{"A": 2, "B": 2}}}, `["A","B"]`, f64(4), `"A" 2 + "B" 2`},
+		{"yes/no preferred answer", Question{Type: "yes_no", Rule: &Rule{Points: map[string]float64{"yes": 5}}}, "no", f64(0), "worth 0"},
+		{"number in a range", Question{Type: "number", Rule: &Rule{Ranges: []Range{{Min: f64(5), Points: 5}, {Min: f64(2), Max: f64(4), Points: 3}}}}, "3", f64(3), "2–4"},
+		{"number on a bound", Question{Type: "number", Rule: &Rule{Ranges: []Range{{Min: f64(5), Points: 5}}}}, "5", f64(5), "5 or more"},
+		{"number in no range", Question{Type: "number", Rule: &Rule{Ranges: []Range{{Min: f64(5), Points: 5}}}}, "1", f64(0), "none of the scored ranges"},
+		{"decimal comma", Question{Type: "number", Rule: &Rule{Ranges: []Range{{Max: f64(2), Points: 4}}}}, "1,5", f64(4), "2 or less"},
+		{"no rule: information only", Question{Type: "single_choice", Options: []string{"A", "B"}}, "A", nil, "not part of the score"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.q.ID = 1
+			res := builtinScore(t, Input{Questions: []Question{c.q}, Answers: []Answer{{QuestionID: 1, Value: c.value}}})
+			q := findQ(t, res, 1)
+			if !reflect.DeepEqual(q.Score, c.score) || !strings.Contains(q.Rationale, c.why) {
+				t.Fatalf("score %v rationale %q, want %v and %q", q.Score, q.Rationale, c.score, c.why)
+			}
+			if len(q.Flags) != 0 {
+				t.Fatalf("flags: %+v", q.Flags)
+			}
+		})
+	}
+}
+
+func TestRuleCheck(t *testing.T) {
+	opts := []string{"Go", "Rust"}
+	cases := []struct {
+		typ  string
+		r    *Rule
+		want string
+	}{
+		{"single_choice", &Rule{Points: map[string]float64{"go": 5}}, ""},
+		{"single_choice", &Rule{Points: map[string]float64{"Java": 5}}, "not one of the options"},
+		{"single_choice", &Rule{Points: map[string]float64{"Go": 6}}, "between 0 and 5"},
+		{"single_choice", &Rule{Ranges: []Range{{Min: f64(1), Points: 5}}}, "only number questions"},
+		{"number", &Rule{Ranges: []Range{{Points: 5}}}, "minimum or a maximum"},
+		{"number", &Rule{Ranges: []Range{{Min: f64(3), Max: f64(1), Points: 5}}}, "must not be above"},
+		{"number", &Rule{Ranges: []Range{{Min: f64(1), Points: -1}}}, "between 0 and 5"},
+		{"number", &Rule{Points: map[string]float64{"Go": 5}}, "not option points"},
+	}
+	for _, c := range cases {
+		got := c.r.Check(c.typ, opts)
+		if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("%s %+v: %q, want %q", c.typ, c.r, got, c.want)
+		}
+	}
+}
+
+// Confirming a suggested rule does not change the rubric version; changing
+// its points does.
+func TestRubricVersionFollowsRules(t *testing.T) {
+	q := Question{ID: 1, Type: "yes_no", Rule: &Rule{Points: map[string]float64{"yes": 5}, Suggested: true}}
+	v1 := RubricVersion([]Question{q})
+	q.Rule = &Rule{Points: map[string]float64{"yes": 5}}
+	if RubricVersion([]Question{q}) != v1 {
+		t.Fatal("confirming a suggestion changed the rubric version")
+	}
+	q.Rule = &Rule{Points: map[string]float64{"yes": 3}}
+	if RubricVersion([]Question{q}) == v1 {
+		t.Fatal("new points kept the rubric version")
 	}
 }
 
@@ -196,9 +279,10 @@ func TestUnanswered(t *testing.T) {
 	in := Input{Questions: []Question{
 		{ID: 1, Type: "text", Required: true, Rubric: backendRubric},
 		{ID: 2, Type: "text"},
-		{ID: 3, Type: "single_choice", Required: true, Options: []string{"A", "B"}},
-		{ID: 4, Type: "multi_choice", Options: []string{"A", "B"}},
-		{ID: 5, Type: "number", Required: true, Knockout: &Knockout{Min: f64(1)}},
+		{ID: 3, Type: "single_choice", Required: true, Options: []string{"A", "B"}, Rule: &Rule{Points: map[string]float64{"A": 5}}},
+		{ID: 4, Type: "multi_choice", Options: []string{"A", "B"}, Rule: &Rule{Points: map[string]float64{"A": 5}}},
+		{ID: 5, Type: "number", Required: true, Knockout: &Knockout{Min: f64(1)}, Rule: &Rule{Ranges: []Range{{Min: f64(1), Points: 5}}}},
+		{ID: 6, Type: "yes_no", Required: true}, // no rule: flagged, never scored
 	}, Answers: []Answer{{QuestionID: 2, Value: "   "}, {QuestionID: 4, Value: "[]"}, {QuestionID: 5, Value: ""}}}
 	res := builtinScore(t, in)
 	cases := []struct {
@@ -206,7 +290,8 @@ func TestUnanswered(t *testing.T) {
 		kind  string
 		score *float64
 		flag  bool
-	}{{1, KindOpen, f64(1), true}, {2, KindOpen, nil, false}, {3, KindClosed, f64(0), true}, {4, KindClosed, nil, false}, {5, KindClosed, f64(0), true}}
+	}{{1, KindOpen, f64(1), true}, {2, KindOpen, nil, false}, {3, KindClosed, f64(0), true}, {4, KindClosed, nil, false}, {5, KindClosed, f64(0), true},
+		{6, KindClosed, nil, true}}
 	for _, c := range cases {
 		q := findQ(t, res, c.id)
 		if q.Kind != c.kind || !reflect.DeepEqual(q.Score, c.score) {
@@ -231,7 +316,7 @@ func TestMediaWithoutTranscript(t *testing.T) {
 	in := Input{Questions: []Question{
 		{ID: 1, Type: "video", Required: true, Rubric: backendRubric, Weight: 3},
 		{ID: 2, Type: "audio", Rubric: backendRubric},
-		{ID: 3, Type: "yes_no"},
+		{ID: 3, Type: "yes_no", Rule: &Rule{Points: map[string]float64{"yes": 5}}},
 	}, Answers: []Answer{
 		{QuestionID: 1, HasMedia: true, Value: "a note"},
 		{QuestionID: 2, HasMedia: true, Transcript: backendAnswer},
@@ -249,9 +334,9 @@ func TestMediaWithoutTranscript(t *testing.T) {
 	if a.Kind != KindOpen || a.Score == nil || *a.Score != 4 {
 		t.Fatalf("audio with transcript: %+v", a)
 	}
-	// (0.75 + 1) / 2; the video (weight 3) is left out.
-	if res.Overall == nil || *res.Overall != 87.5 {
-		t.Fatalf("overall = %v, want 87.5", res.Overall)
+	// (0.75 + 1) / 2 = 87.5, rounded once; the video (weight 3) is left out.
+	if res.Overall == nil || *res.Overall != 88 {
+		t.Fatalf("overall = %v, want 88", res.Overall)
 	}
 }
 
@@ -268,16 +353,27 @@ func TestOverallWeightedMean(t *testing.T) {
 		{QuestionID: 3, Kind: KindMediaUnscored, Score: f64(5)}, // never counted
 	}
 	got := Overall(qs, rs)
-	if got == nil || !near(*got, 41.67) { // (1.5 + 1 + 0) / 6
-		t.Fatalf("overall = %v, want 41.67", got)
+	if got == nil || *got != 42 { // (1.5 + 1 + 0) / 6 = 41.67
+		t.Fatalf("overall = %v, want 42", got)
 	}
 	rs[0].Score = f64(3) // a human override
-	if got := Overall(qs, rs); got == nil || !near(*got, 33.33) {
-		t.Fatalf("overall after override = %v, want 33.33", got)
+	if got := Overall(qs, rs); got == nil || *got != 33 {
+		t.Fatalf("overall after override = %v, want 33", got)
 	}
-	rs[4].Score = f64(3)                                          // a closed question overridden to 3 of 5 counts 0.6
-	if got := Overall(qs, rs); got == nil || !near(*got, 63.33) { // (2×0.5 + 1 + 3×0.6) / 6
-		t.Fatalf("overall after closed override = %v, want 63.33", got)
+	rs[4].Score = f64(3)                                  // a closed question overridden to 3 of 5 counts 0.6
+	if got := Overall(qs, rs); got == nil || *got != 63 { // (2×0.5 + 1 + 3×0.6) / 6 = 63.33
+		t.Fatalf("overall after closed override = %v, want 63", got)
+	}
+	// An open answer waiting for a person holds the overall back.
+	if got := Overall(qs, append(rs, QuestionResult{QuestionID: 4, Kind: KindReview})); got != nil {
+		t.Fatalf("overall with a review pending = %v, want nil", *got)
+	}
+	// Once reviewed, it counts like an open answer.
+	if got := Overall(qs, append(rs[:5:5], QuestionResult{QuestionID: 4, Kind: KindReview, Score: f64(5)})); got == nil || *got != 69 { // (1 + 1 + 1.8 + 1) / 7 = 68.57
+		t.Fatalf("overall with a reviewed answer = %v, want 69", got)
+	}
+	if Round(87.5) != 88 || Round(12.49) != 12 {
+		t.Fatal("Round must round halves away from zero")
 	}
 	if got := Overall(qs, []QuestionResult{{QuestionID: 3, Kind: KindMediaUnscored}}); got != nil {
 		t.Fatalf("overall with nothing scored = %v, want nil", *got)
