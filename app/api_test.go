@@ -381,6 +381,7 @@ func TestWorkspaceIsolationEveryRoute(t *testing.T) {
 		"PUT /api/workspaces/:wid/branding":                                 map[string]string{"company_name": "Stolen", "brand_color": "#000000"},
 		"POST /api/workspaces/:wid/results/:rid/shares":                     map[string]int{"hours": 24},
 		"POST /api/workspaces/:wid/results/:rid/override":                   map[string]any{"question_id": 0, "score": 10, "reason": "stolen"},
+		"POST /api/workspaces/:wid/results/:rid/review":                     map[string]any{"question_id": 1, "criteria": map[string]bool{"x": true}},
 		"POST /api/workspaces/:wid/results/:rid/accept":                     nil,
 		"POST /api/workspaces/:wid/results/:rid/reject":                     nil,
 		"POST /api/workspaces/:wid/ats-writes/:wrid/retry":                  nil,

@@ -35,9 +35,37 @@ func runWorkers(t *testing.T, s *interviewSetup) {
 }
 
 // submitted publishes an interview with rules and write-back configured,
-// has the first invited candidate answer and submit, and returns the
-// interview id and the result id once scored.
+// has the first invited candidate answer (with a work permit) and submit,
+// has a person review the open answer (the built-in scorer leaves it to
+// them), and returns the interview id and the result path once scored.
 func submitted(t *testing.T, s *interviewSetup) (ivID int64, resultPath string) {
+	t.Helper()
+	ivID, resultPath = submittedWith(t, s, "yes")
+	reviewAll(t, s, resultPath)
+	return ivID, resultPath
+}
+
+// reviewAll ticks every criterion of every open answer waiting for a
+// person, as a reviewer would.
+func reviewAll(t *testing.T, s *interviewSetup, rpath string) {
+	t.Helper()
+	r := s.admin.mustStatus(200, "GET", rpath, nil).json(t)["result"].(map[string]any)
+	for _, d := range r["details"].([]any) {
+		q := d.(map[string]any)
+		if q["kind"] != "review" || q["score"] != nil {
+			continue
+		}
+		ticks := map[string]bool{}
+		for _, c := range q["criteria"].([]any) {
+			ticks[c.(map[string]any)["criterion_id"].(string)] = true
+		}
+		s.admin.mustStatus(200, "POST", rpath+"/review", map[string]any{"question_id": q["question_id"], "criteria": ticks})
+	}
+}
+
+// submittedWith is submitted without the review, the candidate answering
+// permit to "Work permit?" (a knockout question: "no" is the knockout).
+func submittedWith(t *testing.T, s *interviewSetup, permit string) (ivID int64, resultPath string) {
 	t.Helper()
 	sm := s.fake.Samples()
 	pid, _, stage := s.sampleStage(t)
@@ -61,7 +89,7 @@ func submitted(t *testing.T, s *interviewSetup) (ivID int64, resultPath string) 
 	qs := cand.mustStatus(200, "GET", base, nil).json(t)["questions"].([]any)
 	q := func(i int) int64 { return int64(qs[i].(map[string]any)["id"].(float64)) }
 	cand.mustStatus(200, "PUT", fmt.Sprintf("%s/answers/%d", base, q(0)), map[string]any{"value": "I planned the migration planning in phases. We kept a rollback ready."})
-	cand.mustStatus(200, "PUT", fmt.Sprintf("%s/answers/%d", base, q(1)), map[string]any{"value": "no"})
+	cand.mustStatus(200, "PUT", fmt.Sprintf("%s/answers/%d", base, q(1)), map[string]any{"value": permit})
 	s.fake.ResetWrites()
 	cand.mustStatus(204, "POST", base+"/submit", nil)
 	deadline := time.Now().Add(20 * time.Second)
@@ -115,11 +143,8 @@ func TestResultScoredReportedAndWrittenBackOnce(t *testing.T) {
 	ws := waitWrites(t, s, rpath, 4)
 	res := s.admin.mustStatus(200, "GET", rpath, nil).json(t)
 	r := res["result"].(map[string]any)
-	if r["scorer"] != "builtin" || r["overall"] == nil || r["has_report"] != true {
+	if r["scorer"] != "builtin" || r["overall"] != 100.0 || r["has_report"] != true || r["review_pending"] != 0.0 || len(r["flags"].([]any)) != 0 {
 		t.Fatalf("result: %v", r)
-	}
-	if !strings.Contains(string(r["flags"].([]any)[0].(map[string]any)["kind"].(string)), "knockout") {
-		t.Fatalf("knockout not flagged: %v", r["flags"])
 	}
 	for _, w := range ws {
 		if w.(map[string]any)["status"] != "done" {
@@ -477,8 +502,9 @@ func TestTimeoutAfterTheATSReceivedAWrite(t *testing.T) {
 }
 
 // With a transcription endpoint set, a recorded answer is transcribed
-// (OpenAI-compatible /audio/transcriptions) and scored on its transcript;
-// without one it is left to a person.
+// (OpenAI-compatible /audio/transcriptions); without an LLM its transcript
+// goes to a person's checklist, with the sentence that mentions each
+// criterion suggested. The recording's length the browser measured is kept.
 func TestRecordedAnswersAreTranscribed(t *testing.T) {
 	var gotModel, gotAuth atomic.Value
 	stt := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -509,7 +535,7 @@ func TestRecordedAnswersAreTranscribed(t *testing.T) {
 	base := "/api/candidate/" + tok
 	cand := &client{t: t, a: s.a}
 	cand.mustStatus(204, "POST", base+"/start", map[string]bool{"consent": true})
-	req := httptest.NewRequest("POST", fmt.Sprintf("%s/answers/%d/media?offset=0&final=1", base, qid), strings.NewReader("fake-webm-bytes"))
+	req := httptest.NewRequest("POST", fmt.Sprintf("%s/answers/%d/media?offset=0&final=1&duration_ms=47200", base, qid), strings.NewReader("fake-webm-bytes"))
 	req.Header.Set("Content-Type", "audio/webm")
 	if res, err := s.a.HTTP().Test(req, -1); err != nil || res.StatusCode != 200 {
 		t.Fatalf("upload: %v %v", err, res.Status)
@@ -528,7 +554,9 @@ func TestRecordedAnswersAreTranscribed(t *testing.T) {
 	}
 	q := r["result"].(map[string]any)["details"].([]any)[0].(map[string]any)
 	ans := r["answers"].([]any)[0].(map[string]any)
-	if q["kind"] != "open" || q["score"] == nil || !strings.Contains(ans["transcript"].(string), "rollback") || ans["media_url"] == nil {
+	crit := q["criteria"].([]any)[0].(map[string]any)
+	if q["kind"] != "review" || q["score"] != nil || !strings.Contains(crit["suggestion"].(string), "rollback") ||
+		!strings.Contains(ans["transcript"].(string), "rollback") || ans["media_url"] == nil || ans["media_ms"] != 47200.0 {
 		t.Fatalf("transcribed answer: question %v, answer %v", q, ans)
 	}
 	if gotModel.Load() != "whisper-1" || gotAuth.Load() != "Bearer stt-secret" {
@@ -568,5 +596,97 @@ func TestShareLinkExpiresAndCanBeRevoked(t *testing.T) {
 	}
 	if n := len(s.admin.mustStatus(200, "GET", rpath+"/shares", nil).json(t)["shares"].([]any)); n != 1 {
 		t.Fatalf("%d shares listed", n)
+	}
+}
+
+// A knockout travels with the result: nothing reaches the ATS while the
+// open answer waits for a person; then the note names the knockout
+// (question and answer) and says the result needs review, the completed
+// stage move still happens, no positive score tag is written, and the PDF
+// and the results link name it too. Nothing is rejected.
+func TestKnockoutIsNamedEverywhereAndHoldsTheScoreTag(t *testing.T) {
+	s := newInterviewSetup(t)
+	runWorkers(t, s)
+	_, rpath := submittedWith(t, s, "no")
+	r := s.admin.mustStatus(200, "GET", rpath, nil).json(t)
+	res := r["result"].(map[string]any)
+	if res["review_pending"] != 1.0 || res["overall"] != nil || len(r["ats_writes"].([]any)) != 0 {
+		t.Fatalf("before the review: %v, writes %v", res, r["ats_writes"])
+	}
+	reviewAll(t, s, rpath)
+	ws := waitWrites(t, s, rpath, 3)
+	time.Sleep(100 * time.Millisecond) // a tag would have been queued with the others
+	if n := len(s.admin.mustStatus(200, "GET", rpath, nil).json(t)["ats_writes"].([]any)); n != 3 {
+		t.Fatalf("%d writes, want note, attachment and move: %v", n, ws)
+	}
+	if got := [4]int{countWrites(s, "POST", "/activity_feed/notes"), countWrites(s, "POST", "/attachments"), countWrites(s, "POST", "/move"),
+		countWrites(s, "PUT", "/tags/")}; got != [4]int{1, 1, 1, 0} {
+		t.Fatalf("writes (note, attachment, move, tag) = %v", got)
+	}
+	var note string
+	for _, n := range s.fake.(*fake.Fake).Notes() {
+		if strings.Contains(n.Body, "hireloop result") {
+			note = n.Body
+		}
+	}
+	// Knockout scores 0 and the reviewed answer 5: the mean of 1 and 0 is 50
+	// (the yes/no question has no points; the knockout makes it count).
+	for _, want := range []string{"score 50/100", "Needs a person's review", `Knockout: "Work permit?" answered "no" (No permit)`,
+		"nothing is rejected automatically", "/results/"} {
+		if !strings.Contains(note, want) {
+			t.Errorf("the ATS note lacks %q:\n%s", want, note)
+		}
+	}
+	if n := countWrites(s, "POST", "/reject"); n != 0 {
+		t.Fatalf("%d rejections reached the ATS", n)
+	}
+	stored, err := s.a.Store().ResultForWorker(context.Background(), int64(res["id"].(float64)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.a.results.BuildReport(context.Background(), stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Flags) != 1 || !strings.Contains(rep.Flags[0], `"Work permit?" answered "no"`) || rep.Overall == nil || *rep.Overall != 50 {
+		t.Fatalf("report flags %v overall %v", rep.Flags, rep.Overall)
+	}
+	sh := s.admin.mustStatus(201, "POST", rpath+"/shares", map[string]int{"hours": 24}).json(t)
+	u := sh["url"].(string)
+	v := (&client{t: t, a: s.a}).mustStatus(200, "GET", "/api/shared/results/"+u[strings.LastIndex(u, "/r/")+3:], nil).json(t)
+	if !strings.Contains(fmt.Sprint(v["flags"]), `Knockout: "Work permit?" answered "no"`) {
+		t.Fatalf("results link lacks the knockout: %v", v["flags"])
+	}
+	// The review itself: twice is refused, and it is in the audit log.
+	q := s.admin.mustStatus(200, "GET", rpath, nil).json(t)["result"].(map[string]any)["details"].([]any)[0].(map[string]any)
+	if code := s.admin.mustStatus(409, "POST", rpath+"/review", map[string]any{"question_id": q["question_id"],
+		"criteria": map[string]bool{"migration-planning": false}}).errCode(t); code != "already_reviewed" {
+		t.Fatal(code)
+	}
+	if csv := string(s.admin.mustStatus(200, "GET", s.ws("/audit?format=csv"), nil).Body); !strings.Contains(csv, "score.review") {
+		t.Fatalf("audit lacks the review:\n%s", csv)
+	}
+}
+
+// A reviewer must answer every criterion, and only criteria of the question.
+func TestReviewChecksTheChecklist(t *testing.T) {
+	s := newInterviewSetup(t)
+	runWorkers(t, s)
+	_, rpath := submittedWith(t, s, "yes")
+	q := s.admin.mustStatus(200, "GET", rpath, nil).json(t)["result"].(map[string]any)["details"].([]any)[0].(map[string]any)
+	id := q["question_id"]
+	for _, body := range []map[string]any{
+		{"question_id": id, "criteria": map[string]bool{}},
+		{"question_id": id, "criteria": map[string]bool{"migration-planning": true, "made-up": true}},
+		{"question_id": id, "criteria": map[string]bool{"migration-planning": true}, "score": 5},
+		{"question_id": 999999, "criteria": map[string]bool{"migration-planning": true}},
+	} {
+		s.admin.mustStatus(422, "POST", rpath+"/review", body)
+	}
+	got := s.admin.mustStatus(200, "POST", rpath+"/review", map[string]any{"question_id": id, "criteria": map[string]bool{"migration-planning": false},
+		"note": "Talks about phases only in passing"}).json(t)["result"].(map[string]any)
+	d := got["details"].([]any)[0].(map[string]any)
+	if d["score"] != 1.0 || got["overall"] != 0.0 || got["review_pending"] != 0.0 || !strings.Contains(d["rationale"].(string), "none of 1 criteria met") {
+		t.Fatalf("after the review: %v", got)
 	}
 }

@@ -18,6 +18,9 @@ type Answer struct {
 	MediaPath  string `json:"-"`
 	MediaType  string `json:"media_type,omitempty"`
 	MediaBytes int64  `json:"media_bytes,omitempty"`
+	// MediaMS is the recording's length as the browser measured it (0
+	// when unknown).
+	MediaMS    int64  `json:"media_ms,omitempty"`
 	Transcript string `json:"transcript,omitempty"`
 	Attempts   int    `json:"attempts"`
 	// LateS is how many seconds after a timed question's deadline (plus
@@ -124,15 +127,16 @@ func (s *Store) SaveAnswer(ctx context.Context, invitationID int64, a Answer) (*
 		}
 		// A recording and a typed note are saved separately: an upload keeps
 		// the note, and only recordings count as attempts (retakes).
-		_, err = tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, value, media_path, media_type, media_bytes, attempts, updated_at, late_s)
-			VALUES (?, ?, ?, ?, ?, ?, CASE WHEN ?4 != '' THEN 1 ELSE 0 END, ?, ?) ON CONFLICT (invitation_id, question_id) DO UPDATE SET
+		_, err = tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, value, media_path, media_type, media_bytes, attempts, updated_at, late_s, media_ms)
+			VALUES (?, ?, ?, ?, ?, ?, CASE WHEN ?4 != '' THEN 1 ELSE 0 END, ?, ?, ?) ON CONFLICT (invitation_id, question_id) DO UPDATE SET
 			value = CASE WHEN excluded.media_path != '' THEN value ELSE excluded.value END,
 			media_path = CASE WHEN excluded.media_path != '' THEN excluded.media_path ELSE media_path END,
 			media_type = CASE WHEN excluded.media_path != '' THEN excluded.media_type ELSE media_type END,
 			media_bytes = CASE WHEN excluded.media_path != '' THEN excluded.media_bytes ELSE media_bytes END,
+			media_ms = CASE WHEN excluded.media_path != '' THEN excluded.media_ms ELSE media_ms END,
 			attempts = attempts + CASE WHEN excluded.media_path != '' THEN 1 ELSE 0 END, updated_at = excluded.updated_at,
 			late_s = CASE WHEN excluded.media_path != '' THEN late_s ELSE excluded.late_s END`,
-			invitationID, a.QuestionID, a.Value, a.MediaPath, a.MediaType, a.MediaBytes, now, late)
+			invitationID, a.QuestionID, a.Value, a.MediaPath, a.MediaType, a.MediaBytes, now, late, a.MediaMS)
 		return err
 	})
 	if err != nil {
@@ -147,9 +151,9 @@ func (s *Store) SaveAnswer(ctx context.Context, invitationID int64, a Answer) (*
 func (s *Store) answer(ctx context.Context, invitationID, questionID int64) (*Answer, error) {
 	var a Answer
 	var updated int64
-	err := s.r.QueryRowContext(ctx, `SELECT question_id, value, media_path, media_type, media_bytes, attempts, updated_at, late_s FROM answers
+	err := s.r.QueryRowContext(ctx, `SELECT question_id, value, media_path, media_type, media_bytes, attempts, updated_at, late_s, media_ms FROM answers
 		WHERE invitation_id = ? AND question_id = ?`, invitationID, questionID).Scan(&a.QuestionID, &a.Value, &a.MediaPath, &a.MediaType,
-		&a.MediaBytes, &a.Attempts, &updated, &a.LateS)
+		&a.MediaBytes, &a.Attempts, &updated, &a.LateS, &a.MediaMS)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -159,7 +163,7 @@ func (s *Store) answer(ctx context.Context, invitationID, questionID int64) (*An
 
 // Answers lists an invitation's answers.
 func (s *Store) Answers(ctx context.Context, invitationID int64) ([]Answer, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT question_id, value, media_path, media_type, media_bytes, attempts, updated_at, transcript, late_s FROM answers
+	rows, err := s.r.QueryContext(ctx, `SELECT question_id, value, media_path, media_type, media_bytes, attempts, updated_at, transcript, late_s, media_ms FROM answers
 		WHERE invitation_id = ? ORDER BY question_id`, invitationID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list answers: %w", err)
@@ -169,7 +173,7 @@ func (s *Store) Answers(ctx context.Context, invitationID int64) ([]Answer, erro
 	for rows.Next() {
 		var a Answer
 		var updated int64
-		if err := rows.Scan(&a.QuestionID, &a.Value, &a.MediaPath, &a.MediaType, &a.MediaBytes, &a.Attempts, &updated, &a.Transcript, &a.LateS); err != nil {
+		if err := rows.Scan(&a.QuestionID, &a.Value, &a.MediaPath, &a.MediaType, &a.MediaBytes, &a.Attempts, &updated, &a.Transcript, &a.LateS, &a.MediaMS); err != nil {
 			return nil, err
 		}
 		a.UpdatedAt = fromUnix(updated)

@@ -53,6 +53,9 @@ type Question struct {
 	Required    bool            `json:"required"`
 	Rubric      json.RawMessage `json:"rubric"`
 	Knockout    json.RawMessage `json:"knockout"`
+	// Scoring is a closed question's rule (scoring.Rule as JSON); empty
+	// when the question is not scored.
+	Scoring     json.RawMessage `json:"scoring"`
 	TimeLimitS  int             `json:"time_limit_seconds"`
 	Retakes     int             `json:"retakes"`
 	MaxMediaS   int             `json:"max_media_seconds"`
@@ -139,15 +142,18 @@ func (s *Store) SaveInterview(ctx context.Context, iv *Interview) error {
 			if rubric == "" || rubric == "null" {
 				rubric = "[]"
 			}
-			knockout := string(q.Knockout)
+			knockout, rule := string(q.Knockout), string(q.Scoring)
 			if knockout == "null" {
 				knockout = ""
 			}
+			if rule == "null" {
+				rule = ""
+			}
 			if q.ID != 0 {
 				res, err := tx.ExecContext(ctx, `UPDATE interview_questions SET position = ?, type = ?, prompt = ?, help = ?, options = ?,
-					required = ?, rubric = ?, knockout = ?, time_limit_s = ?, retakes = ?, max_media_s = ?, source_ext_id = ?
+					required = ?, rubric = ?, knockout = ?, time_limit_s = ?, retakes = ?, max_media_s = ?, source_ext_id = ?, scoring = ?
 					WHERE id = ? AND interview_id = ?`, q.Position, q.Type, q.Prompt, q.Help, string(opts), q.Required, rubric, knockout,
-					q.TimeLimitS, q.Retakes, q.MaxMediaS, q.SourceExtID, q.ID, iv.ID)
+					q.TimeLimitS, q.Retakes, q.MaxMediaS, q.SourceExtID, rule, q.ID, iv.ID)
 				if err != nil {
 					return fmt.Errorf("store: unable to save question: %w", err)
 				}
@@ -157,9 +163,9 @@ func (s *Store) SaveInterview(ctx context.Context, iv *Interview) error {
 				// An id that is not this interview's is treated as a new question.
 			}
 			if err := tx.QueryRowContext(ctx, `INSERT INTO interview_questions (interview_id, position, type, prompt, help, options, required,
-				rubric, knockout, time_limit_s, retakes, max_media_s, source_ext_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				rubric, knockout, time_limit_s, retakes, max_media_s, source_ext_id, scoring) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 				iv.ID, q.Position, q.Type, q.Prompt, q.Help, string(opts), q.Required, rubric, knockout, q.TimeLimitS, q.Retakes,
-				q.MaxMediaS, q.SourceExtID).Scan(&q.ID); err != nil {
+				q.MaxMediaS, q.SourceExtID, rule).Scan(&q.ID); err != nil {
 				return fmt.Errorf("store: unable to save question: %w", err)
 			}
 		}
@@ -204,7 +210,7 @@ func (s *Store) InterviewByID(ctx context.Context, id int64) (*Interview, error)
 
 func (s *Store) questions(ctx context.Context, interviewID int64) ([]Question, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, position, type, prompt, help, options, required, rubric, knockout, time_limit_s, retakes,
-		max_media_s, source_ext_id FROM interview_questions WHERE interview_id = ? ORDER BY position, id`, interviewID)
+		max_media_s, source_ext_id, scoring FROM interview_questions WHERE interview_id = ? ORDER BY position, id`, interviewID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to load questions: %w", err)
 	}
@@ -212,9 +218,9 @@ func (s *Store) questions(ctx context.Context, interviewID int64) ([]Question, e
 	out := []Question{}
 	for rows.Next() {
 		var q Question
-		var opts, rubric, knockout string
+		var opts, rubric, knockout, rule string
 		if err := rows.Scan(&q.ID, &q.Position, &q.Type, &q.Prompt, &q.Help, &opts, &q.Required, &rubric, &knockout, &q.TimeLimitS,
-			&q.Retakes, &q.MaxMediaS, &q.SourceExtID); err != nil {
+			&q.Retakes, &q.MaxMediaS, &q.SourceExtID, &rule); err != nil {
 			return nil, err
 		}
 		_ = json.Unmarshal([]byte(opts), &q.Options)
@@ -224,6 +230,9 @@ func (s *Store) questions(ctx context.Context, interviewID int64) ([]Question, e
 		q.Rubric = json.RawMessage(rubric)
 		if knockout != "" {
 			q.Knockout = json.RawMessage(knockout)
+		}
+		if rule != "" {
+			q.Scoring = json.RawMessage(rule)
 		}
 		out = append(out, q)
 	}

@@ -34,10 +34,13 @@ type Result struct {
 	DecidedAt     *time.Time      `json:"decided_at"`
 	CreatedAt     time.Time       `json:"created_at"`
 	ScoredAt      *time.Time      `json:"scored_at"`
+	// ReviewPending counts open answers waiting for a person's rubric
+	// checklist; the overall score and the follow-up wait for 0.
+	ReviewPending int `json:"review_pending"`
 }
 
 const resultCols = `id, workspace_id, invitation_id, interview_id, status, attempts, last_error, overall, scorer, model, prompt_version,
-	rubric_version, details, flags, raw, report_path, followup_at, decision, decided_by, decided_at, created_at, scored_at`
+	rubric_version, details, flags, raw, report_path, followup_at, decision, decided_by, decided_at, created_at, scored_at, review_pending`
 
 func scanResult(row interface{ Scan(...any) error }) (*Result, error) {
 	var r Result
@@ -47,7 +50,7 @@ func scanResult(row interface{ Scan(...any) error }) (*Result, error) {
 	var created int64
 	if err := row.Scan(&r.ID, &r.WorkspaceID, &r.InvitationID, &r.InterviewID, &r.Status, &r.Attempts, &r.LastError, &overall,
 		&r.Scorer, &r.Model, &r.PromptVersion, &r.RubricVersion, &details, &flags, &raw, &r.ReportPath, &followup, &r.Decision,
-		&decidedBy, &decidedAt, &created, &scored); err != nil {
+		&decidedBy, &decidedAt, &created, &scored, &r.ReviewPending); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -107,6 +110,7 @@ func (s *Store) ScoringFailed(ctx context.Context, id int64, msg string, retryAt
 // ScoredResult is what the scorer produced.
 type ScoredResult struct {
 	Overall                              *float64
+	ReviewPending                        int
 	Scorer, Model, PromptVersion, Rubric string
 	Details, Flags, Raw                  json.RawMessage
 }
@@ -116,8 +120,10 @@ type ScoredResult struct {
 func (s *Store) SaveScore(ctx context.Context, id int64, sr ScoredResult) (bool, error) {
 	now := s.unix()
 	res, err := s.w.ExecContext(ctx, `UPDATE results SET status = 'scored', overall = ?, scorer = ?, model = ?, prompt_version = ?,
-		rubric_version = ?, details = ?, flags = ?, raw = ?, last_error = '', scored_at = ?, updated_at = ? WHERE id = ? AND status = 'scoring'`,
-		sr.Overall, sr.Scorer, sr.Model, sr.PromptVersion, sr.Rubric, string(sr.Details), string(sr.Flags), string(sr.Raw), now, now, id)
+		rubric_version = ?, details = ?, flags = ?, raw = ?, review_pending = ?, last_error = '', scored_at = ?, updated_at = ?
+		WHERE id = ? AND status = 'scoring'`,
+		sr.Overall, sr.Scorer, sr.Model, sr.PromptVersion, sr.Rubric, string(sr.Details), string(sr.Flags), string(sr.Raw), sr.ReviewPending,
+		now, now, id)
 	if err != nil {
 		return false, fmt.Errorf("store: unable to save score: %w", err)
 	}
@@ -156,7 +162,7 @@ type ResultRow struct {
 func (s *Store) Results(ctx context.Context, workspaceID, interviewID int64) ([]ResultRow, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.workspace_id, r.invitation_id, r.interview_id, r.status, r.attempts, r.last_error, r.overall,
 		r.scorer, r.model, r.prompt_version, r.rubric_version, r.details, r.flags, '[]', r.report_path, r.followup_at, r.decision, r.decided_by,
-		r.decided_at, r.created_at, r.scored_at, i.first_name, i.last_name, i.email, i.submitted_at, i.started_at,
+		r.decided_at, r.created_at, r.scored_at, r.review_pending, i.first_name, i.last_name, i.email, i.submitted_at, i.started_at,
 		(SELECT o.score FROM score_overrides o WHERE o.result_id = r.id AND o.question_id = 0 ORDER BY o.id DESC LIMIT 1)
 		FROM results r JOIN invitations i ON i.id = r.invitation_id
 		WHERE r.workspace_id = ? AND r.interview_id = ? ORDER BY r.overall IS NULL, r.overall DESC, r.id`, workspaceID, interviewID)
@@ -174,7 +180,7 @@ func (s *Store) Results(ctx context.Context, workspaceID, interviewID int64) ([]
 		r := &rr.Result
 		if err := rows.Scan(&r.ID, &r.WorkspaceID, &r.InvitationID, &r.InterviewID, &r.Status, &r.Attempts, &r.LastError, &overall,
 			&r.Scorer, &r.Model, &r.PromptVersion, &r.RubricVersion, &details, &flags, &raw, &r.ReportPath, &followup, &r.Decision,
-			&decidedBy, &decidedAt, &created, &scored, &rr.FirstName, &rr.LastName, &rr.Email, &submitted, &started, &override); err != nil {
+			&decidedBy, &decidedAt, &created, &scored, &r.ReviewPending, &rr.FirstName, &rr.LastName, &rr.Email, &submitted, &started, &override); err != nil {
 			return nil, err
 		}
 		if overall.Valid {
@@ -286,10 +292,33 @@ func (s *Store) Decide(ctx context.Context, workspaceID, resultID int64, decisio
 	})
 }
 
+// SaveReview stores a person's rubric checklist of one open answer: the
+// result's new details, overall score and pending count, with its audit
+// entry, only if the details are still those the review was made on
+// (ErrConflict otherwise: someone else reviewed meanwhile).
+func (s *Store) SaveReview(ctx context.Context, workspaceID, resultID int64, before, details json.RawMessage, overall *float64, pending int,
+	audit AuditEntry) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		now := s.unix()
+		res, err := tx.ExecContext(ctx, `UPDATE results SET details = ?, overall = ?, review_pending = ?, updated_at = ?
+			WHERE id = ? AND workspace_id = ? AND status = 'scored' AND details = ?`, string(details), overall, pending, now,
+			resultID, workspaceID, string(before))
+		if err != nil {
+			return fmt.Errorf("store: unable to save review: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrConflict
+		}
+		return insertAudit(ctx, tx, now, audit)
+	})
+}
+
 // ScoredWithoutFollowup lists scored results whose write-back and tagging
-// have not been queued yet (the worker resumes after a crash).
+// have not been queued yet (the worker resumes after a crash). A result
+// with answers waiting for a person is not listed until they are reviewed.
 func (s *Store) ScoredWithoutFollowup(ctx context.Context, limit int) ([]Result, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+resultCols+` FROM results WHERE status = 'scored' AND followup_at IS NULL ORDER BY id LIMIT ?`, limit)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+resultCols+` FROM results WHERE status = 'scored' AND followup_at IS NULL AND review_pending = 0
+		ORDER BY id LIMIT ?`, limit)
 	if err != nil {
 		return nil, err
 	}

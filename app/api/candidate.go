@@ -73,7 +73,8 @@ func (a *Server) candidateOpenQuestion(c *fiber.Ctx, inv *store.Invitation) erro
 }
 
 // candidateMedia receives a recording in chunks: each request appends its
-// body at ?offset=N and the last one says ?final=1.
+// body at ?offset=N and the last one says ?final=1 (with the length the
+// browser measured, ?duration_ms=N).
 func (a *Server) candidateMedia(c *fiber.Ctx, inv *store.Invitation) error {
 	qid, err := paramID(c, "qid")
 	if err != nil {
@@ -81,7 +82,7 @@ func (a *Server) candidateMedia(c *fiber.Ctx, inv *store.Invitation) error {
 	}
 	ct := strings.ToLower(strings.TrimSpace(strings.Split(c.Get(fiber.HeaderContentType), ";")[0]))
 	got, err := a.candidates.Record(c.UserContext(), inv, qid, candidate.Chunk{ContentType: ct, Offset: c.Query("offset"),
-		Body: c.Body(), Final: c.Query("final") == "1"})
+		Body: c.Body(), Final: c.Query("final") == "1", DurationMS: c.Query("duration_ms")})
 	if err != nil {
 		return err
 	}

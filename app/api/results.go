@@ -117,6 +117,19 @@ func (a *Server) resultMedia(c *fiber.Ctx, r *store.Result) error {
 	return apperr.NotFound()
 }
 
+// reviewAnswer records a person's rubric checklist for an open answer
+// that waits for them; see results.Worker.Review.
+func (a *Server) reviewAnswer(c *fiber.Ctx, r *store.Result) error {
+	var req results.Review
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if err := a.results.Review(c.UserContext(), r, req, currentUser(c)); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"result": r})
+}
+
 // overrideScore records a person's score beside the assessment's; see
 // results.Worker.AddOverride.
 func (a *Server) overrideScore(c *fiber.Ctx, r *store.Result) error {

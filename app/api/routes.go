@@ -85,6 +85,7 @@ func (a *Server) routes(api fiber.Router) {
 	one.Get("/results/:rid/report.pdf", on(a.loadResult, a.resultReport))
 	one.Get("/results/:rid/media/:qid", on(a.loadResult, a.resultMedia))
 	one.Post("/results/:rid/override", requireRole(roleRecruiter), on(a.loadResult, a.overrideScore))
+	one.Post("/results/:rid/review", requireRole(roleRecruiter), on(a.loadResult, a.reviewAnswer))
 	one.Post("/results/:rid/accept", requireRole(roleRecruiter), a.decide("accepted"))
 	one.Post("/results/:rid/reject", requireRole(roleRecruiter), a.decide("rejected"))
 	one.Get("/results/:rid/shares", answer("shares", a.listShares))

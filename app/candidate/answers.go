@@ -161,7 +161,11 @@ type Chunk struct {
 	Offset      string // as the request gave it; "" is 0
 	Body        []byte
 	Final       bool
-	offset      int64
+	// DurationMS is the recording's length as the browser measured it,
+	// sent with the final chunk ("" = unknown). It is only shown to
+	// people ("Recording (0:47)"), so it is clamped, never trusted.
+	DurationMS string
+	offset     int64
 }
 
 // Received is the recording's size so far; Answer is set once it is
@@ -211,7 +215,8 @@ func (s *Service) Record(ctx context.Context, inv *store.Invitation, qid int64, 
 	if err := os.Rename(part, final); err != nil {
 		return nil, err
 	}
-	ans, err := s.Store.SaveAnswer(ctx, inv.ID, store.Answer{QuestionID: q.ID, MediaPath: final, MediaType: ch.ContentType, MediaBytes: size})
+	ans, err := s.Store.SaveAnswer(ctx, inv.ID, store.Answer{QuestionID: q.ID, MediaPath: final, MediaType: ch.ContentType, MediaBytes: size,
+		MediaMS: durationMS(ch.DurationMS, q.MaxMediaS)})
 	if errors.Is(err, store.ErrClosed) {
 		_ = os.Remove(final)
 		return nil, closedError(inv)
@@ -223,6 +228,16 @@ func (s *Service) Record(ctx context.Context, inv *store.Invitation, qid int64, 
 		s.Log.Info("Recording retaken more often than allowed", slog.Int64("invitation_id", inv.ID), slog.Int64("question_id", q.ID))
 	}
 	return &Received{Answer: ans, Received: size}, nil
+}
+
+// durationMS reads the browser's measured length, bounded by the
+// question's recording limit (plus a little for the browser's rounding).
+func durationMS(v string, maxS int) int64 {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return min(n, int64(maxS+5)*1000)
 }
 
 // appendChunk writes ch into the partial file and returns its new size.

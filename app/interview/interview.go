@@ -195,6 +195,17 @@ func validateQuestion(fe apperr.Fields, i int, q *store.Question) {
 			fe.Add(key("knockout"), "only closed questions (choices, yes/no, number) can have knockout rules")
 		}
 	}
+	if len(q.Scoring) > 0 && string(q.Scoring) != "null" {
+		rule, err := scoring.ParseRule(q.Scoring)
+		switch {
+		case err != nil:
+			fe.Add(key("scoring"), "must be {points: {option: 0-5}} or {ranges: [{min, max, points}]}")
+		case q.Type == "text" || q.Type == "audio" || q.Type == "video":
+			fe.Add(key("scoring"), "only closed questions (choices, yes/no, number) are scored by rules; open ones use a rubric")
+		default:
+			fe.Add(key("scoring"), rule.Check(q.Type, q.Options))
+		}
+	}
 	if q.TimeLimitS < 0 || q.TimeLimitS > 3600 {
 		fe.Add(key("time_limit_seconds"), "must be between 0 (none) and 3600")
 	}
@@ -212,6 +223,8 @@ func validateQuestion(fe apperr.Fields, i int, q *store.Question) {
 // ImportQuestions maps an ATS position's screening questions to question
 // types. Questions the candidate answered in the ATS already (files,
 // dates) become open text questions the recruiter can edit or remove.
+// Closed questions come with a suggested scoring rule the recruiter must
+// confirm before publishing (see suggestedRule).
 func ImportQuestions(qs []ats.Question) []store.Question {
 	out := []store.Question{}
 	for _, q := range qs {
@@ -219,6 +232,7 @@ func ImportQuestions(qs []ats.Question) []store.Question {
 		switch q.Type {
 		case ats.QuestionYesNo:
 			sq.Type = "yes_no"
+			sq.Options = []string{"yes", "no"}
 		case ats.QuestionSingleChoice, ats.QuestionMultiChoice:
 			sq.Type = "single_choice"
 			if q.Type == ats.QuestionMultiChoice {
@@ -238,7 +252,39 @@ func ImportQuestions(qs []ats.Question) []store.Question {
 		if strings.TrimSpace(sq.Prompt) == "" {
 			continue
 		}
+		sq.Scoring = suggestedRule(sq.Type)
 		out = append(out, sq)
+	}
+	return out
+}
+
+// suggestedRule is the scoring an imported closed question starts with.
+// The ATS says nothing about which answer is wanted, so only yes/no gets
+// points ("yes" preferred, the usual sense of a screening question); a
+// choice or number question starts unscored. Either way the recruiter
+// confirms it in the editor before the interview can be published.
+func suggestedRule(typ string) json.RawMessage {
+	var r scoring.Rule
+	switch typ {
+	case "yes_no":
+		r.Points = map[string]float64{"yes": scoring.PointsPreferred, "no": scoring.PointsNotAcceptable}
+	case "single_choice", "multi_choice", "number":
+	default:
+		return nil
+	}
+	r.Suggested = true
+	b, _ := json.Marshal(r)
+	return b
+}
+
+// unconfirmed lists the positions of questions whose suggested scoring
+// the recruiter has not confirmed.
+func unconfirmed(qs []store.Question) []string {
+	var out []string
+	for i, q := range qs {
+		if r, err := scoring.ParseRule(q.Scoring); err == nil && r != nil && r.Suggested {
+			out = append(out, strconv.Itoa(i+1))
+		}
 	}
 	return out
 }
@@ -250,6 +296,9 @@ func Publishable(iv *store.Interview) error {
 		return &apperr.Error{Status: 422, Code: "not_publishable", Message: "Choose the ATS position and the stage that feeds this interview before publishing."}
 	case len(iv.Questions) == 0:
 		return &apperr.Error{Status: 422, Code: "not_publishable", Message: "Add at least one question before publishing."}
+	case len(unconfirmed(iv.Questions)) > 0:
+		return &apperr.Error{Status: 422, Code: "not_publishable", Message: "Confirm the suggested scoring of question " +
+			strings.Join(unconfirmed(iv.Questions), ", ") + " (imported from the ATS) before publishing."}
 	case iv.Status == "closed":
 		return apperr.Conflict("interview_closed", "This interview is closed.")
 	}

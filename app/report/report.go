@@ -211,7 +211,7 @@ func Render(r Report) (pdf []byte, err error) {
 func FooterText(r Report) string {
 	switch {
 	case r.Scorer == ScorerBuiltin:
-		return "Scores were produced by hireloop's built-in rubric-coverage scorer (no AI). A person makes every decision."
+		return "Closed questions were scored by the recruiter's rules and open answers by a person's rubric checklist (no AI). A person makes every decision."
 	case r.Scorer == ScorerLLM || r.Model != "":
 		model := oneLine(r.Model)
 		if model == "" {

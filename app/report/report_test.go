@@ -270,7 +270,7 @@ func TestBuiltinScorerFooter(t *testing.T) {
 	t.Parallel()
 	r := sampleReport(t)
 	r.Scorer, r.Model, r.PromptVersion = ScorerBuiltin, "", ""
-	want := "Scores were produced by hireloop's built-in rubric-coverage scorer (no AI). A person makes every decision."
+	want := "Closed questions were scored by the recruiter's rules and open answers by a person's rubric checklist (no AI). A person makes every decision."
 	if got := FooterText(r); got != want {
 		t.Fatalf("FooterText = %q, want %q", got, want)
 	}

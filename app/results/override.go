@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hireloop/hireloop/app/apperr"
+	"github.com/hireloop/hireloop/app/scoring"
 	"github.com/hireloop/hireloop/store"
 )
 
@@ -33,6 +34,8 @@ func (w *Worker) AddOverride(ctx context.Context, r *store.Result, o Override, u
 		if o.Score < 0 || o.Score > 100 {
 			fe.Add("score", "must be between 0 and 100")
 		}
+		// Overall scores are whole numbers everywhere (scoring.Round).
+		o.Score = scoring.Round(o.Score)
 	} else {
 		original = questionScore(r, o, fe)
 	}

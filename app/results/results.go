@@ -188,6 +188,9 @@ func scoringInput(iv *store.Interview, answers []store.Answer) scoring.Input {
 		if k, err := scoring.ParseKnockout(q.Knockout); err == nil {
 			sq.Knockout = k
 		}
+		if rule, err := scoring.ParseRule(q.Scoring); err == nil {
+			sq.Rule = rule
+		}
 		in.Questions = append(in.Questions, sq)
 	}
 	for _, a := range answers {
@@ -236,7 +239,13 @@ func (w *Worker) score(ctx context.Context, r *store.Result) error {
 	details, _ := json.Marshal(res.Questions)
 	flags, _ := json.Marshal(nonNil(res.Flags))
 	raw, _ := json.Marshal(nonNil(res.Raw))
-	saved, err := w.d.Store.SaveScore(ctx, r.ID, store.ScoredResult{Overall: res.Overall, Scorer: res.Scorer, Model: res.Model,
+	pending := 0
+	for _, q := range res.Questions {
+		if q.Kind == scoring.KindReview && q.Score == nil {
+			pending++
+		}
+	}
+	saved, err := w.d.Store.SaveScore(ctx, r.ID, store.ScoredResult{Overall: res.Overall, ReviewPending: pending, Scorer: res.Scorer, Model: res.Model,
 		PromptVersion: res.PromptVersion, Rubric: res.RubricVersion, Details: details, Flags: flags, Raw: raw})
 	if err != nil || !saved {
 		return err
@@ -322,10 +331,10 @@ func (w *Worker) BuildReport(ctx context.Context, r *store.Result) (report.Repor
 		an, qr := byA[q.ID], byQ[q.ID]
 		rq := report.Question{Position: q.Position, Prompt: q.Prompt, Type: q.Type, Answer: displayAnswer(q, an), Score: qr.Score, Rationale: qr.Rationale}
 		if an.MediaPath != "" {
-			if an.Transcript != "" {
-				rq.MediaNote = "Recorded answer, transcribed: " + an.Transcript
-			} else {
-				rq.MediaNote = "Recorded answer, not transcribed: a person reviews it; it is not part of the score."
+			// The recording is the answer; a typed note beside it is not.
+			rq.Answer = RecordingText(an, rep.ResultsURL)
+			if note := strings.TrimSpace(an.Value); note != "" {
+				rq.MediaNote = "The candidate's note beside the recording: " + note
 			}
 		}
 		for _, c := range qr.Criteria {
@@ -418,12 +427,11 @@ func (w *Worker) followUp(ctx context.Context, r *store.Result) error {
 		add := func(action ats.WriteAction, key string, p writeback.Payload) {
 			writes = append(writes, writeback.NewWrite(*iv.ConnectionID, r.ID, action, key, p))
 		}
-		scorer := "hireloop's built-in rubric-coverage scorer (no AI)"
-		if r.Scorer == "llm" {
-			scorer = "an AI model (" + r.Model + ", prompt " + r.PromptVersion + ")"
+		summary, err := w.noteText(ctx, iv, r, link)
+		if err != nil {
+			return err
 		}
-		summary := fmt.Sprintf("hireloop interview %q: score %s, assessed with %s. A person makes every decision. Results: %s [hireloop result %d]",
-			iv.Name, writeback.ScoreText(r.Overall), scorer, link, r.ID)
+		attention := Attention(r)
 		if opts.ResultLink && caps.Supports(ats.ActionResultLink) {
 			p := base
 			p.URL, p.Label = link, "hireloop interview: "+writeback.ScoreText(r.Overall)
@@ -443,7 +451,9 @@ func (w *Worker) followUp(ctx context.Context, r *store.Result) error {
 			p.StageID = iv.CompletedStageExtID
 			add(ats.ActionMoveStage, "move_completed", p)
 		}
-		if iv.TagScoreName != "" && r.Overall != nil && *r.Overall >= iv.TagScoreThreshold && caps.Supports(ats.ActionAddTag) {
+		// A positive tag is a claim about the candidate: never made
+		// automatically while anything is flagged for a person.
+		if iv.TagScoreName != "" && r.Overall != nil && *r.Overall >= iv.TagScoreThreshold && len(attention) == 0 && caps.Supports(ats.ActionAddTag) {
 			p := base
 			p.Tag = iv.TagScoreName
 			add(ats.ActionAddTag, "tag_score", p)
