@@ -403,9 +403,11 @@ export const listRejectionReasons = (wid, cid) =>
  * @typedef {'text'|'single_choice'|'multi_choice'|'yes_no'|'number'|'audio'|'video'} QuestionType
  * @typedef {{name:string, weight:number, strong:string}} RubricCriterion
  * @typedef {{values?:string[], min?:number, max?:number, reason:string}} KnockoutRule
+ * @typedef {{min:number|null, max:number|null, points:number}} ScoreRange
+ * @typedef {{points?:Record<string, number>, ranges?:ScoreRange[], suggested?:boolean}} ScoringRule
  * @typedef {{
  *   id?:number, position?:number, type:QuestionType, prompt:string, help?:string, options?:string[]|null,
- *   required:boolean, rubric?:RubricCriterion[]|null, knockout?:KnockoutRule|null, time_limit_seconds?:number,
+ *   required:boolean, rubric?:RubricCriterion[]|null, knockout?:KnockoutRule|null, scoring?:ScoringRule|null, time_limit_seconds?:number,
  *   retakes?:number, max_media_seconds?:number, source_ext_id?:string,
  * }} Question
  * @typedef {'draft'|'active'|'paused'|'closed'} InterviewStatus

@@ -35,9 +35,85 @@ export const hasRubric = (type) => type === 'text' || isMedia(type);
  *   key: number, id: number, type: QuestionType, prompt: string, help: string, options: string[], required: boolean,
  *   rubric: {name: string, weight: number|string, strong: string}[],
  *   knockoutOn: boolean, knockout: {values: string[], min: string, max: string, reason: string},
+ *   scoring: DraftScoring,
  *   timeLimit: string, retakes: number|string, maxMedia: number|string, source_ext_id: string,
  * }} DraftQuestion
  */
+
+/**
+ * A closed question's scoring rule as the editor holds it: points per answer ('' = none) and
+ * number ranges, as strings from the inputs.
+ * @typedef {{points: Record<string, string>, ranges: {min: string, max: string, points: string}[], suggested: boolean}} DraftScoring
+ */
+
+/** The point values the editor offers, with their names. */
+export const POINT_CHOICES = [
+  { value: '', label: 'Not scored' },
+  { value: '5', label: '5 · preferred' },
+  { value: '4', label: '4' },
+  { value: '3', label: '3 · acceptable' },
+  { value: '2', label: '2' },
+  { value: '1', label: '1' },
+  { value: '0', label: '0 · not acceptable' },
+];
+
+/**
+ * The answers a closed question's rule gives points to.
+ * @param {{type: string, options: string[]}} d
+ */
+export function scoredAnswers(d) {
+  if (d.type === 'yes_no') return [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }];
+  return d.options.map((o) => o.trim()).filter(Boolean).map((o) => ({ value: o, label: o }));
+}
+
+/** @param {import('./api.js').ScoringRule|null|undefined} r @returns {DraftScoring} */
+function toDraftScoring(r) {
+  /** @type {Record<string, string>} */
+  const points = {};
+  for (const [k, v] of Object.entries(r?.points || {})) points[k] = String(v);
+  return {
+    points,
+    ranges: (r?.ranges || []).map((g) => ({ min: g.min != null ? String(g.min) : '', max: g.max != null ? String(g.max) : '', points: String(g.points) })),
+    suggested: !!r?.suggested,
+  };
+}
+
+/**
+ * The rule as the API takes it, or null when the question is not scored (and nothing awaits confirmation).
+ * @param {{type: string, options: string[], scoring: DraftScoring}} d
+ * @returns {import('./api.js').ScoringRule|null}
+ */
+export function toScoringPayload(d) {
+  if (!isClosed(d.type)) return null;
+  /** @type {import('./api.js').ScoringRule} */
+  const r = {};
+  if (d.type === 'number') {
+    const ranges = d.scoring.ranges
+      .filter((g) => String(g.points).trim() !== '')
+      .map((g) => ({ min: Number.isFinite(num(g.min)) ? num(g.min) : null, max: Number.isFinite(num(g.max)) ? num(g.max) : null, points: num(g.points) }));
+    if (ranges.length) r.ranges = ranges;
+  } else {
+    const allowed = scoredAnswers(d).map((a) => a.value);
+    /** @type {Record<string, number>} */
+    const points = {};
+    for (const [k, v] of Object.entries(d.scoring.points)) if (allowed.includes(k) && String(v).trim() !== '') points[k] = Number(v);
+    if (Object.keys(points).length) r.points = points;
+  }
+  if (d.scoring.suggested) r.suggested = true;
+  return Object.keys(r).length ? r : null;
+}
+
+/**
+ * What the rule means, in a sentence for the editor.
+ * @param {{type: string, options: string[], scoring: DraftScoring}} d
+ */
+export function scoringSummary(d) {
+  const rule = toScoringPayload(d);
+  if (!rule?.points && !rule?.ranges) return 'Not scored: reviewers see the answer, but it is not part of the score.';
+  if (d.type === 'multi_choice') return 'The points of the chosen answers add up, to at most 5. Answers without points count 0.';
+  if (d.type === 'number') return 'A number in a range gets its points (bounds included); a number in no range gets 0.';
+  return 'The chosen answer gets its points out of 5; answers without points count 0.';
+}
 
 let nextKey = 1;
 
@@ -64,6 +140,7 @@ export function toDraftQuestion(q = {}) {
       max: k?.max != null ? String(k.max) : '',
       reason: k?.reason || '',
     },
+    scoring: toDraftScoring(q.scoring),
     timeLimit: q.time_limit_seconds ? String(q.time_limit_seconds) : '',
     retakes: q.retakes ?? 1,
     maxMedia: q.max_media_seconds || 180,
@@ -101,6 +178,7 @@ export function toQuestionPayload(d) {
           .map((c) => ({ name: c.name.trim(), weight: Number(c.weight), strong: c.strong.trim() }))
       : [],
     knockout: null,
+    scoring: toScoringPayload(d),
     time_limit_seconds: Number.isFinite(num(d.timeLimit)) ? Math.round(num(d.timeLimit)) : 0,
     retakes: isMedia(d.type) ? Number(d.retakes) || 0 : 0,
     max_media_seconds: isMedia(d.type) ? Number(d.maxMedia) || 180 : 180,
@@ -146,6 +224,15 @@ export function validateQuestion(d) {
       else if (Number.isFinite(min) && Number.isFinite(max) && min > max) e.knockout = 'The minimum is above the maximum.';
     } else if (d.knockout.values.length === 0) {
       e.knockout = 'Choose at least one answer that flags the candidate.';
+    }
+  }
+  if (d.type === 'number') {
+    for (const g of d.scoring.ranges) {
+      if (String(g.points).trim() === '') continue;
+      const min = num(g.min);
+      const max = num(g.max);
+      if (!Number.isFinite(min) && !Number.isFinite(max)) e.scoring = 'Give every scored range a minimum, a maximum or both.';
+      else if (Number.isFinite(min) && Number.isFinite(max) && min > max) e.scoring = "A range's minimum is above its maximum.";
     }
   }
   const tl = String(d.timeLimit ?? '').trim();

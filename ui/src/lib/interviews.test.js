@@ -1,6 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import {
   newQuestion,
+  scoredAnswers,
+  scoringSummary,
   splitFieldErrors,
   toDraftQuestion,
   toInterviewDraft,
@@ -71,5 +73,47 @@ describe('interview draft', () => {
       job_ext_id: 'Choose the position.',
     });
     expect(validateInterviewDraft({ ...toInterviewDraft({ name: 'x' }), deadline_days: '91' }).deadline_days).toBe('Enter 1 to 90 days.');
+  });
+});
+
+describe('closed question scoring', () => {
+  it('sends option points for the current answers only, and nothing when none are set', () => {
+    const q = toDraftQuestion({ type: 'single_choice', options: ['Go', 'Rust', 'PHP'] });
+    expect(toQuestionPayload(q).scoring).toBeNull();
+    expect(scoringSummary(q)).toMatch(/^Not scored/);
+    q.scoring.points = { Go: '5', Rust: '3', PHP: '', Gone: '4' };
+    expect(toQuestionPayload(q).scoring).toEqual({ points: { Go: 5, Rust: 3 } });
+    expect(scoringSummary(q)).toMatch(/chosen answer gets its points/);
+  });
+
+  it('scores yes/no by the answer values, and keeps an unconfirmed suggestion', () => {
+    const q = toDraftQuestion({ type: 'yes_no', scoring: { points: { yes: 5, no: 0 }, suggested: true } });
+    expect(scoredAnswers(q).map((a) => a.value)).toEqual(['yes', 'no']);
+    expect(toQuestionPayload(q).scoring).toEqual({ points: { yes: 5, no: 0 }, suggested: true });
+    q.scoring.suggested = false;
+    expect(toQuestionPayload(q).scoring).toEqual({ points: { yes: 5, no: 0 } });
+  });
+
+  it('sends number ranges with open bounds, and checks them', () => {
+    const q = toDraftQuestion({ type: 'number', scoring: { ranges: [{ min: 5, max: null, points: 5 }] } });
+    expect(q.scoring.ranges).toEqual([{ min: '5', max: '', points: '5' }]);
+    q.scoring.ranges.push({ min: '2', max: '4', points: '3' });
+    expect(toQuestionPayload(q).scoring).toEqual({ ranges: [{ min: 5, max: null, points: 5 }, { min: 2, max: 4, points: 3 }] });
+    expect(validateQuestion({ ...q, prompt: 'Years?' }).scoring).toBeUndefined();
+    q.scoring.ranges.push({ min: '', max: '', points: '1' });
+    expect(validateQuestion({ ...q, prompt: 'Years?' }).scoring).toMatch(/minimum, a maximum or both/);
+    q.scoring.ranges[2] = { min: '9', max: '1', points: '1' };
+    expect(validateQuestion({ ...q, prompt: 'Years?' }).scoring).toMatch(/above its maximum/);
+    expect(scoringSummary(q)).toMatch(/bounds included/);
+  });
+
+  it('never scores open questions by rule', () => {
+    const q = toDraftQuestion({ type: 'text', scoring: { points: { a: 5 } } });
+    expect(toQuestionPayload(q).scoring).toBeNull();
+  });
+
+  it('explains that several choices add up', () => {
+    const q = toDraftQuestion({ type: 'multi_choice', options: ['A', 'B'], scoring: { points: { A: 3, B: 3 } } });
+    expect(scoringSummary(q)).toMatch(/add up, to at most 5/);
   });
 });

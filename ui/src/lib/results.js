@@ -6,9 +6,9 @@ import { request, ApiError } from './api.js';
 const id = encodeURIComponent;
 
 /**
- * @typedef {'open'|'closed'|'media_unscored'} QuestionKind
+ * @typedef {'open'|'closed'|'media_unscored'|'review'} QuestionKind
  * @typedef {{kind:string, question_id?:number, message:string}} Flag
- * @typedef {{criterion_id?:string, name:string, met:boolean|null, evidence:string}} CriterionResult
+ * @typedef {{criterion_id:string, name:string, met:boolean|null, evidence:string, suggestion?:string}} CriterionResult
  * @typedef {{
  *   question_id:number, kind:QuestionKind, score:number|null, criteria:CriterionResult[]|null, rationale:string,
  *   flags:Flag[]|null,
@@ -17,7 +17,7 @@ const id = encodeURIComponent;
  *   id:number, invitation_id:number, interview_id:number, status:'scoring'|'scored', attempts:number, last_error:string,
  *   overall:number|null, scorer:''|'llm'|'builtin', model:string, prompt_version:string, rubric_version:string,
  *   details:QuestionResult[]|null, flags:Flag[]|null, has_report:boolean, decision:''|'accepted'|'rejected',
- *   decided_by:number|null, decided_at:string|null, created_at:string, scored_at:string|null,
+ *   decided_by:number|null, decided_at:string|null, created_at:string, scored_at:string|null, review_pending?:number,
  * }} Result
  * @typedef {Result & {
  *   first_name:string, last_name:string, email:string, submitted_at:string|null, started_at:string|null,
@@ -25,7 +25,7 @@ const id = encodeURIComponent;
  * }} ResultRow
  * @typedef {{
  *   question_id:number, value:string, media_url?:string, media_type?:string, media_bytes?:number, transcript?:string,
- *   attempts?:number, updated_at?:string, late_seconds?:number,
+ *   attempts?:number, updated_at?:string, late_seconds?:number, media_ms?:number,
  * }} Answer
  * @typedef {{
  *   id:number, question_id:number, original:number|null, score:number, reason:string, user_id:number,
@@ -103,6 +103,41 @@ export const getShared = (token) => request('GET', `/shared/results/${id(token)}
  */
 export const overrideScore = (wid, rid, input) =>
   request('POST', `/workspaces/${id(wid)}/results/${id(rid)}/override`, input);
+
+/**
+ * A person's rubric checklist for an open answer that waits for them: every criterion met or not
+ * (or a score 1–5 for a question without a rubric). 409 already_reviewed when it was reviewed.
+ * @param {number|string} wid @param {number|string} rid
+ * @param {{question_id:number, criteria:Record<string, boolean>, score:number|null, note:string}} input
+ * @returns {Promise<{result: Result}>}
+ */
+export const reviewAnswer = (wid, rid, input) => request('POST', `/workspaces/${id(wid)}/results/${id(rid)}/review`, input);
+
+/**
+ * The score a checklist gives (1 + 4 × the share of criteria met), or null while it is incomplete.
+ * A preview with equal weights: the server applies the rubric's weights.
+ * @param {CriterionResult[]} criteria @param {Record<string, boolean|undefined>} verdicts @param {string} whole
+ * @returns {number|null}
+ */
+export function reviewScore(criteria, verdicts, whole) {
+  if (!criteria.length) return whole === '' ? null : Number(whole);
+  if (criteria.some((c) => verdicts[c.criterion_id] === undefined)) return null;
+  const met = criteria.filter((c) => verdicts[c.criterion_id]).length;
+  return Math.round((1 + (4 * met) / criteria.length) * 100) / 100;
+}
+
+/**
+ * What a recorded answer is, as the report and the ATS note say it: "Recording (0:47)".
+ * @param {number|undefined} ms
+ */
+export function recordingLabel(ms) {
+  if (!ms || ms <= 0) return 'Recording';
+  const s = Math.round(ms / 1000);
+  return `Recording (${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')})`;
+}
+
+/** Whether a result has a knockout answer. @param {{flags?: Flag[]|null}} r */
+export const hasKnockout = (r) => (r.flags || []).some((f) => f.kind === 'knockout');
 
 /**
  * 409 already_decided when someone decided first.
@@ -325,7 +360,7 @@ export function scorerLabel(r) {
   if (r.scorer === 'llm') {
     return `AI-assisted score (model ${r.model || 'unknown'}, prompt version ${r.prompt_version || 'unknown'})`;
   }
-  if (r.scorer === 'builtin') return "Scored by hireloop's built-in rubric-coverage scorer (no AI)";
+  if (r.scorer === 'builtin') return "Closed questions scored by the recruiter's rules, open answers by a person's checklist (no AI)";
   return r.status === 'scoring' ? 'Not scored yet' : 'Scorer not recorded';
 }
 
@@ -338,6 +373,7 @@ export const FLAG_KINDS = {
   unanswered_required: 'Required question unanswered',
   media_not_transcribed: 'Recording not transcribed',
   invalid_output: 'Scorer output unusable',
+  prompt_injection: 'Possible prompt injection',
 };
 
 /** @param {string} kind */

@@ -72,7 +72,7 @@ describe('results helpers', () => {
   });
 
   it('labels the scorer', () => {
-    expect(scorerLabel({ scorer: 'builtin' })).toBe("Scored by hireloop's built-in rubric-coverage scorer (no AI)");
+    expect(scorerLabel({ scorer: 'builtin' })).toBe("Closed questions scored by the recruiter's rules, open answers by a person's checklist (no AI)");
     expect(scorerLabel({ scorer: 'llm', model: 'gpt-4o-mini', prompt_version: '2026-11-28.1' })).toBe(
       'AI-assisted score (model gpt-4o-mini, prompt version 2026-11-28.1)',
     );

@@ -104,7 +104,7 @@ describe('AISettings', () => {
     await fireEvent.click(screen.getByTestId('ai-save'));
     await waitFor(() => expect(puts()).toHaveLength(3));
     await waitFor(() => expect(screen.getByTestId('active-scorer').dataset.scorer).toBe('builtin'));
-    expect(screen.getByTestId('active-scorer').textContent).toContain("hireloop's built-in rubric-coverage scorer (no AI)");
+    expect(screen.getByTestId('active-scorer').textContent).toContain("Open answers go to a person");
   });
 
   it('removes a stored key only when asked', async () => {

@@ -118,7 +118,7 @@ describe('ResultDetail', () => {
     expect(screen.getByTestId('time-taken').textContent).toBe('12 min 5 s');
     expect(screen.getByTestId('overall-score').textContent).toBe('82');
     expect(screen.getByTestId('scorer-label').textContent?.trim()).toBe(
-      "Scored by hireloop's built-in rubric-coverage scorer (no AI)",
+      "Closed questions scored by the recruiter's rules, open answers by a person's checklist (no AI)",
     );
     expect(screen.getByTestId('fairness-note').textContent).toContain('tone, accent, fluency, emotion or appearance');
     expect(screen.getByTestId('download-pdf').getAttribute('href')).toBe(`${BASE}/report.pdf`);

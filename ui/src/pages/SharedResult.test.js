@@ -30,7 +30,7 @@ describe('SharedResult', () => {
     render(SharedResult, { token: 'tok123' });
     expect((await screen.findByTestId('shared-candidate')).textContent).toContain('Zoë Łukasz');
     expect((screen.getByTestId('shared-overall')).textContent).toContain('82');
-    expect((screen.getByTestId('shared-scorer')).textContent).toContain('built-in rubric-coverage scorer (no AI)');
+    expect((screen.getByTestId('shared-scorer')).textContent).toContain("open answers by a person's checklist (no AI)");
     expect(screen.getByText('I owned the rollout.', { selector: 'q' })).toBeTruthy();
     expect(screen.getByText('No work permit')).toBeTruthy();
     expect(calls.every((c) => c.method === 'GET')).toBe(true);
