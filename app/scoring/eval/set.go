@@ -170,10 +170,12 @@ func goType(kind string) string {
 	switch {
 	case kind == "string":
 		return "string"
-	case strings.HasPrefix(kind, "float"), strings.HasPrefix(kind, "int"), kind == "ptr":
+	case strings.HasPrefix(kind, "float"), strings.HasPrefix(kind, "int"):
 		return "number"
 	case kind == "slice":
 		return "list"
+	case kind == "struct":
+		return "JSON object"
 	}
 	return kind
 }

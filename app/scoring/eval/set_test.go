@@ -48,6 +48,7 @@ func TestReadErrorsNameLineAndField(t *testing.T) {
 		{"answer missing", `{"id": "x", "question": "Q", "human_score": 2}`, "answer", "missing"},
 		{"criterion missing", `{"id": "x", "question": "Q", "rubric": [{"criterion": "C"}, {"strong": "s"}], "answer": "A", "human_score": 2}`, "rubric[1].criterion", "missing"},
 		{"negative weight", `{"id": "x", "question": "Q", "rubric": [{"criterion": "C", "weight": -1}], "answer": "A", "human_score": 2}`, "rubric[0].weight", "must be positive"},
+		{"criterion not an object", `{"id": "x", "question": "Q", "rubric": ["C"], "answer": "A", "human_score": 2}`, "rubric", "must be a JSON object, not a JSON string"},
 		{"rubric not a list", `{"id": "x", "question": "Q", "rubric": "C", "answer": "A", "human_score": 2}`, "rubric", "must be a list"},
 		{"misspelt field", `{"id": "x", "question": "Q", "answer": "A", "human_scroe": 2}`, "human_scroe", "unknown field"},
 		{"duplicate id", `{"id": "a", "question": "Q", "answer": "A", "human_score": 2}`, "id", `"a" is already used on line 1`},
