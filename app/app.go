@@ -194,6 +194,10 @@ func (a *App) Connections() *connections.Service { return a.conns }
 // Sync is the sync engine (the CLI runs syncs in the foreground with it).
 func (a *App) Sync() *syncer.Engine { return a.syncs }
 
+// Results is the scoring worker; the CLI's "scoring eval --workspace"
+// reads a workspace's scorer settings through it.
+func (a *App) Results() *results.Worker { return a.results }
+
 // Now is the app's clock.
 func (a *App) Now() time.Time { return a.now() }
 

@@ -60,6 +60,11 @@ Usage:
                                                (Lever, Ashby, Workable, SmartRecruiters), or remove it
   hireloop sync --connection ID [--full] [--json]
                                                sync now, wait, print the summary
+  hireloop scoring eval --set FILE.jsonl|builtin:NAME [--json] [--llm-url URL --llm-model M]
+                 [--workspace ID] [--concurrency N]
+                                               measure a scorer against human-scored answers
+                                               (the key comes from HIRELOOP_LLM_KEY); exits 3 when
+                                               no LLM endpoint is configured
   hireloop backup --to FILE                    write a consistent copy of the database (safe while serving)
   hireloop healthcheck [flags]                 exit 0 when the server at --addr answers /healthz (for containers)
   hireloop version                             print the version
@@ -71,6 +76,16 @@ Every command accepts the configuration flags; see 'hireloop serve -h'.
 type errUsage struct{ msg string }
 
 func (e errUsage) Error() string { return e.msg }
+
+// exitError ends a command with its own exit status and its own one-line
+// message, printed as it is: for outcomes a script must tell apart from
+// failures (status 1) and usage mistakes (status 2).
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }
 
 // Run executes one command and returns the process exit status. Every
 // failure is one line on stderr, prefixed "hireloop:".
@@ -90,6 +105,11 @@ func (c *CLI) Run(args []string) int {
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		fmt.Fprintln(c.Stderr, oneLine(ee.msg))
+		return ee.code
 	}
 	fmt.Fprintln(c.Stderr, "hireloop: "+oneLine(err.Error()))
 	var ue errUsage
@@ -120,12 +140,14 @@ var commands = map[string]func(*CLI, []string) error{
 	"connections delete":   (*CLI).connectionsDelete,
 	"connections webhooks": (*CLI).connectionsWebhooks,
 	"sync":                 (*CLI).sync,
+	"scoring eval":         (*CLI).scoringEval,
 }
 
 // subcommands lists the second words a first word takes, in usage order.
 var subcommands = map[string][]string{
 	"user": {"create"}, "workspace": {"create"}, "token": {"create"},
 	"connections": {"add", "list", "test", "webhooks", "delete"},
+	"scoring":     {"eval"},
 }
 
 func (c *CLI) dispatch(args []string) error {

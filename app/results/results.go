@@ -76,18 +76,34 @@ func (w *Worker) Wake() { w.wake.Wake() }
 func (w *Worker) Wait() { w.wg.Wait() }
 
 func (w *Worker) configuredScorer(ctx context.Context, ws int64) (scoring.Scorer, error) {
-	s, err := w.d.Store.AISettings(ctx, ws)
+	c, ok, err := w.LLMConfig(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
-	if s.LLMBaseURL == "" || s.LLMModel == "" {
+	if !ok {
 		return scoring.NewBuiltin(), nil
+	}
+	return scoring.NewLLM(c)
+}
+
+// LLMConfig is the chat-completions endpoint a workspace's AI settings
+// name, with its key opened; ok is false when they name none (then the
+// built-in scorer applies). The worker and "hireloop scoring eval
+// --workspace" both build their scorer from it, so an evaluation measures
+// the scorer the workspace's candidates actually get.
+func (w *Worker) LLMConfig(ctx context.Context, ws int64) (c scoring.LLMConfig, ok bool, err error) {
+	s, err := w.d.Store.AISettings(ctx, ws)
+	if err != nil {
+		return c, false, err
+	}
+	if s.LLMBaseURL == "" || s.LLMModel == "" {
+		return c, false, nil
 	}
 	key, err := w.d.Box.Open(secret.PurposeLLMKey, s.LLMKey)
 	if err != nil {
-		return nil, err
+		return c, false, err
 	}
-	return scoring.NewLLM(scoring.LLMConfig{BaseURL: s.LLMBaseURL, APIKey: string(key), Model: s.LLMModel, Timeout: 2 * time.Minute})
+	return scoring.LLMConfig{BaseURL: s.LLMBaseURL, APIKey: string(key), Model: s.LLMModel, Timeout: 2 * time.Minute}, true, nil
 }
 
 func (w *Worker) configuredTranscriber(ctx context.Context, ws int64) (scoring.Transcriber, error) {
