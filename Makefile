@@ -26,13 +26,14 @@ ui/node_modules/.package-lock.json: ui/package-lock.json ui/package.json
 
 ui-deps: ui/node_modules/.package-lock.json
 
-# The browser test drives Debian's chromium. As root (CI, containers) it is
+# The browser test drives Debian's chromium, and reads the PDF reports it
+# downloads with poppler's pdftotext. As root (CI, containers) they are
 # installed when missing; otherwise we say what to run.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "The browser test needs Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else echo "The browser test needs Debian's chromium and poppler-utils: sudo apt-get install chromium poppler-utils"; exit 1; fi; }
 
 # Email tests send through a real SMTP server: mailpit, built from the Go
 # module proxy into GOPATH/bin (not a dependency of hireloop itself).

@@ -19,10 +19,13 @@ type session struct {
 	ctx   context.Context // the browser tab
 	base  string
 	shots map[string][]byte
+	// yesNo is how the candidate answers yes/no questions ("yes" unless a
+	// test plays a candidate who answers "no").
+	yesNo string
 }
 
 func newSession(t *testing.T, bctx context.Context, base string) *session {
-	return &session{t: t, ctx: bctx, base: base, shots: map[string][]byte{}}
+	return &session{t: t, ctx: bctx, base: base, shots: map[string][]byte{}, yesNo: "yes"}
 }
 
 // fakeMedia lets the candidate pages record from a fake camera and
@@ -205,7 +208,7 @@ func (s *session) takeInterview(link, text string, choices int) int {
 		case "number":
 			s.step("answer number", chromedp.SendKeys(tid("cand-answer-number"), "6"))
 		case "yes_no":
-			s.step("answer yes/no", chromedp.Click(chromedp.CSS(`[data-testid="cand-option"][data-value="yes"]`)))
+			s.step("answer yes/no", chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-testid="cand-option"][data-value=%q]`, s.yesNo))))
 		case "single_choice":
 			s.step("answer single choice", option(1))
 		case "multi_choice":

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -26,16 +28,22 @@ const (
 	resultsEvidence = "I took ownership of the billing rewrite and I was responsible for the result."
 	scoreTag        = "Strong interview"
 	acceptedTag     = "Selected"
+	permitPrompt    = "Do you have the right to work in Germany?"
+	permitReason    = "Needs the right to work in Germany"
 )
 
 // TestResultsLoop runs the results loop of `serve --demo` against a real
-// mailpit: an interview imported from the Sandbox ATS with a rubric, a
-// completed-interview stage, an accept stage, a rejection reason and tagging
-// rules; a candidate takes it; the built-in scorer scores it with quoted
-// evidence; the result link note, the PDF, the completed-stage move and the
-// score tag land in the sandbox exactly once; the recruiter accepts, the
-// application moves to the accept stage, the accepted tag is applied, and the
-// acceptance email arrives (and only one).
+// mailpit, with a knockout candidate: an interview imported from the Sandbox
+// ATS (its suggested scoring confirmed) with a rubric question, a yes/no
+// knockout question, a completed-interview stage, an accept stage, a
+// rejection reason and tagging rules; a candidate answers "no" to the
+// knockout; nothing reaches the ATS while the open answer waits for a
+// person; the recruiter ticks the rubric checklist; then the note (naming
+// the knockout and saying the result needs review), the PDF (naming it too)
+// and the completed-stage move land in the sandbox exactly once, and the
+// positive score tag is held back; the recruiter accepts, the application
+// moves to the accept stage, the accepted tag is applied, and the acceptance
+// email arrives (and only one).
 func TestResultsLoop(t *testing.T) {
 	requireBrowser(t)
 	mp := mailpittest.Start(t) // skips without mailpit, fails when CI is set
@@ -158,8 +166,34 @@ func TestResultsLoop(t *testing.T) {
 		setValue(tid("iv-tag-accepted"), acceptedTag),
 	)
 
-	// 6. A text question with a rubric (imported screening questions stay).
+	// 6. A text question with a rubric and a yes/no knockout question
+	//    (imported screening questions stay; their suggested scoring is confirmed).
 	step("questions tab", chromedp.Click(tid("tab-questions")), chromedp.WaitVisible(tid("panel-questions")))
+	if n := eval("suggestions", `String(document.querySelectorAll('[data-testid="scoring-suggested"]').length)`); n == "0" {
+		t.Errorf("imported closed questions came without a suggested scoring to confirm")
+	}
+	step("publishing before confirming is refused",
+		chromedp.Click(tid("interview-save")), waitGone(`[data-testid="unsaved"]`),
+		chromedp.Click(tid("interview-publish")), chromedp.WaitVisible(tid("publish-error")))
+	if e := eval("publish error", `document.querySelector('[data-testid="publish-error"]').textContent`); !strings.Contains(e, "Confirm the suggested scoring") {
+		t.Errorf("publishing with unconfirmed scoring: %q", e)
+	}
+	step("confirm suggested scoring", waitJS(`(() => { document.querySelectorAll('[data-testid="scoring-confirm"]').forEach(b => b.click()); return true; })()`))
+	poll("suggestions confirmed", `document.querySelectorAll('[data-testid="scoring-suggested"]').length === 0`, 5*time.Second)
+	kn := eval("cards before yes/no", `String(document.querySelectorAll('[data-testid="question-card"]').length)`)
+	kq := fmt.Sprintf(`[data-testid="question-card"][data-index="%s"][data-type="yes_no"]`, kn)
+	step("add yes/no question",
+		clickJS(`[data-testid="add-question"][data-type="yes_no"]`),
+		chromedp.WaitVisible(chromedp.CSS(kq)))
+	step("yes/no question with points and a knockout",
+		chromedp.SendKeys(within(kq, "q-prompt"), permitPrompt),
+		setValue(chromedp.CSS(kq+` [data-testid="option-points"][data-value="yes"]`), "5"),
+		setValue(chromedp.CSS(kq+` [data-testid="option-points"][data-value="no"]`), "0"),
+		chromedp.Click(within(kq, "knockout-toggle")),
+		chromedp.WaitVisible(within(kq, "knockout-editor")),
+		chromedp.Click(chromedp.CSS(kq+` [data-testid="knockout-value"][data-value="no"]`)),
+		chromedp.SendKeys(within(kq, "knockout-reason"), permitReason),
+	)
 	// Count the cards first and wait for the new one by index and type: right
 	// after the click Svelte may not have rendered it yet.
 	n := eval("cards before", `String(document.querySelectorAll('[data-testid="question-card"]').length)`)
@@ -190,8 +224,10 @@ func TestResultsLoop(t *testing.T) {
 			TagScoreName        string  `json:"tag_score_name"`
 			TagAcceptedName     string  `json:"tag_accepted_name"`
 			Questions           []struct {
-				Type   string          `json:"type"`
-				Rubric json.RawMessage `json:"rubric"`
+				Type     string          `json:"type"`
+				Rubric   json.RawMessage `json:"rubric"`
+				Knockout json.RawMessage `json:"knockout"`
+				Scoring  json.RawMessage `json:"scoring"`
 			} `json:"questions"`
 		} `json:"interview"`
 	}
@@ -202,14 +238,18 @@ func TestResultsLoop(t *testing.T) {
 		t.Fatalf("saved ATS settings %+v; want stage %s, sync on, completed %s, accept %s, reason %s, tag %q at 1, accepted tag %q",
 			si, feed.ExtID, completed.ExtID, accept.ExtID, reasonID, scoreTag, acceptedTag)
 	}
-	rubrics := 0
+	rubrics, knockouts := 0, 0
 	for _, q := range si.Questions {
 		if q.Type == "text" && strings.Contains(string(q.Rubric), "Ownership") {
 			rubrics++
 		}
+		if q.Type == "yes_no" && strings.Contains(string(q.Knockout), permitReason) && strings.Contains(string(q.Scoring), `"yes":5`) {
+			knockouts++
+		}
 	}
-	if rubrics != 1 {
-		t.Fatalf("saved interview has %d text questions with the Ownership rubric, want 1: %+v", rubrics, si.Questions)
+	if rubrics != 1 || knockouts != 1 {
+		t.Fatalf("saved interview has %d text questions with the Ownership rubric and %d scored knockout questions, want 1 and 1: %+v",
+			rubrics, knockouts, si.Questions)
 	}
 
 	// 7. Publish.
@@ -250,6 +290,7 @@ func TestResultsLoop(t *testing.T) {
 	}
 	t.Logf("%s takes the interview at %s", candidateEmail, link)
 
+	b.yesNo = "no" // the knockout answer
 	b.takeInterview(link, resultsAnswer, 1)
 	step("submit", chromedp.WaitVisible(tid("cand-review")), chromedp.Click(tid("cand-submit")), chromedp.WaitVisible(tid("cand-thanks")))
 	submitted := time.Now()
@@ -265,6 +306,7 @@ func TestResultsLoop(t *testing.T) {
 	if n := eval("rows", `String(document.querySelectorAll('[data-testid="result-row"]').length)`); n != "1" {
 		t.Errorf("results list has %s rows, want 1", n)
 	}
+	poll("waiting and knockout badges", `!!document.querySelector('[data-testid="result-waiting"]') && !!document.querySelector('[data-testid="result-knockout"]')`, 10*time.Second)
 	shoot("results", tid("results-table"))
 
 	// 10. The result: built-in scorer, score, a met criterion quoting the answer, ATS writes done.
@@ -272,8 +314,24 @@ func TestResultsLoop(t *testing.T) {
 	step("result detail",
 		chromedp.Click(within(`[data-testid="result-row"]`, "result-link")),
 		chromedp.WaitVisible(tid("result-detail")),
-		chromedp.WaitVisible(tid("overall-score")),
+		chromedp.WaitVisible(tid("result-review-pending")),
 		chromedp.WaitVisible(tid("scorer-label")),
+	)
+	// The knockout is named (question and answer) in the flags.
+	if f := eval("knockout flag", `document.querySelector('[data-testid="result-flag"][data-kind="knockout"]')?.textContent ?? ""`); !strings.Contains(f, permitPrompt) || !strings.Contains(f, `answered "no"`) {
+		t.Errorf("the knockout flag reads %q, want the question and the answer", f)
+	}
+	// Nothing reaches the ATS while the open answer waits for a person.
+	if n := eval("writes before review", `String(document.querySelectorAll('[data-testid="ats-write"]').length)`); n != "0" {
+		t.Errorf("%s ATS writes before the review, want 0", n)
+	}
+	shoot("review", tid("review-checklist"))
+	step("review the open answer",
+		chromedp.WaitVisible(tid("review-suggestion")),
+		waitJS(`(() => { const rs = document.querySelectorAll('[data-testid="review-met"]'); rs.forEach(r => r.click()); return rs.length > 0; })()`),
+		chromedp.Click(tid("review-save")),
+		waitGone(`[data-testid="review-checklist"]`),
+		chromedp.WaitVisible(tid("overall-score")),
 	)
 	if got := strings.TrimPrefix(location(t, bctx), base); got != fmt.Sprintf("/w/%s/results/%s", wid, rid) {
 		t.Errorf("the result opened at %s, want /w/%s/results/%s", got, wid, rid)
@@ -281,8 +339,8 @@ func TestResultsLoop(t *testing.T) {
 	if s := eval("scorer", `document.querySelector('[data-testid="scorer-label"]').dataset.scorer`); s != "builtin" {
 		t.Errorf("scorer-label data-scorer = %q, want builtin", s)
 	}
-	if label := eval("scorer label", `document.querySelector('[data-testid="scorer-label"]').textContent.trim()`); !strings.Contains(label, "built-in") || !strings.Contains(label, "no AI") {
-		t.Errorf("scorer label reads %q, want it to name the built-in scorer (no AI)", label)
+	if label := eval("scorer label", `document.querySelector('[data-testid="scorer-label"]').textContent.trim()`); !strings.Contains(label, "person's checklist") || !strings.Contains(label, "no AI") {
+		t.Errorf("scorer label reads %q, want it to say a person's checklist scored the open answers (no AI)", label)
 	}
 	overall := eval("overall", `document.querySelector('[data-testid="overall-score"]').textContent.trim()`)
 	var overallN float64
@@ -317,8 +375,8 @@ func TestResultsLoop(t *testing.T) {
 				tail(serverLog, 30))
 		}
 	}
-	// Note (with the link), PDF, completed-stage move and score tag.
-	writesDone("after scoring", 4)
+	// Note (with the link), PDF and completed-stage move; no score tag (knockout).
+	writesDone("after the review", 3)
 
 	// 11. The PDF, downloaded with the browser's session.
 	var view struct {
@@ -343,6 +401,9 @@ func TestResultsLoop(t *testing.T) {
 	pdf := getBytesCookie(t, ctx, base+fmt.Sprintf("/api/workspaces/%s/results/%s/report.pdf", wid, rid), b.cookie())
 	if !bytes.HasPrefix(pdf, []byte("%PDF")) {
 		t.Errorf("report.pdf starts with %q, want %%PDF", pdf[:min(len(pdf), 16)])
+	}
+	if text := pdfText(t, tmp, pdf); !strings.Contains(text, "Knockout: “"+permitPrompt+"” answered “no”") && !strings.Contains(text, `Knockout: "`+permitPrompt+`" answered "no"`) {
+		t.Errorf("the PDF does not name the knockout; its text:\n%s", text)
 	}
 	if !strings.HasSuffix(view.ResultsURL, fmt.Sprintf("/w/%s/results/%s", wid, rid)) {
 		t.Errorf("results_url %q does not end in /w/%s/results/%s", view.ResultsURL, wid, rid)
@@ -387,8 +448,8 @@ func TestResultsLoop(t *testing.T) {
 	}
 	var cand sbCand
 	sandboxGet(candPath, &cand)
-	if !hasString(cand.Tags, scoreTag) {
-		t.Errorf("sandbox candidate tags %v, want %q", cand.Tags, scoreTag)
+	if hasString(cand.Tags, scoreTag) {
+		t.Errorf("sandbox candidate tags %v: the score tag %q was written for a knockout result", cand.Tags, scoreTag)
 	}
 	if hasString(cand.Tags, acceptedTag) {
 		t.Errorf("sandbox candidate already has %q before any decision: %v", acceptedTag, cand.Tags)
@@ -419,8 +480,12 @@ func TestResultsLoop(t *testing.T) {
 	}
 	if len(notes) != 1 {
 		t.Errorf("sandbox candidate has %d hireloop notes, want 1: %q", len(notes), notes)
-	} else if !strings.Contains(notes[0], view.ResultsURL) {
-		t.Errorf("the hireloop note does not contain the results link %s: %q", view.ResultsURL, notes[0])
+	} else {
+		for _, want := range []string{view.ResultsURL, "Needs a person's review", `Knockout: "` + permitPrompt + `" answered "no" (` + permitReason + `)`} {
+			if !strings.Contains(notes[0], want) {
+				t.Errorf("the hireloop note lacks %q: %q", want, notes[0])
+			}
+		}
 	}
 
 	// 13. Accept in the console.
@@ -435,8 +500,8 @@ func TestResultsLoop(t *testing.T) {
 		t.Errorf("decision state reads %q, want Accepted", s)
 	}
 	accepted := time.Now()
-	// Plus the accept move and the accepted tag.
-	writesDone("after accepting", 6)
+	// Plus the accept move and the accepted tag: a person's decision.
+	writesDone("after accepting", 5)
 
 	var moved bool
 	for time.Since(accepted) < 30*time.Second && !moved {
@@ -449,8 +514,8 @@ func TestResultsLoop(t *testing.T) {
 		t.Errorf("30s after accepting the application is in stage %s, want the accept stage %s (%s)", stageOf(), accept.ExtID, accept.Name)
 	}
 	sandboxGet(candPath, &cand)
-	if !hasString(cand.Tags, acceptedTag) || !hasString(cand.Tags, scoreTag) {
-		t.Errorf("after accepting the sandbox candidate's tags are %v, want %q and %q", cand.Tags, scoreTag, acceptedTag)
+	if !hasString(cand.Tags, acceptedTag) || hasString(cand.Tags, scoreTag) {
+		t.Errorf("after accepting the sandbox candidate's tags are %v, want %q and not %q", cand.Tags, acceptedTag, scoreTag)
 	}
 
 	var mails []mailpittest.Summary
@@ -522,4 +587,19 @@ func getBytesCookie(t *testing.T, ctx context.Context, url, cookie string) []byt
 		t.Fatalf("GET %s: status %d: %.300s", url, resp.StatusCode, body)
 	}
 	return body
+}
+
+// pdfText extracts a PDF's text with poppler's pdftotext, words joined by
+// single spaces (lines may wrap anywhere).
+func pdfText(t *testing.T, dir string, pdf []byte) string {
+	t.Helper()
+	path := filepath.Join(dir, "report.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext (apt-get install poppler-utils): %v", err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
 }
