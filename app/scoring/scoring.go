@@ -193,6 +193,7 @@ func run(ctx context.Context, in Input, scorer, model string, open openFunc) (Re
 				if qr.Kind == "" {
 					qr.Kind = KindOpen
 				}
+				flagInjection(&qr, text) // whatever the scorer made of it
 			case (q.Type == "audio" || q.Type == "video") && a.HasMedia:
 				qr = QuestionResult{QuestionID: q.ID, Kind: KindMediaUnscored,
 					Criteria:  notDiscussed(crits),
