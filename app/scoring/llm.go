@@ -53,27 +53,12 @@ func (e *APIError) Retryable() bool {
 	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode == http.StatusRequestTimeout || e.StatusCode >= 500
 }
 
-// ErrInvalidOutput is wrapped by InvalidOutputError.
-var ErrInvalidOutput = errors.New("scoring: the model's output stayed invalid")
-
-// InvalidOutputError means the model's output for a question was still
-// invalid after every attempt. No score is produced; the app may retry the
-// job later, or record a FlagInvalidOutput for a human.
-type InvalidOutputError struct {
-	QuestionID int64
-	Attempts   int
-	Problems   []string // of the last attempt
-}
-
-func (e *InvalidOutputError) Error() string {
-	return fmt.Sprintf("scoring: the model's output for question %d was invalid after %d attempts: %s",
-		e.QuestionID, e.Attempts, strings.Join(e.Problems, "; "))
-}
-
-func (e *InvalidOutputError) Unwrap() error { return ErrInvalidOutput }
-
 // NewLLM returns a Scorer that asks a model, one request per answered open
-// question, and validates its JSON against the rubric.
+// question, and validates its JSON against the rubric. An answer whose
+// assessment stays invalid after MaxAttempts is left to a person
+// (KindReview, FlagInvalidOutput) rather than failing the whole interview:
+// a candidate who makes the model misbehave must not block everyone's
+// results, nor get a score out of it.
 func NewLLM(c LLMConfig) (Scorer, error) {
 	c.BaseURL = strings.TrimRight(strings.TrimSpace(c.BaseURL), "/")
 	c.Model = strings.TrimSpace(c.Model)
@@ -122,7 +107,7 @@ func (l *llm) Score(ctx context.Context, in Input) (Result, error) {
 			}
 			msgs = append(msgs, chatMessage{Role: "assistant", Content: content}, chatMessage{Role: "user", Content: correction(problems)})
 		}
-		return QuestionResult{}, &InvalidOutputError{QuestionID: q.ID, Attempts: l.c.MaxAttempts, Problems: problems}
+		return leftToPerson(q.ID, crits, l.c.MaxAttempts, problems), nil
 	})
 	if err != nil {
 		return Result{}, err
@@ -130,6 +115,16 @@ func (l *llm) Score(ctx context.Context, in Input) (Result, error) {
 	res.Model = model
 	res.Raw = raws
 	return res, nil
+}
+
+// leftToPerson is the result for an answer whose assessment stayed invalid:
+// no score, every criterion open, and a flag saying why.
+func leftToPerson(qid int64, crits []Criterion, attempts int, problems []string) QuestionResult {
+	why := truncate(strings.Join(problems, "; "), 600)
+	return QuestionResult{Kind: KindReview, Criteria: notDiscussed(crits),
+		Rationale: fmt.Sprintf("Waiting for a person: the AI's assessment stayed invalid after %d attempts. Tick the criteria the answer meets.", attempts),
+		Flags: []Flag{{Kind: FlagInvalidOutput, QuestionID: qid,
+			Message: "The AI's assessment of this answer stayed invalid (" + why + "); a person scores it."}}}
 }
 
 type chatMessage struct {
@@ -402,7 +397,7 @@ func parseOutput(content string, q *Question, crits []Criterion, answer string) 
 		}
 		c, ok := known[id]
 		if !ok {
-			bad("criteria[%d].id %q is not a rubric criterion id", i, id)
+			bad("criteria[%d].id %q is not a rubric criterion id", i, truncate(id, 60))
 			continue
 		}
 		if _, dup := byID[id]; dup {
@@ -430,7 +425,9 @@ func parseOutput(content string, q *Question, crits []Criterion, answer string) 
 			if ev == "" {
 				bad("criterion %q is met, so evidence must quote the answer", id)
 			} else if !ok {
-				bad("criterion %q: the evidence %q is not a verbatim quote of the answer; copy the exact words, or set met to null", id, truncate(ev, 200))
+				// The quote is not repeated back: it may carry the answer's
+				// instructions out of the fence into our own message.
+				bad("criterion %q: the evidence is not a verbatim quote of the answer; copy the exact words, or set met to null", id)
 			}
 			cr.Evidence = quote
 		case ev != "":
@@ -468,19 +465,27 @@ func jsonInt(raw json.RawMessage) (int64, bool) {
 	return 0, false
 }
 
-// trimQuote removes surrounding whitespace and quotation marks a model may
-// put around a quote.
+// trimQuote removes what a model may put around a quote: whitespace,
+// quotation marks, and ellipses marking that the quote starts or ends
+// mid-sentence. Everything in between must then match the answer.
 func trimQuote(s string) string {
-	s = strings.TrimSpace(s)
-	for len(s) >= 2 {
-		r1, n1 := utf8.DecodeRuneInString(s)
-		r2, n2 := utf8.DecodeLastRuneInString(s)
-		if !strings.ContainsRune(`"'“”‘’«»„`, r1) || !strings.ContainsRune(`"'“”‘’«»„‟`, r2) {
-			break
+	for {
+		t := strings.TrimSpace(s)
+		for _, e := range []string{"...", "…"} {
+			t = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(t, e), e))
 		}
-		s = strings.TrimSpace(s[n1 : len(s)-n2])
+		if len(t) >= 2 {
+			r1, n1 := utf8.DecodeRuneInString(t)
+			r2, n2 := utf8.DecodeLastRuneInString(t)
+			if strings.ContainsRune(`"'“”‘’«»„`, r1) && strings.ContainsRune(`"'“”‘’«»„‟`, r2) {
+				t = t[n1 : len(t)-n2]
+			}
+		}
+		if t == s {
+			return s
+		}
+		s = t
 	}
-	return s
 }
 
 // findVerbatim looks for quote in answer, ignoring differences in

@@ -32,9 +32,9 @@ const (
 	KindOpen          = "open"           // scored 1–5 by the Scorer
 	KindClosed        = "closed"         // scored by rule
 	KindMediaUnscored = "media_unscored" // recording without transcript: a human reviews it
-	// KindReview is an open answer the built-in scorer leaves to a person:
-	// no score until a reviewer ticks the rubric checklist, and the overall
-	// score waits for it.
+	// KindReview is an open answer left to a person (by the built-in
+	// scorer, or when the AI's assessment stayed invalid): no score until a
+	// reviewer ticks the rubric checklist, and the overall score waits for it.
 	KindReview = "review"
 )
 
@@ -43,9 +43,8 @@ const (
 	FlagKnockout            = "knockout"
 	FlagUnansweredRequired  = "unanswered_required"
 	FlagMediaNotTranscribed = "media_not_transcribed"
-	// FlagInvalidOutput is for the app to record when it gives up on a
-	// question whose model output stayed invalid (Score returns an
-	// *InvalidOutputError instead).
+	// FlagInvalidOutput marks an answer whose model output stayed invalid
+	// after every attempt; it is left to a person (KindReview).
 	FlagInvalidOutput = "invalid_output"
 )
 
