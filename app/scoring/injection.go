@@ -243,12 +243,12 @@ var rules = func() []rule {
 		return rule{re: regexp.MustCompile(`(?m)` + pattern), what: what, narrative: narrative}
 	}
 	return []rule{
-		// Chat-template markers and our own fence: text pretending the
+		// Our own fence and chat-template markers: text pretending the
 		// answer has ended or a new turn has begun.
+		r("tries to close the answer fence", false, `</\s*answer|<answer-`),
 		r("contains a chat role marker", false, `<\|[a-z_]{2,30}\|>|\[/?inst\]|<</?sys>>|<(?:start|end)_of_turn>`),
 		r("contains a chat role marker", false, `^[ \t]*#{2,}[ \t]*(?:system|assistant|user|human|instructions?)[ \t]*(?::|$)`),
 		r("contains a chat role marker", false, `^[ \t]*(?:system|assistant)[ \t]*:[ \t]*(?:you|ignore|give|score|rate)\b`),
-		r("tries to close the answer fence", false, `</\s*answer|<answer-`),
 
 		// English.
 		r(scorer, true, `\b(?:ignore|disregard|forget|override|bypass)\s+(?:(?:all|any|each|every|of|the|your|these|those|previous|prior|above|earlier|preceding|former|original|other|given|current|existing|scoring|grading|evaluation|marking|system|my)\s+){0,4}(?:instructions?|rubrics?|prompts?|system\s*-?\s*prompt|(?:scoring|grading|evaluation|marking|assessment)\s+(?:rules|criteria|guidelines|scheme|instructions))\b`),

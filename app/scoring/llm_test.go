@@ -405,6 +405,7 @@ func TestParseOutputValidation(t *testing.T) {
 		"met not bool":     {base("4", strings.Replace(all, `"met":false`, `"met":"no"`, 1), `"x"`), "true, false or null"},
 		"no criteria":      {`{"question_id":1,"score":4,"rationale":"x"}`, "every rubric criterion"},
 		"not an object":    {`[1,2]`, "not a single JSON object"},
+		"injection string": {base("4", all, `"x", "injection": "yes"`), "injection must be true or false"},
 		"case differs":     {base("4", strings.Replace(all, "unit tests for every service", "Unit Tests for every service", 1), `"x"`), `"testing": the evidence is not a verbatim quote`},
 		"inner ellipsis":   {base("4", strings.Replace(all, "unit tests for every service", "unit tests ... every service", 1), `"x"`), `"testing": the evidence is not a verbatim quote`},
 	}

@@ -25,7 +25,7 @@ import (
 
 // PromptVersion identifies the LLM prompt and the scoring rules; store it
 // beside every score.
-const PromptVersion = "2026-11-28.1"
+const PromptVersion = "2026-12-08.1"
 
 // Question kinds in QuestionResult.Kind.
 const (
