@@ -263,29 +263,51 @@ func TestLLMEvidenceNotInAnswerRetried(t *testing.T) {
 	if !strings.Contains(fix, `"testing"`) || !strings.Contains(fix, "not a verbatim quote") {
 		t.Fatalf("correction: %s", fix)
 	}
+	if strings.Contains(fix, "thorough tests") {
+		t.Fatalf("the correction repeats the invented quote: %s", fix)
+	}
 	if q := findQ(t, res, 1); q.Criteria[0].Evidence != "We wrote unit tests for every service" {
 		t.Fatalf("evidence: %+v", q.Criteria)
 	}
 }
 
+// An assessment that stays invalid is left to a person: no error for the
+// whole interview, no score for the question, and a flag saying why.
 func TestLLMAlwaysInvalid(t *testing.T) {
 	f := newFakeLLM(t, reply{content: `{"question_id": 1, "score": 0, "criteria": [], "rationale": ""}`})
 	res, err := f.scorer(t, nil).Score(context.Background(), llmInput())
-	var inv *InvalidOutputError
-	if !errors.As(err, &inv) || !errors.Is(err, ErrInvalidOutput) || inv.QuestionID != 1 || inv.Attempts != 3 {
-		t.Fatalf("err = %v, want an InvalidOutputError after 3 attempts", err)
+	if err != nil {
+		t.Fatalf("err = %v, want the question left to a person", err)
 	}
 	if len(f.requests()) != 3 {
 		t.Fatalf("requests = %d, want 3", len(f.requests()))
 	}
-	if res.Overall != nil || len(res.Questions) != 0 {
-		t.Fatalf("an invalid output must not produce a score: %+v", res)
+	q := findQ(t, res, 1)
+	want := []CriterionResult{{CriterionID: "testing", Name: "Testing"}, {CriterionID: "caching", Name: "Caching"}, {CriterionID: "security", Name: "Security"}}
+	if q.Kind != KindReview || q.Score != nil || !reflect.DeepEqual(q.Criteria, want) {
+		t.Fatalf("question 1: %+v", q)
 	}
-	if !strings.Contains(err.Error(), "score must be an integer") {
-		t.Fatalf("err = %v", err)
+	fl := hasFlag(q.Flags, FlagInvalidOutput)
+	if fl == nil || fl.QuestionID != 1 || len(q.Flags) != 1 ||
+		!strings.HasPrefix(fl.Message, "The AI's assessment of this answer stayed invalid (") ||
+		!strings.Contains(fl.Message, "score must be an integer") || !strings.HasSuffix(fl.Message, "); a person scores it.") {
+		t.Fatalf("flags: %+v", q.Flags)
+	}
+	if hasFlag(res.Flags, FlagInvalidOutput) == nil {
+		t.Fatalf("result flags lack the question's flag: %+v", res.Flags)
+	}
+	if res.Overall != nil {
+		t.Fatalf("overall = %v, want nil while a person has to score question 1", *res.Overall)
+	}
+	if c := findQ(t, res, 2); c.Kind != KindClosed || c.Score == nil {
+		t.Fatalf("the other questions are still scored: %+v", c)
+	}
+	if len(res.Raw) != 3 {
+		t.Fatalf("raw responses = %d, want 3 (kept for audit)", len(res.Raw))
 	}
 	f2 := newFakeLLM(t, reply{content: "not json"})
-	if _, err := f2.scorer(t, func(c *LLMConfig) { c.MaxAttempts = 1 }).Score(context.Background(), llmInput()); err == nil || len(f2.requests()) != 1 {
+	res2, err := f2.scorer(t, func(c *LLMConfig) { c.MaxAttempts = 1 }).Score(context.Background(), llmInput())
+	if err != nil || len(f2.requests()) != 1 || findQ(t, res2, 1).Kind != KindReview {
 		t.Fatalf("MaxAttempts 1: err %v after %d requests", err, len(f2.requests()))
 	}
 }
@@ -383,6 +405,16 @@ func TestParseOutputValidation(t *testing.T) {
 		"met not bool":     {base("4", strings.Replace(all, `"met":false`, `"met":"no"`, 1), `"x"`), "true, false or null"},
 		"no criteria":      {`{"question_id":1,"score":4,"rationale":"x"}`, "every rubric criterion"},
 		"not an object":    {`[1,2]`, "not a single JSON object"},
+		"injection string": {base("4", all, `"x", "injection": "yes"`), "injection must be true or false"},
+		"case differs":     {base("4", strings.Replace(all, "unit tests for every service", "Unit Tests for every service", 1), `"x"`), `"testing": the evidence is not a verbatim quote`},
+		"inner ellipsis":   {base("4", strings.Replace(all, "unit tests for every service", "unit tests ... every service", 1), `"x"`), `"testing": the evidence is not a verbatim quote`},
+	}
+	// Only whitespace, surrounding quote marks and ellipses may differ.
+	for _, ev := range []string{`…unit tests for every service...`, `\"... unit  tests for every service\"`, `“unit tests\nfor every service”`} {
+		got, probs := parseOutput(base("4", strings.Replace(all, "unit tests for every service", ev, 1), `"x", "injection": false`), q, crits, answer)
+		if len(probs) != 0 || got.Criteria[0].Evidence != "unit tests\n  for every service" {
+			t.Errorf("evidence %s: problems %q, criteria %+v", ev, probs, got.Criteria)
+		}
 	}
 	for name, c := range cases {
 		if _, probs := parseOutput(c.content, q, crits, answer); !strings.Contains(strings.Join(probs, "|"), c.want) {

@@ -26,16 +26,16 @@ import (
 
 // PromptVersion identifies the LLM prompt and the scoring rules; store it
 // beside every score.
-const PromptVersion = "2026-11-28.1"
+const PromptVersion = "2026-12-08.1"
 
 // Question kinds in QuestionResult.Kind.
 const (
 	KindOpen          = "open"           // scored 1–5 by the Scorer
 	KindClosed        = "closed"         // scored by rule
 	KindMediaUnscored = "media_unscored" // recording without transcript: a human reviews it
-	// KindReview is an open answer the built-in scorer leaves to a person:
-	// no score until a reviewer ticks the rubric checklist, and the overall
-	// score waits for it.
+	// KindReview is an open answer left to a person (by the built-in
+	// scorer, or when the AI's assessment stayed invalid): no score until a
+	// reviewer ticks the rubric checklist, and the overall score waits for it.
 	KindReview = "review"
 )
 
@@ -44,9 +44,8 @@ const (
 	FlagKnockout            = "knockout"
 	FlagUnansweredRequired  = "unanswered_required"
 	FlagMediaNotTranscribed = "media_not_transcribed"
-	// FlagInvalidOutput is for the app to record when it gives up on a
-	// question whose model output stayed invalid (Score returns an
-	// *InvalidOutputError instead).
+	// FlagInvalidOutput marks an answer whose model output stayed invalid
+	// after every attempt; it is left to a person (KindReview).
 	FlagInvalidOutput = "invalid_output"
 )
 
@@ -197,6 +196,7 @@ func run(ctx context.Context, in Input, scorer, model string, open openFunc) (Re
 				if qr.Kind == "" {
 					qr.Kind = KindOpen
 				}
+				flagInjection(&qr, text) // whatever the scorer made of it
 			case (q.Type == "audio" || q.Type == "video") && a.HasMedia:
 				qr = QuestionResult{QuestionID: q.ID, Kind: KindMediaUnscored,
 					Criteria:  notDiscussed(crits),
