@@ -22,7 +22,7 @@ import (
 
 // resultsAnswer answers the rubric question: its first sentence names the
 // criterion "Ownership" and words of its strong description (responsible,
-// result), so the built-in scorer quotes it as evidence.
+// result), so the reviewer's checklist suggests it for that criterion.
 const (
 	resultsAnswer   = "I took ownership of the billing rewrite and I was responsible for the result. Failed payments dropped by a third within a quarter."
 	resultsEvidence = "I took ownership of the billing rewrite and I was responsible for the result."
@@ -326,6 +326,15 @@ func TestResultsLoop(t *testing.T) {
 		t.Errorf("%s ATS writes before the review, want 0", n)
 	}
 	shoot("review", tid("review-checklist"))
+	// The checklist highlights the sentence that mentions the criterion: a
+	// verbatim quote of the answer, offered as a suggestion only.
+	var suggestions []string
+	if err := json.Unmarshal([]byte(eval("suggestions", `JSON.stringify([...document.querySelectorAll('[data-testid="review-suggestion"]')].map(e => e.textContent.trim()))`)), &suggestions); err != nil {
+		t.Fatal(err)
+	}
+	if len(suggestions) != 1 || suggestions[0] != resultsEvidence {
+		t.Errorf("the checklist suggests %q, want the quote %q", suggestions, resultsEvidence)
+	}
 	step("review the open answer",
 		chromedp.WaitVisible(tid("review-suggestion")),
 		waitJS(`(() => { const rs = document.querySelectorAll('[data-testid="review-met"]'); rs.forEach(r => r.click()); return rs.length > 0; })()`),
@@ -347,20 +356,8 @@ func TestResultsLoop(t *testing.T) {
 	if _, err := fmt.Sscanf(overall, "%g", &overallN); err != nil || overallN < 1 || overallN > 100 {
 		t.Errorf("overall score reads %q, want a number from 1 to 100", overall)
 	}
-	var evidence []string
-	if err := json.Unmarshal([]byte(eval("evidence", `JSON.stringify([...document.querySelectorAll('[data-testid="criterion"][data-state="met"] [data-testid="criterion-evidence"]')].map(e => e.textContent.trim()))`)), &evidence); err != nil {
-		t.Fatal(err)
-	}
-	if len(evidence) == 0 {
-		t.Errorf("no met criterion with evidence; criteria: %s", eval("criteria", `[...document.querySelectorAll('[data-testid="criterion"]')].map(c => c.dataset.state + ': ' + c.textContent.trim()).join(' | ')`))
-	}
-	for _, e := range evidence {
-		if e == "" || !strings.Contains(resultsAnswer, e) {
-			t.Errorf("evidence %q is not a quote of the answer %q", e, resultsAnswer)
-		}
-	}
-	if len(evidence) > 0 && evidence[0] != resultsEvidence {
-		t.Logf("evidence quoted: %q", evidence[0])
+	if n := eval("met criteria", `String(document.querySelectorAll('[data-testid="criterion"][data-state="met"]').length)`); n != "1" {
+		t.Errorf("%s criteria met after the review, want the one the reviewer ticked", n)
 	}
 
 	writesDone := func(what string, min int) {

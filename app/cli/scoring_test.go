@@ -37,6 +37,8 @@ type fakeChat struct {
 	calls int
 }
 
+var fenceRe = regexp.MustCompile(`(?s)<(answer-[0-9a-f]+)>\n(.*)\n</answer-[0-9a-f]+>`)
+
 func newFakeChat(t *testing.T, items []eval.Item, modelScore func(eval.Item) int) *fakeChat {
 	t.Helper()
 	byPrompt := map[string]eval.Item{}
@@ -64,7 +66,11 @@ func newFakeChat(t *testing.T, items []eval.Item, modelScore func(eval.Item) int
 		user := req.Messages[1].Content // the question and answer; later messages are corrections
 		_, q, _ := strings.Cut(user, "Question:\n\"\"\"\n")
 		q, _, _ = strings.Cut(q, "\n\"\"\"\n")
-		a := user[strings.Index(user, "<answer>\n")+len("<answer>\n") : strings.LastIndex(user, "\n</answer>")]
+		// The answer sits in a fence named by a random nonce: <answer-…>.
+		var a string
+		if m := fenceRe.FindStringSubmatch(user); m != nil {
+			a = m[2]
+		}
 		it, ok := byPrompt[q+"\x00"+a]
 		if !ok {
 			http.Error(w, `{"error": {"message": "the fake does not know this answer"}}`, http.StatusBadRequest)

@@ -462,7 +462,10 @@ func (w *Worker) followUp(ctx context.Context, r *store.Result) error {
 		if opts.Attachment && caps.Supports(ats.ActionAttachment) {
 			add(ats.ActionAttachment, string(ats.ActionAttachment), base)
 		}
-		if iv.CompletedStageExtID != "" && caps.Supports(ats.ActionMoveStage) {
+		// "Completed" says the interview is done, not that it went well, so
+		// a knockout still moves (the note says it needs review); an answer
+		// that may have tried to steer the scorer holds the move for a person.
+		if iv.CompletedStageExtID != "" && !hasFlag(r, scoring.FlagPromptInjection) && caps.Supports(ats.ActionMoveStage) {
 			p := base
 			p.StageID = iv.CompletedStageExtID
 			add(ats.ActionMoveStage, "move_completed", p)

@@ -184,3 +184,15 @@ func Knockouts(r *store.Result) []scoring.Flag {
 	}
 	return out
 }
+
+// hasFlag tells whether a result carries a flag of kind.
+func hasFlag(r *store.Result, kind string) bool {
+	var flags []scoring.Flag
+	_ = json.Unmarshal(r.Flags, &flags)
+	for _, f := range flags {
+		if f.Kind == kind {
+			return true
+		}
+	}
+	return false
+}

@@ -14,7 +14,6 @@ package eval
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -121,10 +120,9 @@ func scoreOne(ctx context.Context, s scoring.Scorer, it *Item) (outcome, error) 
 	if err := ctx.Err(); err != nil {
 		return outcome{}, err
 	}
+	// An output that stayed invalid comes back as an answer left to a
+	// person (no score): it is counted as unscored below.
 	res, err := s.Score(ctx, Input(it))
-	if errors.Is(err, scoring.ErrInvalidOutput) {
-		return outcome{}, nil
-	}
 	if err != nil {
 		return outcome{}, err
 	}
