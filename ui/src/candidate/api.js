@@ -148,10 +148,12 @@ export function openQuestion(token, qid) {
  * @param {Blob} chunk
  * @param {string} type media type, e.g. `audio/webm;codecs=opus`
  * @param {boolean} final
+ * @param {number} [durationMs] the recording's length, sent with the final chunk
  * @returns {Promise<{received:number, answer?:Answer}>}
  */
-export function uploadChunk(token, qid, offset, chunk, type, final) {
-  const q = `offset=${offset}${final ? '&final=1' : ''}`;
+export function uploadChunk(token, qid, offset, chunk, type, final, durationMs) {
+  const len = final && durationMs && durationMs > 0 ? `&duration_ms=${Math.round(durationMs)}` : '';
+  const q = `offset=${offset}${final ? '&final=1' : ''}${len}`;
   return request(`${base(token)}/answers/${qid}/media?${q}`, {
     method: 'POST',
     headers: { 'Content-Type': type },

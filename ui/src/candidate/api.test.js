@@ -26,6 +26,17 @@ describe('candidate api', () => {
     expect(init?.body).toBe(chunk);
   });
 
+  it("sends the recording's measured length with the final chunk only", async () => {
+    const { fn } = mockFetch({
+      'POST /api/candidate/tok/answers/7/media?offset=0': { body: { received: 10 } },
+      'POST /api/candidate/tok/answers/7/media?offset=10&final=1&duration_ms=47200': { body: { received: 20 } },
+    });
+    const chunk = new Blob(['x'.repeat(10)], { type: 'audio/webm' });
+    expect(await api.uploadChunk('tok', 7, 0, chunk, 'audio/webm', false, 47200.4)).toEqual({ received: 10 });
+    expect(await api.uploadChunk('tok', 7, 10, chunk, 'audio/webm', true, 47200.4)).toEqual({ received: 20 });
+    expect(fn).toHaveBeenCalledTimes(2);
+  });
+
   it('turns API errors into CandidateError with code and fields, and classifies them', async () => {
     mockFetch({
       'POST /api/candidate/tok/submit': apiError(422, 'incomplete', '1 required question still needs an answer.', {
