@@ -550,6 +550,56 @@ func TestResultsLoop(t *testing.T) {
 		t.Errorf("after accepting the sandbox candidate has %d hireloop notes, want 1", len(notes))
 	}
 
+	// 14. A strong candidate takes the same interview: the right to work,
+	//     the same substantial answer. Reviewed the same way, they rank
+	//     above the knocked-out candidate, in the API and in the table.
+	var strongLink, strongEmail string
+	for _, m := range msgs {
+		if !strings.EqualFold(m.To[0], candidateEmail) {
+			strongEmail = strings.ToLower(m.To[0])
+			strongLink = regexp.MustCompile(`https?://[^\s<>"]+/i/[A-Za-z0-9_-]+`).FindString(mp.Message(t, m.ID).Text)
+			break
+		}
+	}
+	if strongLink == "" {
+		t.Fatalf("no second invitation to take (%d sent)", len(msgs))
+	}
+	b.yesNo = "yes"
+	b.takeInterview(strongLink, resultsAnswer, 1)
+	step("strong candidate submits", chromedp.WaitVisible(tid("cand-review")), chromedp.Click(tid("cand-submit")), chromedp.WaitVisible(tid("cand-thanks")))
+	step("results list again", chromedp.Navigate(base+loc+"/results"), chromedp.WaitVisible(tid("results-page")))
+	poll("second row waits for review", `!!document.querySelector('[data-testid="result-waiting"]')`, 40*time.Second)
+	step("review the strong answer",
+		chromedp.Click(chromedp.CSS(`[data-testid="result-row"]:has([data-testid="result-waiting"]) [data-testid="result-link"]`)),
+		chromedp.WaitVisible(tid("review-checklist")),
+		waitJS(`(() => { const rs = document.querySelectorAll('[data-testid="review-met"]'); rs.forEach(r => r.click()); return rs.length > 0; })()`),
+		chromedp.Click(tid("review-save")),
+		waitGone(`[data-testid="review-checklist"]`),
+		chromedp.WaitVisible(tid("overall-score")),
+	)
+	var ranked struct {
+		Results []struct {
+			Email   string   `json:"email"`
+			Overall *float64 `json:"overall"`
+		} `json:"results"`
+	}
+	apiGet("/interviews/"+iid+"/results", &ranked)
+	if len(ranked.Results) != 2 || ranked.Results[0].Overall == nil || ranked.Results[1].Overall == nil ||
+		!strings.EqualFold(ranked.Results[0].Email, strongEmail) || *ranked.Results[0].Overall <= *ranked.Results[1].Overall {
+		t.Errorf("ranking: %+v; want %s (strong) above %s (knockout)", ranked.Results, strongEmail, candidateEmail)
+	} else {
+		t.Logf("strong candidate %.0f, knocked-out candidate %.0f", *ranked.Results[0].Overall, *ranked.Results[1].Overall)
+	}
+	step("ranked table", chromedp.Navigate(base+loc+"/results"), chromedp.WaitVisible(tid("results-table")))
+	poll("two scored rows", `document.querySelectorAll('[data-testid="result-row"] [data-testid="result-score"]').length === 2`, 20*time.Second)
+	if first := eval("first row", `document.querySelector('[data-testid="result-row"]').textContent`); !strings.Contains(strings.ToLower(first), strongEmail) {
+		t.Errorf("the results table's first row is %q, want the strong candidate %s", first, strongEmail)
+	}
+	if ko := eval("knockout row", `document.querySelectorAll('[data-testid="result-row"]')[1]?.querySelector('[data-testid="result-knockout"]') ? "yes" : "no"`); ko != "yes" {
+		t.Errorf("the knocked-out candidate's row shows no knockout badge")
+	}
+	shoot("results-ranked", tid("results-table"))
+
 	saveScreenshots(t, tmp, shots)
 	closeBrowser()
 	stop()
