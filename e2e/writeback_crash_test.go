@@ -77,8 +77,10 @@ func TestWriteBackSurvivesSIGKILL(t *testing.T) {
 	iv := &store.Interview{WorkspaceID: wid, Name: "Crash interview", Kind: "interview", Language: "en", DeadlineDays: 7, WatchInterval: 300,
 		ConnectionID: &cid, JobExtID: sm.JobID, StageExtID: sm.StageID, SyncResults: true, CompletedStageExtID: sm.OtherStageID,
 		TagScoreThreshold: 1, TagScoreName: "Strong interview",
-		Questions: []store.Question{{Type: "text", Prompt: "Tell us about a project.", Required: true, MaxMediaS: 180,
-			Rubric: json.RawMessage(`[{"name":"project delivery","weight":1,"strong":"delivered on time"}]`)}}}
+		// A closed question scored by the recruiter's rule: the result is
+		// complete without a person's review, so the write-back starts at once.
+		Questions: []store.Question{{Type: "yes_no", Prompt: "Can you start within a month?", Required: true, MaxMediaS: 180,
+			Options: []string{"yes", "no"}, Scoring: json.RawMessage(`{"points":{"yes":5,"no":0}}`)}}}
 	if err := st.SaveInterview(ctx, iv); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +100,7 @@ func TestWriteBackSurvivesSIGKILL(t *testing.T) {
 	if err := st.StartInvitation(ctx, inv.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.SaveAnswer(ctx, inv.ID, store.Answer{QuestionID: iv.Questions[0].ID, Value: "I led project delivery and delivered on time."}); err != nil {
+	if _, err := st.SaveAnswer(ctx, inv.ID, store.Answer{QuestionID: iv.Questions[0].ID, Value: "yes"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.SubmitInvitation(ctx, inv.ID); err != nil {
