@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hireloop/hireloop/app/apperr"
+	"github.com/hireloop/hireloop/ats"
 	"github.com/hireloop/hireloop/store"
 )
 
@@ -82,5 +83,54 @@ func TestGenerateQuestionsRubricShape(t *testing.T) {
 	}
 	if _, hasID := crit[0]["id"]; hasID || crit[0]["name"] != "3+ years of Python in production" || crit[0]["weight"] != 1.0 {
 		t.Fatalf("rubric criterion %v", crit[0])
+	}
+}
+
+// Scoring rules are checked against the question they score.
+func TestApplyChecksScoringRules(t *testing.T) {
+	st := openStore(t)
+	req := Request{Name: "Backend engineer", Questions: []store.Question{
+		{Type: "single_choice", Prompt: "Language?", Options: []string{"Go", "Rust"}, Scoring: json.RawMessage(`{"points":{"Go":5,"Rust":3}}`)},
+		{Type: "single_choice", Prompt: "Language?", Options: []string{"Go", "Rust"}, Scoring: json.RawMessage(`{"points":{"Java":5}}`)},
+		{Type: "text", Prompt: "Why us?", Scoring: json.RawMessage(`{"points":{"a":5}}`)},
+		{Type: "number", Prompt: "Years?", Scoring: json.RawMessage(`{"ranges":[{"min":5,"max":1,"points":5}]}`)},
+		{Type: "yes_no", Prompt: "Permit?", Scoring: json.RawMessage(`{"points":{"yes":7}}`)},
+		{Type: "yes_no", Prompt: "Permit?", Scoring: json.RawMessage(`"five"`)},
+	}}
+	e, ok := apperr.As(Apply(context.Background(), st, 1, req, &store.Interview{}))
+	if !ok {
+		t.Fatal("no field errors")
+	}
+	for i, want := range map[int]string{1: "not one of the options", 2: "only closed questions", 3: "must not be above", 4: "between 0 and 5", 5: "must be {points"} {
+		if got := e.Fields["questions."+string(rune('0'+i))+".scoring"]; !strings.Contains(got, want) {
+			t.Errorf("question %d: %q, want %q", i, got, want)
+		}
+	}
+	if _, bad := e.Fields["questions.0.scoring"]; bad {
+		t.Errorf("a valid rule was refused: %v", e.Fields)
+	}
+}
+
+// Imported closed questions carry a suggested rule, and an interview with
+// one cannot be published until the recruiter confirms it.
+func TestImportedScoringMustBeConfirmed(t *testing.T) {
+	qs := ImportQuestions([]ats.Question{
+		{ID: "1", Label: "Authorized to work?", Type: ats.QuestionYesNo, Required: true},
+		{ID: "2", Label: "Years?", Type: ats.QuestionNumber},
+		{ID: "3", Label: "Why us?", Type: ats.QuestionText},
+	})
+	if string(qs[0].Scoring) != `{"points":{"no":0,"yes":5},"suggested":true}` || string(qs[1].Scoring) != `{"suggested":true}` || qs[2].Scoring != nil {
+		t.Fatalf("suggested rules: %s / %s / %s", qs[0].Scoring, qs[1].Scoring, qs[2].Scoring)
+	}
+	conn := int64(1)
+	iv := &store.Interview{ConnectionID: &conn, JobExtID: "j", StageExtID: "s", Questions: qs}
+	err := Publishable(iv)
+	if e, ok := apperr.As(err); !ok || !strings.Contains(e.Message, "Confirm the suggested scoring of question 1, 2") {
+		t.Fatalf("publishable with unconfirmed rules: %v", err)
+	}
+	iv.Questions[0].Scoring = json.RawMessage(`{"points":{"no":0,"yes":5}}`)
+	iv.Questions[1].Scoring = nil
+	if err := Publishable(iv); err != nil {
+		t.Fatalf("confirmed: %v", err)
 	}
 }
