@@ -22,6 +22,9 @@ type session struct {
 	// yesNo is how the candidate answers yes/no questions ("yes" unless a
 	// test plays a candidate who answers "no").
 	yesNo string
+	// paste, when set, is pasted into text answers after typing them (see
+	// takeInterview), so the integrity signals have a paste to show.
+	paste string
 }
 
 func newSession(t *testing.T, bctx context.Context, base string) *session {
@@ -73,6 +76,24 @@ func setValue(sel chromedp.CSS, value string) chromedp.Action[chromedp.Void] {
 		el.dispatchEvent(new Event('change', { bubbles: true }));
 		return el.value === %q;
 	})()`, string(sel), value, value))
+}
+
+// pasteText pastes text at the end of an input or textarea as the browser
+// does, a paste event carrying the text and then its insertion as an
+// insertFromPaste input event (headless Chromium has no clipboard to
+// paste from).
+func pasteText(sel chromedp.CSS, text string) chromedp.Action[chromedp.Void] {
+	return waitJS(fmt.Sprintf(`(() => {
+		const el = document.querySelector(%q);
+		if (!el) return false;
+		el.focus();
+		const data = new DataTransfer();
+		data.setData('text/plain', %q);
+		el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+		el.setRangeText(%q, el.value.length, el.value.length, 'end');
+		el.dispatchEvent(new InputEvent('input', { inputType: 'insertFromPaste', bubbles: true }));
+		return true;
+	})()`, string(sel), text, text))
 }
 
 func (s *session) step(name string, actions ...chromedp.Action[chromedp.Void]) {
@@ -205,6 +226,9 @@ func (s *session) takeInterview(link, text string, choices int) int {
 		switch qtype {
 		case "text":
 			s.step("answer text", chromedp.SendKeys(tid("cand-answer-text"), text))
+			if s.paste != "" {
+				s.step("paste into the answer", pasteText(tid("cand-answer-text"), s.paste))
+			}
 		case "number":
 			s.step("answer number", chromedp.SendKeys(tid("cand-answer-number"), "6"))
 		case "yes_no":

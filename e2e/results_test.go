@@ -32,6 +32,10 @@ const (
 	permitReason    = "Needs the right to work in Germany"
 )
 
+// resultsPaste is pasted after the typed answer: the reviewer sees the
+// paste as an integrity signal, with its figures.
+const resultsPaste = " Figures: see the postmortem."
+
 // TestResultsLoop runs the results loop of `serve --demo` against a real
 // mailpit, with a knockout candidate: an interview imported from the Sandbox
 // ATS (its suggested scoring confirmed) with a rubric question, a yes/no
@@ -291,6 +295,7 @@ func TestResultsLoop(t *testing.T) {
 	t.Logf("%s takes the interview at %s", candidateEmail, link)
 
 	b.yesNo = "no" // the knockout answer
+	b.paste = resultsPaste
 	b.takeInterview(link, resultsAnswer, 1)
 	step("submit", chromedp.WaitVisible(tid("cand-review")), chromedp.Click(tid("cand-submit")), chromedp.WaitVisible(tid("cand-thanks")))
 	submitted := time.Now()
@@ -344,6 +349,25 @@ func TestResultsLoop(t *testing.T) {
 	)
 	if got := strings.TrimPrefix(location(t, bctx), base); got != fmt.Sprintf("/w/%s/results/%s", wid, rid) {
 		t.Errorf("the result opened at %s, want /w/%s/results/%s", got, wid, rid)
+	}
+	// The paste is an integrity signal for the reviewer, with its figures.
+	var signals struct {
+		Signals []struct {
+			PasteCount int `json:"paste_count"`
+			PasteChars int `json:"paste_chars"`
+		} `json:"signals"`
+	}
+	apiGet("/results/"+rid, &signals)
+	pastes, pasted := 0, 0
+	for _, s := range signals.Signals {
+		pastes, pasted = pastes+s.PasteCount, pasted+s.PasteChars
+	}
+	if pastes != 1 || pasted != len(resultsPaste) {
+		t.Errorf("signals %+v, want 1 paste of %d characters in all", signals.Signals, len(resultsPaste))
+	}
+	if got, want := eval("paste signal", `document.querySelector('[data-testid="answer-signal"][data-kind="paste"]')?.textContent.trim() ?? ''`),
+		fmt.Sprintf("Pasted 1 time (%d characters)", len(resultsPaste)); got != want {
+		t.Errorf("the result page shows %q, want %q", got, want)
 	}
 	if s := eval("scorer", `document.querySelector('[data-testid="scorer-label"]').dataset.scorer`); s != "builtin" {
 		t.Errorf("scorer-label data-scorer = %q, want builtin", s)

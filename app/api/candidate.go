@@ -58,6 +58,24 @@ func (a *Server) candidateAnswer(c *fiber.Ctx, inv *store.Invitation) error {
 	return c.JSON(fiber.Map{"answer": ans})
 }
 
+// candidateSignals records a question's integrity signals: the page's
+// running totals, checked and clamped by the candidate service.
+func (a *Server) candidateSignals(c *fiber.Ctx, inv *store.Invitation) error {
+	qid, err := paramID(c, "qid")
+	if err != nil {
+		return err
+	}
+	var req candidate.SignalsInput
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	sig, err := a.candidates.SaveSignals(c.UserContext(), inv, qid, req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"signals": sig})
+}
+
 // candidateOpenQuestion records when the candidate first saw a question
 // and answers with the time left on a timed one.
 func (a *Server) candidateOpenQuestion(c *fiber.Ctx, inv *store.Invitation) error {

@@ -59,6 +59,12 @@ func (a *Server) getResult(c *fiber.Ctx, r *store.Result) error {
 		av = append(av, v)
 	}
 	overrides := rec.Overrides
+	// Integrity signals, per question that has any: context for the
+	// reviewer, never part of the score.
+	signals, err := a.store.Signals(ctx, inv.ID)
+	if err != nil {
+		return err
+	}
 	writes, err := a.store.ATSWritesForResult(ctx, r.WorkspaceID, r.ID)
 	if err != nil {
 		return err
@@ -75,7 +81,7 @@ func (a *Server) getResult(c *fiber.Ctx, r *store.Result) error {
 		taken = &s
 	}
 	return c.JSON(fiber.Map{
-		"result": r, "interview": iv, "answers": av, "overrides": overrides, "ats_writes": writes,
+		"result": r, "interview": iv, "answers": av, "signals": signals, "overrides": overrides, "ats_writes": writes,
 		"candidate":    fiber.Map{"first_name": inv.FirstName, "last_name": inv.LastName, "email": inv.Email, "application_ext_id": inv.ApplicationExtID},
 		"submitted_at": inv.SubmittedAt, "time_taken_seconds": taken, "adjustment_request": inv.AdjustmentRequest,
 		"results_url": a.results.ResultsURL(r), "decided_by_email": decidedBy,

@@ -30,6 +30,7 @@ func (a *Server) routes(api fiber.Router) {
 	cand.Put("/answers/:qid", on(a.candidateInvitation, a.candidateAnswer))
 	cand.Post("/answers/:qid/media", on(a.candidateInvitation, a.candidateMedia))
 	cand.Post("/answers/:qid/open", on(a.candidateInvitation, a.candidateOpenQuestion))
+	cand.Put("/answers/:qid/signals", on(a.candidateInvitation, a.candidateSignals))
 	cand.Post("/submit", on(a.candidateInvitation, a.candidateSubmit))
 	cand.Post("/adjustment", on(a.candidateInvitation, a.candidateAdjustment))
 

@@ -21,10 +21,14 @@ import (
 )
 
 // aiDisclosure is shown before consent. Scoring uses answer content only.
+// The integrity signals (signals.go) are named here because the page
+// records them from the first question on.
 const aiDisclosure = "An AI system helps assess your answers. It looks only at what you answer (the content of your text, " +
 	"and of the transcript of any recording) against criteria the recruiter set for this position. It does not assess your " +
 	"voice, accent, fluency, face, appearance or emotions. A person at the company reviews the assessment and makes every decision; " +
-	"nobody is rejected by the AI. You can ask for an adjustment (for example more time, or another way to answer) at any point."
+	"nobody is rejected by the AI. For each question, this page also records when text is pasted into an answer, time spent away " +
+	"from the page, and typing speed. The reviewer sees these figures as context only: they are never part of the score and never " +
+	"used to decide anything automatically. You can ask for an adjustment (for example more time, or another way to answer) at any point."
 
 // MaxMediaBytes is the largest recording accepted unless configured.
 const MaxMediaBytes = 100 << 20
@@ -140,6 +144,11 @@ func (s *Service) View(ctx context.Context, inv *store.Invitation) (map[string]a
 		return nil, err
 	}
 	out["answers"] = answers
+	// The page's own running totals, so a reload carries on counting
+	// instead of starting again below what is stored.
+	if out["signals"], err = s.Store.Signals(ctx, inv.ID); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

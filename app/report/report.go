@@ -65,6 +65,8 @@ type Question struct {
 	Criteria       []Criterion
 	Rationale      string
 	Flags          []string
+	// Signals are shown as a neutral line of figures, never as flags.
+	Signals Signals
 }
 
 // Report is everything the PDF shows.

@@ -143,6 +143,11 @@ func (b *builder) question(q Question) {
 			Family: fontFamily, Style: fontstyle.Italic, Size: sizeLabel, Color: colorMuted, Top: 1.2,
 		}))
 	}
+	if sig := SignalsText(q.Signals); sig != "" {
+		b.add(text.NewAutoRow("Integrity signals: "+sig+" "+SignalsNotice+".", props.Text{
+			Family: fontFamily, Style: fontstyle.Italic, Size: sizeLabel, Color: colorMuted, Top: 1.2,
+		}))
+	}
 
 	if q.Overridden != nil {
 		b.keepTogether(14)

@@ -321,6 +321,17 @@ func (w *Worker) BuildReport(ctx context.Context, r *store.Result) (report.Repor
 	for _, o := range overrides {
 		latest[o.QuestionID] = o
 	}
+	// Integrity signals are read here, for the report only: the scorer's
+	// input (scoringInput) and the follow-up writes never see them.
+	sigs, err := w.d.Store.Signals(ctx, inv.ID)
+	if err != nil {
+		return report.Report{}, err
+	}
+	bySig := map[int64]report.Signals{}
+	for _, v := range sigs {
+		bySig[v.QuestionID] = report.Signals{PasteCount: v.PasteCount, PasteChars: v.PasteChars, AwayCount: v.AwayCount,
+			Away: time.Duration(v.AwayMS) * time.Millisecond, BurstChars: v.BurstChars, Burst: time.Duration(v.BurstMS) * time.Millisecond}
+	}
 	rep := report.Report{
 		Branding:      report.Branding{CompanyName: b.CompanyName, Color: b.BrandColor},
 		CandidateName: strings.TrimSpace(inv.FirstName + " " + inv.LastName), CandidateEmail: inv.Email,
@@ -345,7 +356,8 @@ func (w *Worker) BuildReport(ctx context.Context, r *store.Result) (report.Repor
 	}
 	for _, q := range iv.Questions {
 		an, qr := byA[q.ID], byQ[q.ID]
-		rq := report.Question{Position: q.Position, Prompt: q.Prompt, Type: q.Type, Answer: displayAnswer(q, an), Score: qr.Score, Rationale: qr.Rationale}
+		rq := report.Question{Position: q.Position, Prompt: q.Prompt, Type: q.Type, Answer: displayAnswer(q, an), Score: qr.Score, Rationale: qr.Rationale,
+			Signals: bySig[q.ID]}
 		if an.MediaPath != "" {
 			// The recording is the answer; a typed note beside it is not.
 			rq.Answer = RecordingText(an, rep.ResultsURL)

@@ -207,6 +207,25 @@ describe('questions', () => {
     expect(calls.filter((c) => c.method === 'PUT')).toHaveLength(0);
   });
 
+  it('sends the integrity signals of a question, carrying on from the stored ones, when the candidate moves on', async () => {
+    const before = { question_id: 11, paste_count: 1, paste_chars: 40, away_count: 0, away_ms: 0, typed_chars: 0, typing_ms: 0 };
+    const { calls } = mockFetch({
+      [`GET ${BASE}`]: { body: started({ signals: [{ ...before, burst_chars: 0, burst_ms: 0 }] }) },
+      [`PUT ${BASE}/answers/11`]: saved,
+      [`PUT ${BASE}/answers/11/signals`]: { body: { signals: {} } },
+    });
+    render(CandidateApp, { props: { token: TOKEN } });
+    const text = await screen.findByTestId('cand-answer-text');
+    const clip = 'x'.repeat(412);
+    await fireEvent.paste(text, { clipboardData: { getData: () => clip } });
+    await fireEvent.input(text, { target: { value: clip }, inputType: 'insertFromPaste' });
+    await fireEvent.click(screen.getByTestId('cand-next'));
+    const sent = () => calls.filter((c) => c.method === 'PUT' && c.url.endsWith('/answers/11/signals'));
+    await waitFor(() => expect(sent()).toHaveLength(1));
+    expect(sent()[0].body).toMatchObject({ paste_count: 2, paste_chars: 452, typed_chars: 0, burst_chars: 0 });
+    await waitFor(() => expect(calls.filter((c) => c.url.endsWith('/answers/11'))[0]?.body).toEqual({ value: clip }));
+  });
+
   it('autosaves text after a pause, shows "Not saved — retrying" on failure and recovers', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const { calls } = mockFetch({

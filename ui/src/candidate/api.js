@@ -17,7 +17,8 @@ import { parseJson } from '../lib/json.js';
  * @typedef {{status:'queued'|'sent'|'opened'|'started'|'submitted'|'expired', candidate:{first_name:string},
  *   company:Company, interview:{name:string, intro:string, language:string, kind:string}, expires_at:string,
  *   consent_at:string|null, started_at:string|null, submitted_at:string|null, ai_disclosure:string,
- *   adjustment:string, questions?:Question[], answers?:Answer[]}} View
+ *   adjustment:string, questions?:Question[], answers?:Answer[],
+ *   signals?:(import('./signals.js').Figures & {question_id:number})[]}} View
  */
 
 export class CandidateError extends Error {
@@ -126,6 +127,17 @@ export function start(token) {
  */
 export function saveAnswer(token, qid, value) {
   return sendJSON(`${base(token)}/answers/${qid}`, 'PUT', { value });
+}
+
+/**
+ * Saves a question's integrity signals: the running totals since it was first opened (the server
+ * keeps the largest of each figure, so a retry counts once).
+ * @param {string} token
+ * @param {number} qid
+ * @param {import('./signals.js').Figures} figures
+ */
+export function saveSignals(token, qid, figures) {
+  return sendJSON(`${base(token)}/answers/${qid}/signals`, 'PUT', figures);
 }
 
 /**

@@ -28,6 +28,10 @@ const id = encodeURIComponent;
  *   attempts?:number, updated_at?:string, late_seconds?:number, media_ms?:number,
  * }} Answer
  * @typedef {{
+ *   question_id:number, paste_count:number, paste_chars:number, away_count:number, away_ms:number,
+ *   typed_chars:number, typing_ms:number, burst_chars:number, burst_ms:number, updated_at?:string,
+ * }} Signals integrity signals of one question: context for the reviewer, never scored (./signalFlags.js)
+ * @typedef {{
  *   id:number, question_id:number, original:number|null, score:number, reason:string, user_id:number,
  *   user_email:string, created_at:string,
  * }} Override
@@ -46,7 +50,7 @@ const id = encodeURIComponent;
  *   accept_stage_ext_id:string, reject_reason_ext_id:string, tag_accepted_name?:string, questions:ResultQuestion[]|null,
  * }} ResultInterview
  * @typedef {{
- *   result:Result, interview:ResultInterview, answers:Answer[]|null, overrides:Override[]|null,
+ *   result:Result, interview:ResultInterview, answers:Answer[]|null, signals?:Signals[]|null, overrides:Override[]|null,
  *   ats_writes:ATSWrite[]|null, candidate:{first_name:string, last_name:string, email:string, application_ext_id?:string},
  *   submitted_at:string|null, time_taken_seconds:number|null, adjustment_request:string, results_url:string,
  *   report_url:string,
