@@ -932,6 +932,11 @@ func TestInterviewLoop(t *testing.T) {
 		chromedp.SendKeys(within(q, "q-prompt"), "In one minute: what would you improve in your current team?"),
 		setValue(within(q, "q-max-media"), "60"),
 	)
+	// Imported closed questions come with a suggested scoring to confirm;
+	// the yes/no question gets the recruiter's own points.
+	step("confirm suggested scoring", waitJS(`(() => { document.querySelectorAll('[data-testid="scoring-confirm"]').forEach(b => b.click()); return true; })()`))
+	poll("suggestions confirmed", `document.querySelectorAll('[data-testid="scoring-suggested"]').length === 0`, 5*time.Second)
+	step("yes/no points", setValue(chromedp.CSS(cards["q-yesno"]+` [data-testid="option-points"][data-value="yes"]`), "5"))
 	if n := eval("knockout on open questions", fmt.Sprintf(`String(document.querySelectorAll('%s [data-testid="knockout"], %s [data-testid="knockout"]').length)`, cards["q-text"], cards["q-audio"])); n != "0" {
 		t.Errorf("open questions offer a knockout rule (%s found)", n)
 	}
