@@ -44,15 +44,15 @@ type Interview struct {
 
 // Question is one step of an interview.
 type Question struct {
-	ID          int64           `json:"id"`
-	Position    int             `json:"position"`
-	Type        string          `json:"type"`
-	Prompt      string          `json:"prompt"`
-	Help        string          `json:"help"`
-	Options     []string        `json:"options"`
-	Required    bool            `json:"required"`
-	Rubric      json.RawMessage `json:"rubric"`
-	Knockout    json.RawMessage `json:"knockout"`
+	ID       int64           `json:"id"`
+	Position int             `json:"position"`
+	Type     string          `json:"type"`
+	Prompt   string          `json:"prompt"`
+	Help     string          `json:"help"`
+	Options  []string        `json:"options"`
+	Required bool            `json:"required"`
+	Rubric   json.RawMessage `json:"rubric"`
+	Knockout json.RawMessage `json:"knockout"`
 	// Scoring is a closed question's rule (scoring.Rule as JSON); empty
 	// when the question is not scored.
 	Scoring     json.RawMessage `json:"scoring"`

@@ -28,12 +28,14 @@ type Result struct {
 	Raw           json.RawMessage `json:"-"`
 	ReportPath    string          `json:"-"`
 	HasReport     bool            `json:"has_report"`
-	FollowupAt    *time.Time      `json:"-"`
-	Decision      string          `json:"decision"`
-	DecidedBy     *int64          `json:"decided_by"`
-	DecidedAt     *time.Time      `json:"decided_at"`
-	CreatedAt     time.Time       `json:"created_at"`
-	ScoredAt      *time.Time      `json:"scored_at"`
+	// FollowupAt is when the result's ATS writes were queued (nil while
+	// scoring, while an answer waits for review, and just after).
+	FollowupAt *time.Time `json:"followup_at"`
+	Decision   string     `json:"decision"`
+	DecidedBy  *int64     `json:"decided_by"`
+	DecidedAt  *time.Time `json:"decided_at"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ScoredAt   *time.Time `json:"scored_at"`
 	// ReviewPending counts open answers waiting for a person's rubric
 	// checklist; the overall score and the follow-up wait for 0.
 	ReviewPending int `json:"review_pending"`

@@ -155,7 +155,9 @@ func indexOf(qres []scoring.QuestionResult, id int64) int {
 	return -1
 }
 
-func fmtQ(v float64) string { return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), ".") }
+func fmtQ(v float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), ".")
+}
 
 // Attention lists, in plain words, why a result needs a person's review
 // before anyone relies on its score: knockouts (naming question and

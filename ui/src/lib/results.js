@@ -18,6 +18,7 @@ const id = encodeURIComponent;
  *   overall:number|null, scorer:''|'llm'|'builtin', model:string, prompt_version:string, rubric_version:string,
  *   details:QuestionResult[]|null, flags:Flag[]|null, has_report:boolean, decision:''|'accepted'|'rejected',
  *   decided_by:number|null, decided_at:string|null, created_at:string, scored_at:string|null, review_pending?:number,
+ *   followup_at?:string|null,
  * }} Result
  * @typedef {Result & {
  *   first_name:string, last_name:string, email:string, submitted_at:string|null, started_at:string|null,
