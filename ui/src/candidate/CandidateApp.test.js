@@ -67,6 +67,7 @@ function question$() {
 
 afterEach(() => {
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
   vi.useRealTimers();
   localStorage.clear();
   document.documentElement.lang = 'en';
@@ -493,12 +494,17 @@ describe('recordings', () => {
     const track = { stop: vi.fn() };
     const gum = vi.fn(async () => ({ getTracks: () => [track] }));
     fakeMedia(gum);
+    // The page's clock, so the length sent with each recording is known: 4.2 s, then 3 s.
+    let now = 1_000_000;
+    vi.spyOn(Date, 'now').mockImplementation(() => now);
+    const uploaded = {
+      body: { received: 14, answer: { question_id: 31, value: '', media_bytes: 14, media_type: 'audio/webm', attempts: 1 } },
+    };
     const { calls } = mockFetch({
       [`GET ${BASE}`]: { body: audioOnly() },
       [`PUT ${BASE}/answers/31`]: saved,
-      [`POST ${BASE}/answers/31/media?offset=0&final=1`]: {
-        body: { received: 14, answer: { question_id: 31, value: '', media_bytes: 14, media_type: 'audio/webm', attempts: 1 } },
-      },
+      [`POST ${BASE}/answers/31/media?offset=0&final=1&duration_ms=4200`]: uploaded,
+      [`POST ${BASE}/answers/31/media?offset=0&final=1&duration_ms=3000`]: uploaded,
     });
     const { container } = render(CandidateApp, { props: { token: TOKEN } });
     await fireEvent.input(await screen.findByLabelText(/Add a short written note/), { target: { value: 'Recorded outside' } });
@@ -507,6 +513,7 @@ describe('recordings', () => {
     expect(gum).toHaveBeenCalledWith({ audio: true });
     expect(screen.getByText('1:00 left')).toBeTruthy();
     expect(/** @type {HTMLButtonElement} */ (screen.getByTestId('cand-next')).disabled).toBe(true);
+    now += 4200;
     await fireEvent.click(stop);
 
     await waitFor(() => expect(screen.getByTestId('cand-upload-state').textContent).toContain('Recording saved'));
@@ -525,7 +532,9 @@ describe('recordings', () => {
 
     // One retake allowed; after it, no more.
     await fireEvent.click(screen.getByTestId('cand-rerecord'));
-    await fireEvent.click(await screen.findByTestId('cand-stop'));
+    const stop2 = await screen.findByTestId('cand-stop');
+    now += 3000;
+    await fireEvent.click(stop2);
     await waitFor(() => expect(calls.filter((c) => c.url.includes('/media'))).toHaveLength(2));
     await waitFor(() => expect(screen.queryByTestId('cand-rerecord')).toBeNull());
     expect(screen.getByText(/used all your tries/)).toBeTruthy();
