@@ -11,19 +11,17 @@ import (
 
 // Interview is what candidates of one ATS stage are invited to take.
 type Interview struct {
-	ID             int64  `json:"id"`
-	WorkspaceID    int64  `json:"-"`
-	Name           string `json:"name"`
-	Kind           string `json:"kind"`
-	Language       string `json:"language"`
-	Intro          string `json:"intro"`
-	JobDescription string `json:"job_description"`
-	DeadlineDays   int    `json:"deadline_days"`
-	ReminderHours  int    `json:"reminder_hours"`
-	Status         string `json:"status"`
-	// Version is the questionnaire new invitations get; Questions are its
-	// questions. Published versions are frozen (see SaveInterview).
-	Version             int        `json:"version"`
+	ID                  int64      `json:"id"`
+	WorkspaceID         int64      `json:"-"`
+	Name                string     `json:"name"`
+	Kind                string     `json:"kind"`
+	Language            string     `json:"language"`
+	Intro               string     `json:"intro"`
+	JobDescription      string     `json:"job_description"`
+	DeadlineDays        int        `json:"deadline_days"`
+	ReminderHours       int        `json:"reminder_hours"`
+	Status              string     `json:"status"`
+	Version             int        `json:"version"` // the version Questions are of, and new invitations get (see SaveNewVersion)
 	ConnectionID        *int64     `json:"connection_id"`
 	JobExtID            string     `json:"job_ext_id"`
 	StageExtID          string     `json:"stage_ext_id"`

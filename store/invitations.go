@@ -155,19 +155,18 @@ func (s *Store) CreateInvitations(ctx context.Context, iv *Interview, source str
 
 // Invitation is one candidate's invitation to one interview.
 type Invitation struct {
-	ID               int64  `json:"id"`
-	WorkspaceID      int64  `json:"-"`
-	InterviewID      int64  `json:"interview_id"`
-	ConnectionID     *int64 `json:"connection_id"`
-	ApplicationExtID string `json:"application_ext_id"`
-	CandidateExtID   string `json:"candidate_ext_id"`
-	Email            string `json:"email"`
-	FirstName        string `json:"first_name"`
-	LastName         string `json:"last_name"`
-	SealedToken      []byte `json:"-"`
-	Status           string `json:"status"`
-	// Version is the version of the questions the candidate answers.
-	Version           int        `json:"version"`
+	ID                int64      `json:"id"`
+	WorkspaceID       int64      `json:"-"`
+	InterviewID       int64      `json:"interview_id"`
+	ConnectionID      *int64     `json:"connection_id"`
+	ApplicationExtID  string     `json:"application_ext_id"`
+	CandidateExtID    string     `json:"candidate_ext_id"`
+	Email             string     `json:"email"`
+	FirstName         string     `json:"first_name"`
+	LastName          string     `json:"last_name"`
+	SealedToken       []byte     `json:"-"`
+	Status            string     `json:"status"`
+	Version           int        `json:"version"` // the version of the questions the candidate answers
 	Source            string     `json:"source"`
 	ExpiresAt         time.Time  `json:"expires_at"`
 	SentAt            *time.Time `json:"sent_at"`
