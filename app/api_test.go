@@ -340,16 +340,17 @@ func TestWorkspaceIsolationEveryRoute(t *testing.T) {
 	alice.mustStatus(200, "POST", fmt.Sprintf("/api/workspaces/%d/interviews/%s/publish", widA, ivID), nil)
 	invs := alice.mustStatus(200, "GET", fmt.Sprintf("/api/workspaces/%d/interviews/%s/invitations", widA, ivID), nil).json(t)["invitations"].([]any)
 	ids := map[string]string{
-		"uid":  fmt.Sprint(me["user"].(map[string]any)["id"]),
-		"cid":  strconv.FormatInt(s.cid, 10),
-		"pid":  fmt.Sprint(ps[0].(map[string]any)["id"]),
-		"rid":  fmt.Sprint(runs[0].(map[string]any)["id"]),
-		"iid":  ivID,
-		"vid":  fmt.Sprint(invs[0].(map[string]any)["id"]),
-		"kind": "invitation",
-		"qid":  fmt.Sprint(iv["questions"].([]any)[0].(map[string]any)["id"]),
-		"wrid": "1",
-		"sid":  "1",
+		"uid":     fmt.Sprint(me["user"].(map[string]any)["id"]),
+		"cid":     strconv.FormatInt(s.cid, 10),
+		"pid":     fmt.Sprint(ps[0].(map[string]any)["id"]),
+		"rid":     fmt.Sprint(runs[0].(map[string]any)["id"]),
+		"iid":     ivID,
+		"vid":     fmt.Sprint(invs[0].(map[string]any)["id"]),
+		"kind":    "invitation",
+		"qid":     fmt.Sprint(iv["questions"].([]any)[0].(map[string]any)["id"]),
+		"wrid":    "1",
+		"sid":     "1",
+		"version": "1",
 	}
 
 	bob, _ := newUser(t, a, "bob@example.com", true)

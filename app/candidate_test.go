@@ -283,7 +283,7 @@ func TestTimedQuestionDeadlineIsTheServers(t *testing.T) {
 
 	// The reviewer's PDF flags the late answer for a person.
 	cand.mustStatus(204, "POST", base+"/submit", nil)
-	rows, err := s.a.Store().Results(context.Background(), s.wid, int64(iv["id"].(float64)))
+	rows, err := s.a.Store().Results(context.Background(), s.wid, int64(iv["id"].(float64)), 0)
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("results: %v %v", rows, err)
 	}

@@ -43,7 +43,7 @@ func (s *Store) OpenQuestion(ctx context.Context, invitationID, questionID int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var ok int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invitations i JOIN interview_questions q ON q.interview_id = i.interview_id
-			WHERE i.id = ? AND q.id = ?`, invitationID, questionID).Scan(&ok); err != nil {
+			AND q.version = i.version WHERE i.id = ? AND q.id = ?`, invitationID, questionID).Scan(&ok); err != nil {
 			return err
 		}
 		if ok == 0 {
@@ -93,13 +93,14 @@ func (s *Store) StartInvitation(ctx context.Context, id int64) error {
 }
 
 // SaveAnswer stores (or replaces) an answer. The question must belong to
-// the invitation's interview, and the invitation must be started and open.
+// the invitation's version of its interview, and the invitation must be
+// started and open.
 func (s *Store) SaveAnswer(ctx context.Context, invitationID int64, a Answer) (*Answer, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		now := s.unix()
 		var ok int
 		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invitations i JOIN interview_questions q ON q.interview_id = i.interview_id
-			WHERE i.id = ? AND q.id = ?`, invitationID, a.QuestionID).Scan(&ok)
+			AND q.version = i.version WHERE i.id = ? AND q.id = ?`, invitationID, a.QuestionID).Scan(&ok)
 		if err != nil {
 			return err
 		}

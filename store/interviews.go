@@ -21,6 +21,7 @@ type Interview struct {
 	DeadlineDays        int        `json:"deadline_days"`
 	ReminderHours       int        `json:"reminder_hours"`
 	Status              string     `json:"status"`
+	Version             int        `json:"version"` // the version Questions are of, and new invitations get (see SaveNewVersion)
 	ConnectionID        *int64     `json:"connection_id"`
 	JobExtID            string     `json:"job_ext_id"`
 	StageExtID          string     `json:"stage_ext_id"`
@@ -65,7 +66,7 @@ type Question struct {
 const interviewCols = `id, workspace_id, name, kind, language, intro, job_description, deadline_days, reminder_hours, status,
 	connection_id, job_ext_id, stage_ext_id, sync_results, completed_stage_ext_id, accept_stage_ext_id, reject_reason_ext_id,
 	watch_interval_s, event_cursor, publish_pending, last_tick_at, last_tick_result, published_at, created_at, updated_at,
-	tag_score_threshold, tag_score_name, tag_accepted_name`
+	tag_score_threshold, tag_score_name, tag_accepted_name, version`
 
 func scanInterview(row interface{ Scan(...any) error }) (*Interview, error) {
 	var iv Interview
@@ -74,7 +75,8 @@ func scanInterview(row interface{ Scan(...any) error }) (*Interview, error) {
 	if err := row.Scan(&iv.ID, &iv.WorkspaceID, &iv.Name, &iv.Kind, &iv.Language, &iv.Intro, &iv.JobDescription, &iv.DeadlineDays,
 		&iv.ReminderHours, &iv.Status, &conn, &iv.JobExtID, &iv.StageExtID, &iv.SyncResults, &iv.CompletedStageExtID,
 		&iv.AcceptStageExtID, &iv.RejectReasonExtID, &iv.WatchInterval, &iv.EventCursor, &iv.PublishPending, &tick,
-		&iv.LastTickResult, &published, &created, &updated, &iv.TagScoreThreshold, &iv.TagScoreName, &iv.TagAcceptedName); err != nil {
+		&iv.LastTickResult, &published, &created, &updated, &iv.TagScoreThreshold, &iv.TagScoreName, &iv.TagAcceptedName,
+		&iv.Version); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -96,9 +98,53 @@ func nullID(p *int64) any {
 	return *p
 }
 
-// SaveInterview inserts (ID 0) or updates an interview with its questions,
-// replacing the question list in the same transaction.
+// SaveInterview inserts (ID 0) or updates an interview with the questions
+// of its version iv.Version, replacing that version's question list in the
+// same transaction; other versions' rows are never touched. A published
+// version (see SaveNewVersion) only takes a wording fix: the same question
+// rows, while nobody has answered it (ErrVersionAnswered, ErrVersionFrozen),
+// so what a candidate answered is always the question they saw. When
+// another version was saved meanwhile it is ErrVersionChanged.
 func (s *Store) SaveInterview(ctx context.Context, iv *Interview) error {
+	return s.saveInterview(ctx, iv, saveQuestions, nil, "")
+}
+
+// SaveInterviewSettings updates an interview's settings and leaves the
+// questions of every version as they are (iv.Questions is not written).
+func (s *Store) SaveInterviewSettings(ctx context.Context, iv *Interview) error {
+	return s.saveInterview(ctx, iv, keepQuestions, nil, "")
+}
+
+// SaveNewVersion saves iv's questions as a new version, iv.Version+1, and
+// makes it the current one: invitations created from now on get it, while
+// the rows of iv.Version stay as they are for those invited before. The
+// version is recorded as frozen, by userID (nil: the system) with a summary
+// of what changed. When another version was saved meanwhile (the current
+// one is no longer iv.Version) nothing is saved: ErrVersionChanged.
+func (s *Store) SaveNewVersion(ctx context.Context, iv *Interview, userID *int64, summary string) error {
+	version, ids := iv.Version, make([]int64, len(iv.Questions))
+	for i, q := range iv.Questions {
+		ids[i] = q.ID
+	}
+	err := s.saveInterview(ctx, iv, newVersion, userID, summary)
+	if err != nil { // nothing was saved: iv is as it was
+		iv.Version = version
+		for i := range iv.Questions {
+			iv.Questions[i].ID = ids[i]
+		}
+	}
+	return err
+}
+
+type saveMode int
+
+const (
+	saveQuestions saveMode = iota // the questions of iv.Version
+	keepQuestions                 // the settings only
+	newVersion                    // the questions, as version iv.Version+1
+)
+
+func (s *Store) saveInterview(ctx context.Context, iv *Interview, mode saveMode, userID *int64, summary string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		now := s.unix()
 		if iv.ID == 0 {
@@ -112,7 +158,7 @@ func (s *Store) SaveInterview(ctx context.Context, iv *Interview) error {
 			if err != nil {
 				return fmt.Errorf("store: unable to create interview: %w", err)
 			}
-			iv.Status, iv.CreatedAt = "draft", fromUnix(now)
+			iv.Status, iv.CreatedAt, iv.Version = "draft", fromUnix(now), 1
 		} else {
 			res, err := tx.ExecContext(ctx, `UPDATE interviews SET name = ?, kind = ?, language = ?, intro = ?, job_description = ?,
 				deadline_days = ?, reminder_hours = ?, connection_id = ?, job_ext_id = ?, stage_ext_id = ?, sync_results = ?,
@@ -130,8 +176,20 @@ func (s *Store) SaveInterview(ctx context.Context, iv *Interview) error {
 			}
 		}
 		iv.UpdatedAt = fromUnix(now)
-		if _, err := tx.ExecContext(ctx, `DELETE FROM interview_questions WHERE interview_id = ? AND id NOT IN (SELECT value FROM json_each(?))`,
-			iv.ID, keptIDs(iv.Questions)); err != nil {
+		switch mode {
+		case keepQuestions:
+			return nil
+		case newVersion:
+			if err := startVersion(ctx, tx, iv, now, userID, summary); err != nil {
+				return err
+			}
+		default:
+			if err := checkWritable(ctx, tx, iv); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM interview_questions WHERE interview_id = ? AND version = ? AND id NOT IN (SELECT value FROM json_each(?))`,
+			iv.ID, iv.Version, keptIDs(iv.Questions)); err != nil {
 			return fmt.Errorf("store: unable to save questions: %w", err)
 		}
 		for i := range iv.Questions {
@@ -152,20 +210,20 @@ func (s *Store) SaveInterview(ctx context.Context, iv *Interview) error {
 			if q.ID != 0 {
 				res, err := tx.ExecContext(ctx, `UPDATE interview_questions SET position = ?, type = ?, prompt = ?, help = ?, options = ?,
 					required = ?, rubric = ?, knockout = ?, time_limit_s = ?, retakes = ?, max_media_s = ?, source_ext_id = ?, scoring = ?
-					WHERE id = ? AND interview_id = ?`, q.Position, q.Type, q.Prompt, q.Help, string(opts), q.Required, rubric, knockout,
-					q.TimeLimitS, q.Retakes, q.MaxMediaS, q.SourceExtID, rule, q.ID, iv.ID)
+					WHERE id = ? AND interview_id = ? AND version = ?`, q.Position, q.Type, q.Prompt, q.Help, string(opts), q.Required, rubric, knockout,
+					q.TimeLimitS, q.Retakes, q.MaxMediaS, q.SourceExtID, rule, q.ID, iv.ID, iv.Version)
 				if err != nil {
 					return fmt.Errorf("store: unable to save question: %w", err)
 				}
 				if n, _ := res.RowsAffected(); n == 1 {
 					continue
 				}
-				// An id that is not this interview's is treated as a new question.
+				// An id that is not this version's is treated as a new question.
 			}
 			if err := tx.QueryRowContext(ctx, `INSERT INTO interview_questions (interview_id, position, type, prompt, help, options, required,
-				rubric, knockout, time_limit_s, retakes, max_media_s, source_ext_id, scoring) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				rubric, knockout, time_limit_s, retakes, max_media_s, source_ext_id, scoring, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 				iv.ID, q.Position, q.Type, q.Prompt, q.Help, string(opts), q.Required, rubric, knockout, q.TimeLimitS, q.Retakes,
-				q.MaxMediaS, q.SourceExtID, rule).Scan(&q.ID); err != nil {
+				q.MaxMediaS, q.SourceExtID, rule, iv.Version).Scan(&q.ID); err != nil {
 				return fmt.Errorf("store: unable to save question: %w", err)
 			}
 		}
@@ -184,33 +242,38 @@ func keptIDs(qs []Question) string {
 	return string(b)
 }
 
-// Interview loads one interview of a workspace with its questions.
+// Interview loads one interview of a workspace with the questions of its
+// current version.
 func (s *Store) Interview(ctx context.Context, workspaceID, id int64) (*Interview, error) {
 	iv, err := scanInterview(s.r.QueryRowContext(ctx, `SELECT `+interviewCols+` FROM interviews WHERE id = ? AND workspace_id = ?`, id, workspaceID))
 	if err != nil {
 		return nil, err
 	}
-	if iv.Questions, err = s.questions(ctx, iv.ID); err != nil {
+	if iv.Questions, err = s.QuestionsOf(ctx, iv.ID, iv.Version); err != nil {
 		return nil, err
 	}
 	return iv, nil
 }
 
-// InterviewByID loads an interview for background work (watchdog).
+// InterviewByID loads an interview for background work (watchdog), with
+// the questions of its current version.
 func (s *Store) InterviewByID(ctx context.Context, id int64) (*Interview, error) {
 	iv, err := scanInterview(s.r.QueryRowContext(ctx, `SELECT `+interviewCols+` FROM interviews WHERE id = ?`, id))
 	if err != nil {
 		return nil, err
 	}
-	if iv.Questions, err = s.questions(ctx, iv.ID); err != nil {
+	if iv.Questions, err = s.QuestionsOf(ctx, iv.ID, iv.Version); err != nil {
 		return nil, err
 	}
 	return iv, nil
 }
 
-func (s *Store) questions(ctx context.Context, interviewID int64) ([]Question, error) {
+// QuestionsOf loads the questions of one version of an interview: an
+// invitation's questions are those of its version, whatever the current
+// one is (an unknown version has none).
+func (s *Store) QuestionsOf(ctx context.Context, interviewID int64, version int) ([]Question, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, position, type, prompt, help, options, required, rubric, knockout, time_limit_s, retakes,
-		max_media_s, source_ext_id, scoring FROM interview_questions WHERE interview_id = ? ORDER BY position, id`, interviewID)
+		max_media_s, source_ext_id, scoring FROM interview_questions WHERE interview_id = ? AND version = ? ORDER BY position, id`, interviewID, version)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to load questions: %w", err)
 	}

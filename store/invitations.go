@@ -65,19 +65,27 @@ func (s *Store) MaxStageEventID(ctx context.Context, connectionID int64) (int64,
 	return id.Int64, err
 }
 
-// StartPublish marks an interview active with a publish in progress.
+// StartPublish marks an interview active with a publish in progress and,
+// in the same transaction, freezes its current version (the first publish
+// freezes version 1): from now on its questions are kept as they are.
 func (s *Store) StartPublish(ctx context.Context, workspaceID, id, cursor int64) error {
-	now := s.unix()
-	res, err := s.w.ExecContext(ctx, `UPDATE interviews SET status = 'active', publish_pending = 1, event_cursor = max(event_cursor, ?),
-		published_at = coalesce(published_at, ?), updated_at = ? WHERE id = ? AND workspace_id = ? AND status IN ('draft', 'paused')`,
-		cursor, now, now, id, workspaceID)
-	if err != nil {
-		return fmt.Errorf("store: unable to publish: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		now := s.unix()
+		res, err := tx.ExecContext(ctx, `UPDATE interviews SET status = 'active', publish_pending = 1, event_cursor = max(event_cursor, ?),
+			published_at = coalesce(published_at, ?), updated_at = ? WHERE id = ? AND workspace_id = ? AND status IN ('draft', 'paused')`,
+			cursor, now, now, id, workspaceID)
+		if err != nil {
+			return fmt.Errorf("store: unable to publish: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO interview_versions (interview_id, version, created_at, summary)
+			SELECT id, version, ?, 'Published' FROM interviews WHERE id = ? ON CONFLICT DO NOTHING`, now, id); err != nil {
+			return fmt.Errorf("store: unable to freeze the version: %w", err)
+		}
+		return nil
+	})
 }
 
 // FinishPublish records that everyone in the stage at publish time was invited.
@@ -97,15 +105,19 @@ type NewInvitation struct {
 // their invitation emails in the outbox. An application the interview
 // already invited is skipped by the UNIQUE constraint, so publish,
 // watchdog and webhook racing each other still make one invitation and
-// one email. It returns how many were created.
+// one email. Each invitation gets the interview's current version, read in
+// the same statement: an edit saving a new version at the same time
+// commits before or after it, never in between. It returns how many were
+// created.
 func (s *Store) CreateInvitations(ctx context.Context, iv *Interview, source string, invs []NewInvitation) (int, error) {
 	created := 0
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
 		expires := now.Add(time.Duration(iv.DeadlineDays) * 24 * time.Hour).Unix()
+		// ?2 is the interview id.
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO invitations (workspace_id, interview_id, connection_id, application_ext_id, candidate_ext_id,
-			email, first_name, last_name, token_hash, sealed_token, status, source, expires_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)
+			email, first_name, last_name, token_hash, sealed_token, status, source, expires_at, created_at, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, (SELECT version FROM interviews WHERE id = ?2))
 			ON CONFLICT (interview_id, application_ext_id) DO NOTHING RETURNING id`)
 		if err != nil {
 			return err
@@ -154,6 +166,7 @@ type Invitation struct {
 	LastName          string     `json:"last_name"`
 	SealedToken       []byte     `json:"-"`
 	Status            string     `json:"status"`
+	Version           int        `json:"version"` // the version of the questions the candidate answers
 	Source            string     `json:"source"`
 	ExpiresAt         time.Time  `json:"expires_at"`
 	SentAt            *time.Time `json:"sent_at"`
@@ -169,7 +182,7 @@ type Invitation struct {
 
 const invitationCols = `id, workspace_id, interview_id, connection_id, application_ext_id, candidate_ext_id, email, first_name, last_name,
 	sealed_token, status, source, expires_at, sent_at, opened_at, consent_at, started_at, submitted_at, reminded_at, adjustment_request,
-	failure, created_at`
+	failure, created_at, version`
 
 func scanInvitation(row interface{ Scan(...any) error }) (*Invitation, error) {
 	var v Invitation
@@ -177,7 +190,7 @@ func scanInvitation(row interface{ Scan(...any) error }) (*Invitation, error) {
 	var expires, created int64
 	if err := row.Scan(&v.ID, &v.WorkspaceID, &v.InterviewID, &conn, &v.ApplicationExtID, &v.CandidateExtID, &v.Email, &v.FirstName,
 		&v.LastName, &v.SealedToken, &v.Status, &v.Source, &expires, &sent, &opened, &consent, &started, &submitted, &reminded,
-		&v.AdjustmentRequest, &v.Failure, &created); err != nil {
+		&v.AdjustmentRequest, &v.Failure, &created, &v.Version); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}

@@ -158,16 +158,21 @@ type ResultRow struct {
 	SubmittedAt     *time.Time `json:"submitted_at"`
 	StartedAt       *time.Time `json:"started_at"`
 	OverallOverride *float64   `json:"overall_override"`
+	// Version is the version of the questions the candidate answered.
+	Version int `json:"version"`
 }
 
-// Results lists an interview's results, best first.
-func (s *Store) Results(ctx context.Context, workspaceID, interviewID int64) ([]ResultRow, error) {
+// Results lists an interview's results, best first: all of them, or (for
+// version > 0) those answered under one version, so scores are compared
+// on the same questions.
+func (s *Store) Results(ctx context.Context, workspaceID, interviewID int64, version int) ([]ResultRow, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT r.id, r.workspace_id, r.invitation_id, r.interview_id, r.status, r.attempts, r.last_error, r.overall,
 		r.scorer, r.model, r.prompt_version, r.rubric_version, r.details, r.flags, '[]', r.report_path, r.followup_at, r.decision, r.decided_by,
 		r.decided_at, r.created_at, r.scored_at, r.review_pending, i.first_name, i.last_name, i.email, i.submitted_at, i.started_at,
-		(SELECT o.score FROM score_overrides o WHERE o.result_id = r.id AND o.question_id = 0 ORDER BY o.id DESC LIMIT 1)
+		(SELECT o.score FROM score_overrides o WHERE o.result_id = r.id AND o.question_id = 0 ORDER BY o.id DESC LIMIT 1), i.version
 		FROM results r JOIN invitations i ON i.id = r.invitation_id
-		WHERE r.workspace_id = ? AND r.interview_id = ? ORDER BY r.overall IS NULL, r.overall DESC, r.id`, workspaceID, interviewID)
+		WHERE r.workspace_id = ? AND r.interview_id = ? AND (? = 0 OR i.version = ?)
+		ORDER BY r.overall IS NULL, r.overall DESC, r.id`, workspaceID, interviewID, version, version)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list results: %w", err)
 	}
@@ -182,7 +187,8 @@ func (s *Store) Results(ctx context.Context, workspaceID, interviewID int64) ([]
 		r := &rr.Result
 		if err := rows.Scan(&r.ID, &r.WorkspaceID, &r.InvitationID, &r.InterviewID, &r.Status, &r.Attempts, &r.LastError, &overall,
 			&r.Scorer, &r.Model, &r.PromptVersion, &r.RubricVersion, &details, &flags, &raw, &r.ReportPath, &followup, &r.Decision,
-			&decidedBy, &decidedAt, &created, &scored, &r.ReviewPending, &rr.FirstName, &rr.LastName, &rr.Email, &submitted, &started, &override); err != nil {
+			&decidedBy, &decidedAt, &created, &scored, &r.ReviewPending, &rr.FirstName, &rr.LastName, &rr.Email, &submitted, &started, &override,
+			&rr.Version); err != nil {
 			return nil, err
 		}
 		if overall.Valid {

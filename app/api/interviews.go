@@ -35,7 +35,24 @@ func (a *Server) getInterview(c *fiber.Ctx, iv *store.Interview) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"interview": iv, "stats": st, "watchdog": a.watch.Status(iv)})
+	vs, err := a.store.InterviewVersions(c.UserContext(), iv.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"interview": iv, "stats": st, "watchdog": a.watch.Status(iv), "versions": vs})
+}
+
+// interviewVersion is one version of the questions, read-only.
+func (a *Server) interviewVersion(c *fiber.Ctx, iv *store.Interview) error {
+	n, err := paramID(c, "version")
+	if err != nil {
+		return err
+	}
+	v, err := a.interviews.Version(c.UserContext(), iv, int(min(n, 1<<30)))
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
 }
 
 func (a *Server) updateInterview(c *fiber.Ctx, iv *store.Interview) error {
@@ -45,10 +62,15 @@ func (a *Server) updateInterview(c *fiber.Ctx, iv *store.Interview) error {
 			return err
 		}
 	}
-	if err := a.interviews.Update(c.UserContext(), iv, req); err != nil {
+	change, err := a.interviews.Update(c.UserContext(), iv, req, currentUser(c).ID)
+	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"interview": iv})
+	vs, err := a.store.InterviewVersions(c.UserContext(), iv.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"interview": iv, "versions": vs, "question_change": change})
 }
 
 func (a *Server) deleteInterview(c *fiber.Ctx, iv *store.Interview) error {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,8 +14,18 @@ import (
 	"github.com/hireloop/hireloop/store"
 )
 
+// interviewResults lists an interview's results; ?version=N keeps those
+// answered under version N, to compare candidates on the same questions.
 func (a *Server) interviewResults(c *fiber.Ctx, iv *store.Interview) error {
-	rows, err := a.store.Results(c.UserContext(), iv.WorkspaceID, iv.ID)
+	version := 0
+	if v := c.Query("version"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return apperr.Field("version", "must be a version number (1 or more)")
+		}
+		version = n
+	}
+	rows, err := a.store.Results(c.UserContext(), iv.WorkspaceID, iv.ID, version)
 	if err != nil {
 		return err
 	}
@@ -84,7 +95,7 @@ func (a *Server) getResult(c *fiber.Ctx, r *store.Result) error {
 		"result": r, "interview": iv, "answers": av, "signals": signals, "overrides": overrides, "ats_writes": writes,
 		"candidate":    fiber.Map{"first_name": inv.FirstName, "last_name": inv.LastName, "email": inv.Email, "application_ext_id": inv.ApplicationExtID},
 		"submitted_at": inv.SubmittedAt, "time_taken_seconds": taken, "adjustment_request": inv.AdjustmentRequest,
-		"results_url": a.results.ResultsURL(r), "decided_by_email": decidedBy,
+		"results_url": a.results.ResultsURL(r), "decided_by_email": decidedBy, "version": inv.Version,
 		"report_url": fmt.Sprintf("/api/workspaces/%d/results/%d/report.pdf", r.WorkspaceID, r.ID),
 	})
 }

@@ -71,6 +71,7 @@ func (a *Server) routes(api fiber.Router) {
 	one.Get("/interviews/:iid", on(a.loadInterview, a.getInterview))
 	one.Put("/interviews/:iid", requireRole(roleRecruiter), on(a.loadInterview, a.updateInterview))
 	one.Delete("/interviews/:iid", requireRole(roleRecruiter), on(a.loadInterview, a.deleteInterview))
+	one.Get("/interviews/:iid/versions/:version", on(a.loadInterview, a.interviewVersion))
 	one.Get("/interviews/:iid/publish-preview", on(a.loadInterview, a.publishPreview))
 	one.Post("/interviews/:iid/publish", requireRole(roleRecruiter), on(a.loadInterview, a.publish))
 	one.Post("/interviews/:iid/pause", requireRole(roleRecruiter), a.setInterviewStatus("paused"))

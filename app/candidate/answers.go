@@ -24,9 +24,9 @@ import (
 // below it are ever served.
 func MediaRoot(dataDir string) string { return filepath.Join(dataDir, "media") }
 
-// question finds a question of the invitation's interview.
+// question finds a question of the invitation's version of its interview.
 func (s *Service) question(ctx context.Context, inv *store.Invitation, qid int64) (*store.Question, error) {
-	iv, err := s.Store.InterviewByID(ctx, inv.InterviewID)
+	iv, err := s.interview(ctx, inv)
 	if err != nil {
 		return nil, err
 	}

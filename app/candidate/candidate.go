@@ -98,10 +98,24 @@ func notStarted(inv *store.Invitation) *apperr.Error {
 	return apperr.Conflict("not_started", "Start the interview first.")
 }
 
+// interview loads the invitation's interview with the questions of the
+// invitation's version: a candidate keeps the questions they were invited
+// to answer when the interview gets a new version meanwhile.
+func (s *Service) interview(ctx context.Context, inv *store.Invitation) (*store.Interview, error) {
+	iv, err := s.Store.InterviewByID(ctx, inv.InterviewID)
+	if err != nil {
+		return nil, err
+	}
+	if iv.Questions, err = s.Store.QuestionsOf(ctx, iv.ID, inv.Version); err != nil {
+		return nil, err
+	}
+	return iv, nil
+}
+
 // View is everything the interview page shows. Opening it marks the
 // invitation opened.
 func (s *Service) View(ctx context.Context, inv *store.Invitation) (map[string]any, error) {
-	iv, err := s.Store.InterviewByID(ctx, inv.InterviewID)
+	iv, err := s.interview(ctx, inv)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +184,7 @@ func (s *Service) Submit(ctx context.Context, inv *store.Invitation) error {
 	if closed(inv) {
 		return closedError(inv)
 	}
-	iv, err := s.Store.InterviewByID(ctx, inv.InterviewID)
+	iv, err := s.interview(ctx, inv)
 	if err != nil {
 		return err
 	}

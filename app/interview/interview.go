@@ -44,6 +44,10 @@ type Request struct {
 	// PositionID imports a synced position: title, description, screening
 	// questions and connection, for fields the request leaves empty.
 	PositionID int64 `json:"position_id"`
+	// QuestionChange says how a change of a published interview's
+	// questions is saved: "version" (the default) makes a new version,
+	// "fix" fixes the wording of the current one (see versions.go).
+	QuestionChange string `json:"question_change"`
 }
 
 var languageRe = regexp.MustCompile(`^[a-z]{2}(-[A-Z]{2})?$`)

@@ -42,26 +42,35 @@ func (s *Service) Create(ctx context.Context, ws int64, req Request) (*store.Int
 	return iv, nil
 }
 
-// Update edits an interview. Once published, the stage feeding it is
-// fixed: people were invited because they sat in that stage.
-func (s *Service) Update(ctx context.Context, iv *store.Interview, req Request) error {
+// Update edits an interview and says what happened to its questions.
+// Once published, the stage feeding it is fixed: people were invited
+// because they sat in that stage. Its questions are versioned then (see
+// versions.go): a draft's are edited in place, a published one's change
+// makes a new version unless the request asks for a wording fix, and
+// settings other than the questions never make a version. userID is who
+// edits (0: unknown), recorded with a new version.
+func (s *Service) Update(ctx context.Context, iv *store.Interview, req Request, userID int64) (Change, error) {
 	if iv.Status == "closed" {
-		return apperr.Conflict("interview_closed", "A closed interview cannot be changed.")
+		return "", apperr.Conflict("interview_closed", "A closed interview cannot be changed.")
+	}
+	if req.QuestionChange != "" && req.QuestionChange != AskVersion && req.QuestionChange != AskFix {
+		return "", apperr.Field("question_change", "must be version or fix")
 	}
 	before := *iv
 	if err := Apply(ctx, s.Store, iv.WorkspaceID, req, iv); err != nil {
-		return err
+		return "", err
 	}
 	if before.Status != "draft" && (nullID(before.ConnectionID) != nullID(iv.ConnectionID) || before.JobExtID != iv.JobExtID || before.StageExtID != iv.StageExtID) {
-		return apperr.Conflict("interview_published", "The ATS position and stage cannot change after publishing; create a new interview instead.")
+		return "", apperr.Conflict("interview_published", "The ATS position and stage cannot change after publishing; create a new interview instead.")
 	}
-	if err := s.Store.SaveInterview(ctx, iv); err != nil {
-		return apperr.NotFoundIs(err)
+	change, err := s.saveQuestions(ctx, &before, iv, req.QuestionChange, userID)
+	if err != nil {
+		return "", err
 	}
 	if iv.Status == "active" {
 		s.Watch.Schedule(iv)
 	}
-	return nil
+	return change, nil
 }
 
 func nullID(p *int64) int64 {

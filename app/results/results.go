@@ -157,8 +157,9 @@ func (w *Worker) drain(ctx context.Context) {
 }
 
 // Record is what is stored about one result besides its scores: the
-// invitation (the candidate), the interview as it stands, the answers and
-// the scores people set over the assessment's.
+// invitation (the candidate), the interview as it stands but with the
+// questions of the version the candidate answered, the answers and the
+// scores people set over the assessment's.
 type Record struct {
 	Invitation *store.Invitation
 	Interview  *store.Interview
@@ -170,6 +171,11 @@ type Record struct {
 func Load(ctx context.Context, st *store.Store, r *store.Result) (*Record, error) {
 	iv, inv, err := subject(ctx, st, r)
 	if err != nil {
+		return nil, err
+	}
+	// Scored and reported on the questions the candidate was asked: their
+	// invitation's version, whichever is current now.
+	if iv.Questions, err = st.QuestionsOf(ctx, iv.ID, inv.Version); err != nil {
 		return nil, err
 	}
 	rec := &Record{Invitation: inv, Interview: iv}

@@ -419,14 +419,22 @@ export const listRejectionReasons = (wid, cid) =>
  *   reject_reason_ext_id:string, watch_interval_seconds:number, publish_pending:boolean, last_tick_at:string|null,
  *   last_tick_result:string, published_at:string|null, created_at:string, updated_at:string, questions:Question[],
  *   tag_score_threshold:number, tag_score_name:string, tag_accepted_name:string,
- *   stats?:InterviewStats,
+ *   stats?:InterviewStats, version?:number,
  * }} Interview
+ * @typedef {{
+ *   version:number, created_at:string, created_by:number|null, created_by_email:string, summary:string,
+ *   invitations:number, answered:number, submitted:number,
+ * }} InterviewVersion
+ * @typedef {{
+ *   version:number, current:boolean, published:InterviewVersion|null, questions:Question[]|null,
+ * }} InterviewVersionView
  * @typedef {{
  *   name?:string, kind?:string, language?:string, intro?:string, job_description?:string, deadline_days?:number,
  *   reminder_hours?:number, connection_id?:number|null, job_ext_id?:string, stage_ext_id?:string, sync_results?:boolean,
  *   completed_stage_ext_id?:string, accept_stage_ext_id?:string, reject_reason_ext_id?:string,
  *   watch_interval_seconds?:number, questions?:Question[], position_id?:number,
  *   tag_score_threshold?:number, tag_score_name?:string, tag_accepted_name?:string,
+ *   question_change?:'version'|'fix',
  * }} InterviewInput
  * @typedef {{scheduled:boolean, last_tick_at:string|null, last_result:string, next_tick_at:string|null}} WatchdogStatus
  * @typedef {{
@@ -464,14 +472,23 @@ export const generateQuestions = (wid, input) =>
 
 /**
  * @param {number|string} wid @param {number|string} iid
- * @returns {Promise<{interview:Interview, stats:InterviewStats, watchdog:WatchdogStatus}>}
+ * @returns {Promise<{interview:Interview, stats:InterviewStats, watchdog:WatchdogStatus, versions?:InterviewVersion[]}>}
  */
 export const getInterview = (wid, iid) => request('GET', `/workspaces/${id(wid)}/interviews/${id(iid)}`);
 
 /**
- * 409 interview_published when the position or stage changes after publishing.
+ * One version of the questions, read-only. @param {number|string} wid @param {number|string} iid
+ * @param {number} n @returns {Promise<InterviewVersionView>}
+ */
+export const getInterviewVersion = (wid, iid, n) =>
+  request('GET', `/workspaces/${id(wid)}/interviews/${id(iid)}/versions/${id(n)}`);
+
+/**
+ * 409 interview_published when the position or stage changes after publishing. A change of a
+ * published interview's questions makes a new version, or with question_change 'fix' fixes the
+ * wording of the current one (409 version_answered / not_wording_only when it can't).
  * @param {number|string} wid @param {number|string} iid @param {InterviewInput} input
- * @returns {Promise<{interview:Interview}>}
+ * @returns {Promise<{interview:Interview, versions?:InterviewVersion[], question_change?:'none'|'in_place'|'fix'|'version'}>}
  */
 export const updateInterview = (wid, iid, input) =>
   request('PUT', `/workspaces/${id(wid)}/interviews/${id(iid)}`, input);

@@ -22,7 +22,7 @@ const id = encodeURIComponent;
  * }} Result
  * @typedef {Result & {
  *   first_name:string, last_name:string, email:string, submitted_at:string|null, started_at:string|null,
- *   overall_override:number|null,
+ *   overall_override:number|null, version?:number,
  * }} ResultRow
  * @typedef {{
  *   question_id:number, value:string, media_url?:string, media_type?:string, media_bytes?:number, transcript?:string,
@@ -54,7 +54,7 @@ const id = encodeURIComponent;
  *   result:Result, interview:ResultInterview, answers:Answer[]|null, signals?:Signals[]|null, overrides:Override[]|null,
  *   ats_writes:ATSWrite[]|null, candidate:{first_name:string, last_name:string, email:string, application_ext_id?:string},
  *   submitted_at:string|null, time_taken_seconds:number|null, adjustment_request:string, results_url:string,
- *   report_url:string,
+ *   report_url:string, version?:number,
  * }} ResultView
  * @typedef {{
  *   llm_base_url:string, llm_model:string, has_llm_key:boolean, transcribe_base_url:string, transcribe_model:string,
@@ -74,14 +74,17 @@ const id = encodeURIComponent;
 // --- API ---------------------------------------------------------------------
 
 /**
- * @param {number|string} wid @param {number|string} iid
+ * All results, or (version > 0) those answered under one version of the questions.
+ * @param {number|string} wid @param {number|string} iid @param {number} [version]
  * @returns {Promise<{results:ResultRow[], distribution:number[]}>}
  */
-export const listResults = (wid, iid) => request('GET', `/workspaces/${id(wid)}/interviews/${id(iid)}/results`);
+export const listResults = (wid, iid, version = 0) =>
+  request('GET', `/workspaces/${id(wid)}/interviews/${id(iid)}/results${version ? `?version=${id(version)}` : ''}`);
 
 /**
- * The interview's name and settings, for the results page header.
- * @param {number|string} wid @param {number|string} iid @returns {Promise<{interview:ResultInterview}>}
+ * The interview's name and settings, for the results page header, and its versions.
+ * @param {number|string} wid @param {number|string} iid
+ * @returns {Promise<{interview:ResultInterview, versions?:import('./api.js').InterviewVersion[]}>}
  */
 export const getInterviewForResults = (wid, iid) => request('GET', `/workspaces/${id(wid)}/interviews/${id(iid)}`);
 
