@@ -83,8 +83,10 @@ func submittedWith(t *testing.T, s *interviewSetup, permit, text string) (ivID i
 		},
 	}).json(t)["interview"].(map[string]any)
 	ivID = int64(iv["id"].(float64))
-	s.admin.mustStatus(200, "POST", s.ws(fmt.Sprintf("/interviews/%d/publish", ivID)), nil)
-	full := s.mp.Message(t, s.mp.WaitFor(t, 1, 15*time.Second)[0].ID)
+	// Wait for every invitation, so later email counts see only what the
+	// test's own actions send.
+	n := int(s.admin.mustStatus(200, "POST", s.ws(fmt.Sprintf("/interviews/%d/publish", ivID)), nil).json(t)["invited"].(float64))
+	full := s.mp.Message(t, s.mp.WaitFor(t, n, 15*time.Second)[0].ID)
 	tok := linkRe.FindStringSubmatch(full.Text)[1]
 	cand := &client{t: t, a: s.a}
 	base := "/api/candidate/" + tok

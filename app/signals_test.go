@@ -195,7 +195,8 @@ func TestSignalsReachTheReviewerButNeverTheScoreOrTheATS(t *testing.T) {
 	s.a.results.ScorerFor = func(context.Context, int64) (scoring.Scorer, error) { return scoring.NewKeywordCoverage(), nil }
 	runWorkers(t, s)
 	ivID, tokens := twoCandidates(t, s)
-	answers := []any{"I planned the migration planning in phases. We kept a rollback ready.", "no", "4"}
+	// "yes": no knockout, so nothing holds the score tag back.
+	answers := []any{"I planned the migration planning in phases. We kept a rollback ready.", "yes", "4"}
 	var flagged int64
 	for i, tok := range tokens {
 		cand := &client{t: t, a: s.a}
