@@ -92,28 +92,38 @@ func (s *Store) StartInvitation(ctx context.Context, id int64) error {
 	return nil
 }
 
+// answerable checks, inside a write transaction, that question qid belongs
+// to the invitation's version of its interview (ErrNotFound) and that the
+// invitation is started and open (ErrClosed): what the candidate saves
+// about a question (answers, integrity signals) is accepted only then.
+func answerable(ctx context.Context, tx *sql.Tx, invitationID, qid, now int64) error {
+	var ok int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invitations i JOIN interview_questions q ON q.interview_id = i.interview_id
+		AND q.version = i.version WHERE i.id = ? AND q.id = ?`, invitationID, qid).Scan(&ok); err != nil {
+		return err
+	}
+	if ok == 0 {
+		return ErrNotFound
+	}
+	var open int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invitations WHERE id = ? AND status = 'started' AND expires_at > ?`,
+		invitationID, now).Scan(&open); err != nil {
+		return err
+	}
+	if open == 0 {
+		return ErrClosed
+	}
+	return nil
+}
+
 // SaveAnswer stores (or replaces) an answer. The question must belong to
 // the invitation's version of its interview, and the invitation must be
 // started and open.
 func (s *Store) SaveAnswer(ctx context.Context, invitationID int64, a Answer) (*Answer, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		now := s.unix()
-		var ok int
-		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invitations i JOIN interview_questions q ON q.interview_id = i.interview_id
-			AND q.version = i.version WHERE i.id = ? AND q.id = ?`, invitationID, a.QuestionID).Scan(&ok)
-		if err != nil {
+		if err := answerable(ctx, tx, invitationID, a.QuestionID, now); err != nil {
 			return err
-		}
-		if ok == 0 {
-			return ErrNotFound
-		}
-		var open int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invitations WHERE id = ? AND status = 'started' AND expires_at > ?`,
-			invitationID, now).Scan(&open); err != nil {
-			return err
-		}
-		if open == 0 {
-			return ErrClosed
 		}
 		// A typed answer saved after a timed question's deadline is kept
 		// and flagged: seconds past opened_at + limit + grace.
@@ -128,7 +138,7 @@ func (s *Store) SaveAnswer(ctx context.Context, invitationID int64, a Answer) (*
 		}
 		// A recording and a typed note are saved separately: an upload keeps
 		// the note, and only recordings count as attempts (retakes).
-		_, err = tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, value, media_path, media_type, media_bytes, attempts, updated_at, late_s, media_ms)
+		_, err := tx.ExecContext(ctx, `INSERT INTO answers (invitation_id, question_id, value, media_path, media_type, media_bytes, attempts, updated_at, late_s, media_ms)
 			VALUES (?, ?, ?, ?, ?, ?, CASE WHEN ?4 != '' THEN 1 ELSE 0 END, ?, ?, ?) ON CONFLICT (invitation_id, question_id) DO UPDATE SET
 			value = CASE WHEN excluded.media_path != '' THEN value ELSE excluded.value END,
 			media_path = CASE WHEN excluded.media_path != '' THEN excluded.media_path ELSE media_path END,

@@ -50,27 +50,14 @@ func scanSignals(row interface{ Scan(...any) error }) (*Signals, error) {
 // SaveSignals merges a question's running totals into what is stored,
 // keeping the maximum of each figure; the burst is kept as a pair (the
 // larger burst with its own duration). As with answers, the question must
-// belong to the invitation's interview (ErrNotFound) and the invitation
-// must be started and open (ErrClosed). It returns the stored figures.
+// belong to the invitation's version of its interview (ErrNotFound) and the
+// invitation must be started and open (ErrClosed). It returns the stored figures.
 func (s *Store) SaveSignals(ctx context.Context, invitationID int64, v Signals) (*Signals, error) {
 	var out *Signals
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		now := s.unix()
-		var ok int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invitations i JOIN interview_questions q ON q.interview_id = i.interview_id
-			WHERE i.id = ? AND q.id = ?`, invitationID, v.QuestionID).Scan(&ok); err != nil {
+		if err := answerable(ctx, tx, invitationID, v.QuestionID, now); err != nil {
 			return err
-		}
-		if ok == 0 {
-			return ErrNotFound
-		}
-		var open int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invitations WHERE id = ? AND status = 'started' AND expires_at > ?`,
-			invitationID, now).Scan(&open); err != nil {
-			return err
-		}
-		if open == 0 {
-			return ErrClosed
 		}
 		// Every expression of an UPDATE SET reads the row as it was, so the
 		// burst's duration is compared against the old burst_chars.
