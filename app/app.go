@@ -17,6 +17,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -83,6 +84,7 @@ type App struct {
 	now           func() time.Time
 	atsConfigHook func(*ats.Config)
 	maxMedia      int64 // 0: the API's default
+	minFreeDisk   int64 // 0: candidate.MinFreeDisk
 	loginLimits   api.LoginLimits
 	retryBase     time.Duration // 0: 30 s
 }
@@ -154,7 +156,8 @@ func (a *App) build(o Options) {
 	a.results = results.New(results.Deps{Store: a.store, Log: a.log, Box: a.box, DataDir: a.cfg.DataDir, BaseURL: a.cfg.BaseURL, Now: now,
 		Backoff: backoff, Caps: a.atsWriter.Caps, WakeWriter: a.atsWriter.Wake, WakeMail: a.outbox.Wake, Ctx: a.baseCtx})
 	a.candidates = &candidate.Service{Store: a.store, Log: a.log, DataDir: a.cfg.DataDir, Now: now,
-		MaxMedia: func() int64 { return a.maxMedia }, WakeScoring: a.results.Wake}
+		MaxMedia: func() int64 { return a.maxMedia }, WakeScoring: a.results.Wake,
+		MinFree: func() int64 { return cmp.Or(a.minFreeDisk, candidate.MinFreeDisk) }}
 	a.interviews = &interview.Service{Store: a.store, Log: a.log, Box: a.box, BaseURL: a.cfg.BaseURL, Watch: a.watch, WakeMail: a.outbox.Wake}
 	a.http = api.New(api.Deps{
 		Config: api.Config{BaseURL: a.cfg.BaseURL, DataDir: a.cfg.DataDir, SessionTTL: a.cfg.SessionTTL, SessionIdle: a.cfg.SessionIdle,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -136,22 +137,10 @@ func TestCandidateLinksBadInput(t *testing.T) {
 	}
 }
 
-func TestCandidateMediaUploadInChunks(t *testing.T) {
-	s := newInterviewSetup(t)
-	pid, _, stage := s.sampleStage(t)
-	iv := s.admin.mustStatus(201, "POST", s.ws("/interviews"), map[string]any{
-		"position_id": pid, "stage_ext_id": stage,
-		"questions": []map[string]any{{"type": "audio", "prompt": "Introduce yourself in one minute.", "required": true, "max_media_seconds": 60}},
-	}).json(t)["interview"].(map[string]any)
-	id := int64(iv["id"].(float64))
-	qid := int64(iv["questions"].([]any)[0].(map[string]any)["id"].(float64))
-	s.admin.mustStatus(200, "POST", s.ws(fmt.Sprintf("/interviews/%d/publish", id)), nil)
-	full := s.mp.Message(t, s.mp.WaitFor(t, 1, 15*time.Second)[0].ID)
-	tok := linkRe.FindStringSubmatch(full.Text)[1]
-	cand := &client{t: t, a: s.a}
-	base := "/api/candidate/" + tok
-	cand.mustStatus(204, "POST", base+"/start", map[string]bool{"consent": true})
-	upload := func(offset int, body []byte, ct string, final bool) resp {
+// mediaUploader posts recording chunks for question qid of the candidate
+// link base.
+func mediaUploader(t *testing.T, s *interviewSetup, base string, qid int64) func(offset int, body []byte, ct string, final bool) resp {
+	return func(offset int, body []byte, ct string, final bool) resp {
 		q := fmt.Sprintf("%s/answers/%d/media?offset=%d", base, qid, offset)
 		if final {
 			q += "&final=1"
@@ -167,6 +156,88 @@ func TestCandidateMediaUploadInChunks(t *testing.T) {
 		b.ReadFrom(res.Body)
 		return resp{Status: res.StatusCode, Body: b.Bytes()}
 	}
+}
+
+// Retakes are enforced by the server, a replaced recording's file is
+// deleted, and a nearly full disk refuses recordings with a clear error.
+func TestRecordingRetakesAndDiskSpace(t *testing.T) {
+	s := newInterviewSetup(t)
+	pid, _, stage := s.sampleStage(t)
+	iv := s.admin.mustStatus(201, "POST", s.ws("/interviews"), map[string]any{
+		"position_id": pid, "stage_ext_id": stage,
+		"questions": []map[string]any{
+			{"type": "audio", "prompt": "Once only.", "required": true, "retakes": 0},
+			{"type": "audio", "prompt": "One retake.", "required": true, "retakes": 1},
+		},
+	}).json(t)["interview"].(map[string]any)
+	id := int64(iv["id"].(float64))
+	qs := iv["questions"].([]any)
+	once, twice := int64(qs[0].(map[string]any)["id"].(float64)), int64(qs[1].(map[string]any)["id"].(float64))
+	s.admin.mustStatus(200, "POST", s.ws(fmt.Sprintf("/interviews/%d/publish", id)), nil)
+	tok := linkRe.FindStringSubmatch(s.mp.Message(t, s.mp.WaitFor(t, 1, 15*time.Second)[0].ID).Text)[1]
+	base := "/api/candidate/" + tok
+	(&client{t: t, a: s.a}).mustStatus(204, "POST", base+"/start", map[string]bool{"consent": true})
+	chunk := bytes.Repeat([]byte("a"), 1000)
+	files := func() []string {
+		m, _ := filepath.Glob(filepath.Join(s.a.cfg.DataDir, "media", "*", "*", "q*.webm"))
+		return m
+	}
+
+	up := mediaUploader(t, s, base, once)
+	if r := up(0, chunk, "audio/webm", true); r.Status != 200 {
+		t.Fatalf("first recording: %d %s", r.Status, r.Body)
+	}
+	for i := 0; i < 3; i++ {
+		if r := up(0, chunk, "audio/webm", true); r.Status != 409 || r.errCode(t) != "no_retakes_left" {
+			t.Fatalf("recording %d of a question without retakes: %d %s", i+2, r.Status, r.Body)
+		}
+	}
+	up = mediaUploader(t, s, base, twice)
+	for i := 0; i < 2; i++ {
+		if r := up(0, chunk, "audio/webm", true); r.Status != 200 {
+			t.Fatalf("recording %d of a question with one retake: %d %s", i+1, r.Status, r.Body)
+		}
+	}
+	if r := up(0, chunk, "audio/webm", true); r.Status != 409 {
+		t.Fatalf("a second retake: %d %s", r.Status, r.Body)
+	}
+	// One file per question: the replaced recording is gone.
+	if f := files(); len(f) != 2 {
+		t.Fatalf("recordings on disk: %v", f)
+	}
+
+	// A disk that would be left with less than the minimum refuses the upload.
+	s.a.minFreeDisk = 1 << 62
+	defer func() { s.a.minFreeDisk = 0 }()
+	tok2 := linkRe.FindStringSubmatch(s.mp.Message(t, s.mp.WaitFor(t, 2, 15*time.Second)[1].ID).Text)[1]
+	base2 := "/api/candidate/" + tok2
+	(&client{t: t, a: s.a}).mustStatus(204, "POST", base2+"/start", map[string]bool{"consent": true})
+	r := mediaUploader(t, s, base2, once)(0, chunk, "audio/webm", true)
+	if r.Status != 507 || r.errCode(t) != "insufficient_storage" || !strings.Contains(string(r.Body), "kept in your browser") {
+		t.Fatalf("upload on a full disk: %d %s", r.Status, r.Body)
+	}
+	if f := files(); len(f) != 2 {
+		t.Fatalf("recordings on disk after the refusal: %v", f)
+	}
+}
+
+func TestCandidateMediaUploadInChunks(t *testing.T) {
+	s := newInterviewSetup(t)
+	pid, _, stage := s.sampleStage(t)
+	iv := s.admin.mustStatus(201, "POST", s.ws("/interviews"), map[string]any{
+		"position_id": pid, "stage_ext_id": stage,
+		"questions": []map[string]any{{"type": "audio", "prompt": "Introduce yourself in one minute.", "required": true, "max_media_seconds": 60,
+			"retakes": 1}},
+	}).json(t)["interview"].(map[string]any)
+	id := int64(iv["id"].(float64))
+	qid := int64(iv["questions"].([]any)[0].(map[string]any)["id"].(float64))
+	s.admin.mustStatus(200, "POST", s.ws(fmt.Sprintf("/interviews/%d/publish", id)), nil)
+	full := s.mp.Message(t, s.mp.WaitFor(t, 1, 15*time.Second)[0].ID)
+	tok := linkRe.FindStringSubmatch(full.Text)[1]
+	cand := &client{t: t, a: s.a}
+	base := "/api/candidate/" + tok
+	cand.mustStatus(204, "POST", base+"/start", map[string]bool{"consent": true})
+	upload := mediaUploader(t, s, base, qid)
 	cand.mustStatus(200, "PUT", fmt.Sprintf("%s/answers/%d", base, qid), map[string]any{"value": "My microphone is quiet."})
 	chunk := bytes.Repeat([]byte("a"), 1000)
 	if r := upload(0, chunk, "video/webm", false); r.Status != 415 {

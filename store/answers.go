@@ -20,9 +20,16 @@ type Answer struct {
 	MediaBytes int64  `json:"media_bytes,omitempty"`
 	// MediaMS is the recording's length as the browser measured it (0
 	// when unknown).
-	MediaMS    int64  `json:"media_ms,omitempty"`
-	Transcript string `json:"transcript,omitempty"`
-	Attempts   int    `json:"attempts"`
+	MediaMS int64 `json:"media_ms,omitempty"`
+	// MaxAttempts, when saving a recording, is how many recordings the
+	// question allows (1 + retakes; 0 = no limit): one more is refused
+	// with ErrNoRetakes, atomically with the count.
+	MaxAttempts int `json:"-"`
+	// ReplacedMedia is the file of the recording a newly saved one
+	// replaced, for the caller to delete once the new one is stored.
+	ReplacedMedia string `json:"-"`
+	Transcript    string `json:"transcript,omitempty"`
+	Attempts      int    `json:"attempts"`
 	// LateS is how many seconds after a timed question's deadline (plus
 	// AnswerGrace) the typed answer was last saved; 0 when on time or
 	// untimed. Recordings are stopped by the browser at the deadline and
@@ -116,14 +123,30 @@ func answerable(ctx context.Context, tx *sql.Tx, invitationID, qid, now int64) e
 	return nil
 }
 
+// ErrNoRetakes is a recording beyond what the question allows.
+var ErrNoRetakes = errors.New("store: no retakes left")
+
 // SaveAnswer stores (or replaces) an answer. The question must belong to
 // the invitation's version of its interview, and the invitation must be
-// started and open.
+// started and open. A recording beyond a.MaxAttempts is ErrNoRetakes; the
+// returned answer names the recording a new one replaced.
 func (s *Store) SaveAnswer(ctx context.Context, invitationID int64, a Answer) (*Answer, error) {
+	var replaced string
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		now := s.unix()
 		if err := answerable(ctx, tx, invitationID, a.QuestionID, now); err != nil {
 			return err
+		}
+		if a.MediaPath != "" {
+			var attempts int
+			err := tx.QueryRowContext(ctx, `SELECT attempts, media_path FROM answers WHERE invitation_id = ? AND question_id = ?`,
+				invitationID, a.QuestionID).Scan(&attempts, &replaced)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if a.MaxAttempts > 0 && attempts >= a.MaxAttempts {
+				return ErrNoRetakes
+			}
 		}
 		// A typed answer saved after a timed question's deadline is kept
 		// and flagged: seconds past opened_at + limit + grace.
@@ -151,12 +174,27 @@ func (s *Store) SaveAnswer(ctx context.Context, invitationID int64, a Answer) (*
 		return err
 	})
 	if err != nil {
-		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrClosed) {
+		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrClosed) || errors.Is(err, ErrNoRetakes) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("store: unable to save answer: %w", err)
 	}
-	return s.answer(ctx, invitationID, a.QuestionID)
+	saved, err := s.answer(ctx, invitationID, a.QuestionID)
+	if saved != nil && replaced != saved.MediaPath {
+		saved.ReplacedMedia = replaced
+	}
+	return saved, err
+}
+
+// RecordingAttempts is how many recordings of a question an invitation has
+// stored (0 when none).
+func (s *Store) RecordingAttempts(ctx context.Context, invitationID, questionID int64) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT attempts FROM answers WHERE invitation_id = ? AND question_id = ?`, invitationID, questionID).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return n, err
 }
 
 func (s *Store) answer(ctx context.Context, invitationID, questionID int64) (*Answer, error) {

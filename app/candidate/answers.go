@@ -202,7 +202,22 @@ func (s *Service) Record(ctx context.Context, inv *store.Invitation, qid int64, 
 	if ch.offset, err = strconv.ParseInt(ch.Offset, 10, 64); err != nil || ch.offset < 0 {
 		return nil, apperr.BadRequest("offset must be a non-negative integer.")
 	}
+	// A new recording (its first chunk) is refused at once when the
+	// question's retakes are used up; the store checks again, atomically,
+	// when the recording is complete.
+	if ch.offset == 0 {
+		n, err := s.Store.RecordingAttempts(ctx, inv.ID, q.ID)
+		if err != nil {
+			return nil, err
+		}
+		if n >= q.Retakes+1 {
+			return nil, noRetakes(q)
+		}
+	}
 	dir := filepath.Join(MediaRoot(s.DataDir), strconv.FormatInt(inv.WorkspaceID, 10), strconv.FormatInt(inv.ID, 10))
+	if err := s.roomFor(dir, int64(len(ch.Body))); err != nil {
+		return nil, err
+	}
 	part := filepath.Join(dir, fmt.Sprintf("q%d.part", q.ID))
 	size, err := s.appendChunk(dir, part, ch)
 	if err != nil || !ch.Final {
@@ -216,18 +231,67 @@ func (s *Service) Record(ctx context.Context, inv *store.Invitation, qid int64, 
 		return nil, err
 	}
 	ans, err := s.Store.SaveAnswer(ctx, inv.ID, store.Answer{QuestionID: q.ID, MediaPath: final, MediaType: ch.ContentType, MediaBytes: size,
-		MediaMS: durationMS(ch.DurationMS, q.MaxMediaS)})
-	if errors.Is(err, store.ErrClosed) {
+		MediaMS: durationMS(ch.DurationMS, q.MaxMediaS), MaxAttempts: q.Retakes + 1})
+	switch {
+	case errors.Is(err, store.ErrClosed):
 		_ = os.Remove(final)
 		return nil, closedError(inv)
-	}
-	if err != nil {
+	case errors.Is(err, store.ErrNoRetakes):
+		_ = os.Remove(final)
+		return nil, noRetakes(q)
+	case err != nil:
+		_ = os.Remove(final)
 		return nil, err
 	}
-	if q.Retakes >= 0 && ans.Attempts > q.Retakes+1 {
-		s.Log.Info("Recording retaken more often than allowed", slog.Int64("invitation_id", inv.ID), slog.Int64("question_id", q.ID))
+	// The recording it replaces is nobody's answer any more: it goes, so
+	// retakes cannot fill the disk.
+	if old := ans.ReplacedMedia; old != "" && s.underMedia(old) {
+		if err := os.Remove(old); err != nil && !errors.Is(err, os.ErrNotExist) {
+			s.Log.Warn("Replaced recording not removed", slog.Int64("invitation_id", inv.ID), slog.Int64("question_id", q.ID), slog.Any("error", err))
+		}
 	}
 	return &Received{Answer: ans, Received: size}, nil
+}
+
+func noRetakes(q *store.Question) error {
+	msg := "This question allows one recording, and it is saved."
+	if q.Retakes > 0 {
+		msg = fmt.Sprintf("This question allows %d recordings, and they are used up; the last one is saved.", q.Retakes+1)
+	}
+	return apperr.Conflict("no_retakes_left", msg)
+}
+
+// underMedia tells whether path is a file below the media directory (the
+// only files hireloop deletes on a candidate's behalf).
+func (s *Service) underMedia(path string) bool {
+	rel, err := filepath.Rel(MediaRoot(s.DataDir), path)
+	return err == nil && rel != "." && !strings.HasPrefix(rel, "..")
+}
+
+// MinFreeDisk is the free space recordings leave on the data disk unless
+// configured: the database, reports and the outbox need room too.
+const MinFreeDisk = 512 << 20
+
+// roomFor refuses a chunk, with 507 and a message the candidate can act
+// on, when writing it would leave less than the minimum free space.
+func (s *Service) roomFor(dir string, n int64) error {
+	min := int64(MinFreeDisk)
+	if s.MinFree != nil {
+		min = s.MinFree()
+	}
+	if min <= 0 {
+		return nil
+	}
+	free, err := freeSpace(MediaRoot(s.DataDir), dir)
+	if err != nil {
+		return nil // unknown: the write itself will fail if the disk is full
+	}
+	if free-n < min {
+		s.Log.Error("Recording refused: the data disk is nearly full", slog.Int64("free_bytes", free), slog.Int64("min_free_bytes", min))
+		return &apperr.Error{Status: http.StatusInsufficientStorage, Code: "insufficient_storage",
+			Message: "Your recording cannot be saved right now because the server is out of space. It is kept in your browser: try again later, or write your answer instead."}
+	}
+	return nil
 }
 
 // durationMS reads the browser's measured length, bounded by the

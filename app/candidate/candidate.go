@@ -41,6 +41,9 @@ type Service struct {
 	Now     func() time.Time
 	// MaxMedia caps one recording (MaxMediaBytes when nil or 0).
 	MaxMedia func() int64
+	// MinFree is the free disk space recordings must leave (MinFreeDisk
+	// when nil; 0 or less: no check).
+	MinFree func() int64
 	// WakeScoring tells the scoring worker a submission waits.
 	WakeScoring func()
 }
