@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -84,7 +83,7 @@ func TestPublishSurvivesSIGKILL(t *testing.T) {
 
 	addr := freeAddr(t)
 	base := "http://" + addr
-	var logs bytes.Buffer
+	var logs syncBuffer // written by the server process while the test reads it
 	start := func() *exec.Cmd {
 		t.Helper()
 		cmd := exec.Command(bin, "serve", "--addr", addr, "--data-dir", data)
