@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	netmail "net/mail"
 	"net/textproto"
 	"regexp"
 	"slices"
@@ -24,6 +25,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	gomail "github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
@@ -394,23 +396,16 @@ func (c *SMTP) build(m Message) (*gomail.Msg, error) {
 		return nil, invalid("to %q is not a valid email address", m.To)
 	}
 	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
-	var err error
-	if c.s.FromName != "" {
-		err = msg.FromFormat(c.s.FromName, c.s.FromAddress)
-	} else {
-		err = msg.From(c.s.FromAddress)
-	}
-	if err != nil {
-		return nil, invalid("from: %v", err)
-	}
+	// Addresses go in as net/mail values, which go-mail writes with
+	// Address.String(): the display name is quoted or encoded per RFC 5322
+	// and RFC 2047, so a candidate called `Jo "JJ" Doe, Jr.` gets the email
+	// instead of a permanent "no angle-addr" failure. Building the header as
+	// a "name" <addr> string and parsing it back is what broke.
+	msg.FromMailAddress(&netmail.Address{Name: oneLine(c.s.FromName), Address: c.s.FromAddress})
 	if c.s.ReplyTo != "" {
-		if err := msg.ReplyTo(c.s.ReplyTo); err != nil {
-			return nil, invalid("reply-to: %v", err)
-		}
+		msg.ReplyToMailAddress(&netmail.Address{Address: c.s.ReplyTo})
 	}
-	if err := msg.AddToFormat(oneLine(m.ToName), m.To); err != nil {
-		return nil, invalid("to: %v", err)
-	}
+	msg.AddToMailAddress(&netmail.Address{Name: oneLine(m.ToName), Address: m.To})
 	msg.Subject(oneLine(m.Subject))
 	msg.SetMessageIDWithValue(messageID(m.ID, c.s.FromAddress))
 	msg.SetDate()
@@ -495,12 +490,23 @@ func randomID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// oneLine folds CR, LF and tabs into single spaces.
+// oneLine makes s safe for a header value, whatever is stored: line
+// breaks (CR, LF, U+2028, U+2029) and tabs become single spaces and other
+// control characters are dropped, so no value can start a header of its own.
 func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n\t") {
+	clean := strings.Map(func(r rune) rune {
+		switch {
+		case r == '\r' || r == '\n' || r == '\t' || r == '\u2028' || r == '\u2029':
+			return ' '
+		case unicode.IsControl(r):
+			return -1
+		}
+		return r
+	}, s)
+	if clean == s {
 		return strings.TrimSpace(s)
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(clean), " ")
 }
 
 // IsPermanent reports whether err is a failure that retrying will not fix:
