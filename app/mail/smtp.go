@@ -53,10 +53,25 @@ type Message struct {
 	Headers map[string]string
 }
 
-// Sender sends messages. Implementations reuse one SMTP connection per Send
-// call and return one error slot per message (nil = accepted by the server).
+// Sender sends messages. Implementations reuse one SMTP connection per
+// call, report each message through h as they go, and return one error
+// slot per message (nil = accepted by the server).
 type Sender interface {
-	Send(ctx context.Context, msgs []Message) []error
+	SendWith(ctx context.Context, msgs []Message, h Hooks) []error
+}
+
+// Hooks follow a batch message by message. The outbox records each
+// message's state from them while the batch runs, so that a crash
+// mid-batch leaves at most the one message in flight unaccounted for.
+// Both run on the sending goroutine, between SMTP exchanges.
+type Hooks struct {
+	// Sending runs right before message i is handed to the server (again
+	// before a resend on a new connection). An error fails message i
+	// without sending it.
+	Sending func(i int) error
+	// Done runs once per message, as soon as its outcome is final: nil
+	// when the server accepted it.
+	Done func(i int, err error)
 }
 
 // SMTP is the go-mail Sender for one workspace's settings. It is safe for
@@ -120,25 +135,30 @@ func (c *SMTP) Test(ctx context.Context, to string) error {
 // already have accepted it. A cancelled ctx aborts the exchange in progress
 // and fails the remaining messages.
 func (c *SMTP) Send(ctx context.Context, msgs []Message) []error {
+	return c.SendWith(ctx, msgs, Hooks{})
+}
+
+// SendWith is Send, reporting each message through h as it goes.
+func (c *SMTP) SendWith(ctx context.Context, msgs []Message, h Hooks) []error {
 	errs := make([]error, len(msgs))
 	if len(msgs) == 0 {
 		return errs
 	}
 	start := time.Now()
+	b := &batch{c: c, ctx: ctx, hooks: h, errs: errs}
 	built := make([]*gomail.Msg, len(msgs))
 	pending := 0
 	for i := range msgs {
 		m, err := c.build(msgs[i])
 		if err != nil {
-			errs[i] = err
+			b.finish(i, err)
 			continue
 		}
 		built[i] = m
 		pending++
 	}
-	b := &batch{c: c, ctx: ctx}
 	if pending > 0 {
-		b.run(built, errs)
+		b.run(built)
 	}
 	failed := 0
 	for _, err := range errs {
@@ -155,26 +175,45 @@ func (c *SMTP) Send(ctx context.Context, msgs []Message) []error {
 }
 
 // batch is the state of one Send call: its go-mail client, the live SMTP
-// session and the connection beneath it.
+// session and the connection beneath it, and the outcomes so far.
 type batch struct {
 	c      *SMTP
 	ctx    context.Context
+	hooks  Hooks
+	errs   []error
 	client *gomail.Client
 	conn   *trackedConn // the raw connection of the current session
 	dials  int
 }
 
-func (b *batch) run(built []*gomail.Msg, errs []error) {
+// finish records message i's final outcome and reports it.
+func (b *batch) finish(i int, err error) {
+	b.errs[i] = err
+	if b.hooks.Done != nil {
+		b.hooks.Done(i, err)
+	}
+}
+
+// finishPending fails every message not yet sent with err.
+func (b *batch) finishPending(built []*gomail.Msg, err error) {
+	for i, m := range built {
+		if m != nil {
+			b.finish(i, err)
+		}
+	}
+}
+
+func (b *batch) run(built []*gomail.Msg) {
 	c := b.c
 	client, err := c.newClient(b.dialFunc)
 	if err != nil {
-		fillPending(built, errs, &sendError{err: fmt.Errorf("mail: %w", err)})
+		b.finishPending(built, &sendError{err: fmt.Errorf("mail: %w", err)})
 		return
 	}
 	b.client = client
 	sc, err := b.dial()
 	if err != nil {
-		fillPending(built, errs, err)
+		b.finishPending(built, err)
 		return
 	}
 	var lost error // why the connection is gone for good
@@ -186,22 +225,32 @@ func (b *batch) run(built []*gomail.Msg, errs []error) {
 			continue
 		}
 		if err := b.ctx.Err(); err != nil {
-			errs[i] = cancelled(err)
+			b.finish(i, cancelled(err))
 			i++
 			continue
 		}
 		if sc == nil {
-			errs[i] = lost
+			b.finish(i, lost)
 			i++
 			continue
 		}
+		if b.hooks.Sending != nil {
+			if err := b.hooks.Sending(i); err != nil {
+				b.finish(i, &sendError{err: fmt.Errorf("mail: not sent: %w", err)})
+				i, retried = i+1, false
+				continue
+			}
+		}
 		sendErr := client.SendWithSMTPClient(sc, m)
 		if sendErr == nil {
+			b.finish(i, nil)
 			i, retried = i+1, false
 			continue
 		}
 		if err := b.ctx.Err(); err != nil { // aborted mid-exchange
-			errs[i] = cancelled(err)
+			se := cancelled(err)
+			se.maybeDelivered = classify(nil, sendErr).maybeDelivered
+			b.finish(i, se)
 			_ = sc.Close()
 			sc = nil
 			lost = cancelled(err)
@@ -210,7 +259,7 @@ func (b *batch) run(built []*gomail.Msg, errs []error) {
 		}
 		se := classify(m.GetToString(), sendErr)
 		if !b.conn.isBroken() && se.code != 421 {
-			errs[i] = se // the server answered; the session is still usable
+			b.finish(i, se) // the server answered; the session is still usable
 			i, retried = i+1, false
 			continue
 		}
@@ -230,7 +279,7 @@ func (b *batch) run(built []*gomail.Msg, errs []error) {
 			retried = true
 			continue
 		}
-		errs[i] = se
+		b.finish(i, se)
 		i, retried = i+1, false
 	}
 	if sc != nil {
@@ -309,14 +358,6 @@ func (c *SMTP) newClient(dial gomail.DialContextFunc) (*gomail.Client, error) {
 			gomail.WithUsername(c.s.Username), gomail.WithPassword(c.s.Password))
 	}
 	return gomail.NewClient(c.s.Host, opts...)
-}
-
-func fillPending(built []*gomail.Msg, errs []error, err error) {
-	for i, m := range built {
-		if m != nil {
-			errs[i] = err
-		}
-	}
 }
 
 // trackedConn remembers whether I/O on the connection failed and turns a
@@ -519,12 +560,22 @@ func IsPermanent(err error) bool {
 	return errors.As(err, &se) && se.permanent
 }
 
+// MaybeDelivered reports whether a failed message may have reached the
+// server anyway: the whole message was written, and the connection was
+// lost, timed out or cancelled before the server's reply. Sending it again
+// may deliver it twice.
+func MaybeDelivered(err error) bool {
+	var se *sendError
+	return errors.As(err, &se) && se.maybeDelivered
+}
+
 // sendError is what Send reports per message.
 type sendError struct {
-	code      int // SMTP reply code; 0 when the server gave none
-	permanent bool
-	reason    gomail.SendErrReason
-	err       error
+	code           int // SMTP reply code; 0 when the server gave none
+	permanent      bool
+	maybeDelivered bool
+	reason         gomail.SendErrReason
+	err            error
 }
 
 func (e *sendError) Error() string { return unquoteReplies(e.err.Error()) }
@@ -553,7 +604,7 @@ func (e *sendError) resendable() bool {
 	return e.code == 421 || (e.code == 0 && e.reason != gomail.ErrSMTPDataClose)
 }
 
-func cancelled(err error) error {
+func cancelled(err error) *sendError {
 	return &sendError{err: fmt.Errorf("mail: send cancelled: %w", err)}
 }
 
@@ -565,6 +616,7 @@ func classify(rcpts []string, err error) *sendError {
 		se.code = gse.ErrorCode()
 		se.reason = gse.Reason
 	}
+	se.maybeDelivered = se.code == 0 && se.reason == gomail.ErrSMTPDataClose
 	switch se.reason {
 	case gomail.ErrSMTPRcptTo, gomail.ErrSMTPData, gomail.ErrSMTPDataClose, gomail.ErrWriteContent:
 		// Replies about this recipient or this content. A 5xx to MAIL FROM
