@@ -1,13 +1,11 @@
 package outbox
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
 	"log/slog"
-	"net"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -166,8 +164,8 @@ func TestCrashMidBatchRepeatsAtMostTheMessageInFlight(t *testing.T) {
 	for _, mode := range []string{"restart", "lease", "cut"} {
 		t.Run(mode, func(t *testing.T) {
 			mp := mailpittest.Start(t)
-			proxy := newSMTPProxy(t, fmt.Sprintf("%s:%d", mp.SMTPHost(), mp.SMTPPort()), hold)
-			f := newFixture(t, n, "127.0.0.1", proxy.port())
+			proxy := mailpittest.NewProxy(t, fmt.Sprintf("%s:%d", mp.SMTPHost(), mp.SMTPPort()), hold)
+			f := newFixture(t, n, "127.0.0.1", proxy.Port())
 			var log syncBuffer
 
 			// The first run, on its own database handle so that it can die.
@@ -180,21 +178,21 @@ func TestCrashMidBatchRepeatsAtMostTheMessageInFlight(t *testing.T) {
 			done1 := make(chan struct{})
 			go func() { defer close(done1); o1.Run(ctx1) }()
 			select {
-			case <-proxy.held:
+			case <-proxy.Held():
 			case <-time.After(20 * time.Second):
 				t.Fatalf("the proxy never held a reply; mailpit has %d", len(mp.Messages(t)))
 			}
 			mp.WaitFor(t, hold+1, 5*time.Second) // the held one is in mailpit
-			proxy.passThrough()
+			proxy.PassThrough()
 			if mode == "cut" {
-				proxy.cut() // the worker lives on and sees the connection drop
+				proxy.Cut() // the worker lives on and sees the connection drop
 				f.runUntilDone(t, o1, 20*time.Second)
 				cancel1()
 				<-done1
 			} else {
 				st1.Close() // kill -9: nothing more reaches the database
 				cancel1()
-				proxy.cut()
+				proxy.Cut()
 				<-done1
 				rows := f.rows(t)
 				sent, inFlight, claimed := 0, 0, 0
@@ -312,109 +310,6 @@ func TestStoredBadTemplateAndBrandingFallBack(t *testing.T) {
 	}
 	if c := strings.Count(logs, "Stored branding has values the mailer cannot use"); c != 1 || !strings.Contains(logs, "fields=color,company_name,logo_url") {
 		t.Errorf("branding warning logged %d times:\n%s", c, logs)
-	}
-}
-
-// smtpProxy forwards SMTP to a real server and can hold the server's reply
-// to the end of a message: the message is delivered, the sender never
-// learns it.
-type smtpProxy struct {
-	ln     net.Listener
-	target string
-	held   chan struct{} // closed when a reply is held
-	mu     sync.Mutex
-	left   int // replies to forward before holding one; < 0 never holds
-	once   sync.Once
-	conns  []net.Conn
-	cutCh  chan struct{}
-	wg     sync.WaitGroup
-}
-
-func newSMTPProxy(t *testing.T, target string, holdAfter int) *smtpProxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &smtpProxy{ln: ln, target: target, held: make(chan struct{}), left: holdAfter, cutCh: make(chan struct{})}
-	p.wg.Add(1)
-	go p.accept()
-	t.Cleanup(func() { ln.Close(); p.cut(); p.wg.Wait() })
-	return p
-}
-
-func (p *smtpProxy) port() int { return p.ln.Addr().(*net.TCPAddr).Port }
-
-// passThrough stops holding replies on new and current connections.
-func (p *smtpProxy) passThrough() {
-	p.mu.Lock()
-	p.left = -1
-	p.mu.Unlock()
-}
-
-// cut closes every connection, dropping a held reply.
-func (p *smtpProxy) cut() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	select {
-	case <-p.cutCh:
-	default:
-		close(p.cutCh)
-	}
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
-	p.cutCh = make(chan struct{})
-}
-
-func (p *smtpProxy) accept() {
-	defer p.wg.Done()
-	for {
-		c, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		up, err := net.Dial("tcp", p.target)
-		if err != nil {
-			c.Close()
-			continue
-		}
-		p.mu.Lock()
-		p.conns = append(p.conns, c, up)
-		cutCh := p.cutCh
-		p.mu.Unlock()
-		p.wg.Add(2)
-		go func() { defer p.wg.Done(); bufio.NewReader(c).WriteTo(up); up.Close() }()
-		go func() { defer p.wg.Done(); p.replies(up, c, cutCh); c.Close() }()
-	}
-}
-
-// replies copies the server's replies line by line. mailpit answers the
-// end of a message with "250 2.0.0 Ok: queued as …".
-func (p *smtpProxy) replies(up, c net.Conn, cutCh chan struct{}) {
-	r := bufio.NewReader(up)
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return
-		}
-		if strings.HasPrefix(line, "250 ") && strings.Contains(line, "queued") {
-			p.mu.Lock()
-			hold := p.left == 0
-			if p.left > 0 {
-				p.left--
-			}
-			p.mu.Unlock()
-			if hold {
-				p.once.Do(func() { close(p.held) })
-				<-cutCh
-				return
-			}
-		}
-		if _, err := c.Write([]byte(line)); err != nil {
-			return
-		}
 	}
 }
 
