@@ -3,8 +3,11 @@
 // them from editable templates inside a fixed, branded layout.
 //
 // Send delivers a batch over one SMTP connection and reports one error slot
-// per message; IsPermanent tells the outbox whether a failure is worth
-// retrying. Message bodies and passwords are never logged.
+// per message; SendWith also reports each message through Hooks as the batch
+// goes, so the outbox can record it before the next one leaves. IsPermanent
+// tells the outbox whether a failure is worth retrying, MaybeDelivered
+// whether the server may hold the message anyway. Message bodies and
+// passwords are never logged.
 package mail
 
 import (
