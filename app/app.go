@@ -226,11 +226,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	a.conns.RegisterSandboxWebhooks(ctx)
 	a.sched.Start()
 	a.serving.Store(true)
-	if n, err := a.store.ReleaseOutboxClaims(ctx); err != nil {
-		a.log.Error("Unable to release email claims", slog.Any("error", err))
-	} else if n > 0 {
-		a.log.Warn("Emails left half-sent by a previous run are queued again", slog.Int64("count", n))
-	}
+	a.outbox.Recover(ctx)
 	if n, err := a.store.ReleaseATSWrites(ctx); err != nil {
 		a.log.Error("Unable to release ATS writes", slog.Any("error", err))
 	} else if n > 0 {

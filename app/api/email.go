@@ -238,21 +238,26 @@ func (a *Server) getBranding(c *fiber.Ctx) error {
 
 var hexColor = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
+// putBranding saves the workspace's branding. It applies the mailer's own
+// rules (mail.Branding.Validate) besides its own, so that nothing saved
+// here is refused later, when an invitation is built from it.
 func (a *Server) putBranding(c *fiber.Ctx, b store.Branding) error {
 	b.CompanyName, b.LogoURL, b.PrivacyURL = strings.TrimSpace(b.CompanyName), strings.TrimSpace(b.LogoURL), strings.TrimSpace(b.PrivacyURL)
 	fe := apperr.Fields{}
+	fe.Add("company_name", apperr.CheckOneLine(b.CompanyName))
 	fe.Add("company_name", apperr.CheckName(b.CompanyName, false, 100))
 	if !hexColor.MatchString(b.BrandColor) {
 		fe.Add("brand_color", "must be a colour like #4f46e5")
 	}
-	if b.LogoURL != "" && !strings.HasPrefix(b.LogoURL, "https://") && !strings.HasPrefix(b.LogoURL, "data:image/") {
-		fe.Add("logo_url", "must be an https:// address or a data:image/ URL")
-	}
 	if len(b.LogoURL) > 200_000 {
 		fe.Add("logo_url", "is too large (200 KB at most)")
 	}
+	mb := mail.Branding{CompanyName: b.CompanyName, LogoURL: b.LogoURL, Color: b.BrandColor}.Validate()
+	fe.Add("company_name", mb["company_name"])
+	fe.Add("logo_url", mb["logo_url"])
 	if b.PrivacyURL != "" {
-		if u, err := url.Parse(b.PrivacyURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		if u, err := url.Parse(b.PrivacyURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+			strings.ContainsAny(b.PrivacyURL, " \t\"'<>") {
 			fe.Add("privacy_url", "must be an http(s) address")
 		}
 	}

@@ -106,7 +106,7 @@ func (a *Server) routes(api fiber.Router) {
 	one.Get("/email/templates", a.listEmailTemplates)
 	one.Put("/email/templates/:kind", requireRole(roleAdmin), onDraft(a.putEmailTemplate))
 	one.Delete("/email/templates/:kind", requireRole(roleAdmin), a.deleteEmailTemplate)
-	one.Post("/email/templates/:kind/preview", onDraft(a.previewEmailTemplate))
+	one.Post("/email/templates/:kind/preview", requireRole(roleAdmin), onDraft(a.previewEmailTemplate))
 	one.Get("/branding", a.getBranding)
 	one.Put("/branding", requireRole(roleAdmin), withBody(a.putBranding))
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // The checks below return a message for the person who typed the value,
@@ -37,6 +38,16 @@ func CheckName(s string, required bool, max int) string {
 		return "is required"
 	case len(s) > max:
 		return "must be at most " + strconv.Itoa(max) + " characters"
+	}
+	return ""
+}
+
+// CheckOneLine refuses line breaks and other control characters: a name
+// with them ends up in email headers and page titles, where it breaks
+// things or, worse, adds lines of its own.
+func CheckOneLine(s string) string {
+	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) {
+		return "must be one line without control characters"
 	}
 	return ""
 }

@@ -4,14 +4,12 @@ package mail
 // preheader, the language tag and the template functions.
 
 import (
-	"fmt"
 	htmltemplate "html/template"
 	"math"
 	"regexp"
 	"strconv"
 	"strings"
 	"text/template"
-	"text/template/parse"
 
 	"github.com/hireloop/hireloop/ats/htmltext"
 )
@@ -100,101 +98,4 @@ func templateError(part string, err error) *TemplateError {
 	}
 	msg = strings.TrimPrefix(strings.TrimPrefix(msg, "html/template: "), "template: ")
 	return &TemplateError{Part: part, Message: msg}
-}
-
-// unknownVarsIn checks trees in order; the main template comes first.
-func unknownVarsIn(part string, trees []*parse.Tree) *TemplateError {
-	for _, t := range trees {
-		if te := unknownVars(part, t); te != nil {
-			return te
-		}
-	}
-	return nil
-}
-
-// unknownVars rejects fields that are not template variables, naming the
-// first one and its line.
-func unknownVars(part string, tree *parse.Tree) *TemplateError {
-	if tree == nil {
-		return nil
-	}
-	var bad *TemplateError
-	var walk func(n parse.Node)
-	check := func(n parse.Node, idents []string, ref string) {
-		if bad != nil || len(idents) == 0 {
-			return
-		}
-		if len(idents) == 1 && knownVars[idents[0]] {
-			return
-		}
-		line := 0
-		if loc, _ := tree.ErrorContext(n); loc != "" {
-			if f := strings.Split(loc, ":"); len(f) >= 2 {
-				line, _ = strconv.Atoi(f[1])
-			}
-		}
-		bad = &TemplateError{Part: part, Line: line, Message: fmt.Sprintf(
-			"unknown variable %s; available: %s", ref, availableList())}
-	}
-	walk = func(n parse.Node) {
-		if n == nil || bad != nil {
-			return
-		}
-		switch n := n.(type) {
-		case *parse.ListNode:
-			if n == nil {
-				return
-			}
-			for _, c := range n.Nodes {
-				walk(c)
-			}
-		case *parse.ActionNode:
-			walk(n.Pipe)
-		case *parse.PipeNode:
-			if n == nil {
-				return
-			}
-			for _, c := range n.Cmds {
-				walk(c)
-			}
-		case *parse.CommandNode:
-			for _, a := range n.Args {
-				walk(a)
-			}
-		case *parse.FieldNode:
-			check(n, n.Ident, "{{."+strings.Join(n.Ident, ".")+"}}")
-		case *parse.VariableNode:
-			if len(n.Ident) > 1 && n.Ident[0] == "$" {
-				check(n, n.Ident[1:], "{{$."+strings.Join(n.Ident[1:], ".")+"}}")
-			}
-		case *parse.ChainNode:
-			walk(n.Node)
-		case *parse.IfNode:
-			walkBranch(&n.BranchNode, walk)
-		case *parse.RangeNode:
-			walkBranch(&n.BranchNode, walk)
-		case *parse.WithNode:
-			walkBranch(&n.BranchNode, walk)
-		case *parse.TemplateNode:
-			walk(n.Pipe)
-		}
-	}
-	walk(tree.Root)
-	return bad
-}
-
-func walkBranch(b *parse.BranchNode, walk func(parse.Node)) {
-	walk(b.Pipe)
-	walk(b.List)
-	if b.ElseList != nil {
-		walk(b.ElseList)
-	}
-}
-
-func availableList() string {
-	names := make([]string, len(varDocs))
-	for i, d := range varDocs {
-		names[i] = "{{." + d.Name + "}}"
-	}
-	return strings.Join(names, ", ")
 }

@@ -3,8 +3,11 @@
 // them from editable templates inside a fixed, branded layout.
 //
 // Send delivers a batch over one SMTP connection and reports one error slot
-// per message; IsPermanent tells the outbox whether a failure is worth
-// retrying. Message bodies and passwords are never logged.
+// per message; SendWith also reports each message through Hooks as the batch
+// goes, so the outbox can record it before the next one leaves. IsPermanent
+// tells the outbox whether a failure is worth retrying, MaybeDelivered
+// whether the server may hold the message anyway. Message bodies and
+// passwords are never logged.
 package mail
 
 import (
@@ -12,18 +15,18 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	netmail "net/mail"
 	"net/textproto"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	gomail "github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
@@ -51,10 +54,25 @@ type Message struct {
 	Headers map[string]string
 }
 
-// Sender sends messages. Implementations reuse one SMTP connection per Send
-// call and return one error slot per message (nil = accepted by the server).
+// Sender sends messages. Implementations reuse one SMTP connection per
+// call, report each message through h as they go, and return one error
+// slot per message (nil = accepted by the server).
 type Sender interface {
-	Send(ctx context.Context, msgs []Message) []error
+	SendWith(ctx context.Context, msgs []Message, h Hooks) []error
+}
+
+// Hooks follow a batch message by message. The outbox records each
+// message's state from them while the batch runs, so that a crash
+// mid-batch leaves at most the one message in flight unaccounted for.
+// Both run on the sending goroutine, between SMTP exchanges.
+type Hooks struct {
+	// Sending runs right before message i is handed to the server (again
+	// before a resend on a new connection). An error fails message i
+	// without sending it.
+	Sending func(i int) error
+	// Done runs once per message, as soon as its outcome is final: nil
+	// when the server accepted it.
+	Done func(i int, err error)
 }
 
 // SMTP is the go-mail Sender for one workspace's settings. It is safe for
@@ -118,25 +136,30 @@ func (c *SMTP) Test(ctx context.Context, to string) error {
 // already have accepted it. A cancelled ctx aborts the exchange in progress
 // and fails the remaining messages.
 func (c *SMTP) Send(ctx context.Context, msgs []Message) []error {
+	return c.SendWith(ctx, msgs, Hooks{})
+}
+
+// SendWith is Send, reporting each message through h as it goes.
+func (c *SMTP) SendWith(ctx context.Context, msgs []Message, h Hooks) []error {
 	errs := make([]error, len(msgs))
 	if len(msgs) == 0 {
 		return errs
 	}
 	start := time.Now()
+	b := &batch{c: c, ctx: ctx, hooks: h, errs: errs}
 	built := make([]*gomail.Msg, len(msgs))
 	pending := 0
 	for i := range msgs {
 		m, err := c.build(msgs[i])
 		if err != nil {
-			errs[i] = err
+			b.finish(i, err)
 			continue
 		}
 		built[i] = m
 		pending++
 	}
-	b := &batch{c: c, ctx: ctx}
 	if pending > 0 {
-		b.run(built, errs)
+		b.run(built)
 	}
 	failed := 0
 	for _, err := range errs {
@@ -153,26 +176,45 @@ func (c *SMTP) Send(ctx context.Context, msgs []Message) []error {
 }
 
 // batch is the state of one Send call: its go-mail client, the live SMTP
-// session and the connection beneath it.
+// session and the connection beneath it, and the outcomes so far.
 type batch struct {
 	c      *SMTP
 	ctx    context.Context
+	hooks  Hooks
+	errs   []error
 	client *gomail.Client
 	conn   *trackedConn // the raw connection of the current session
 	dials  int
 }
 
-func (b *batch) run(built []*gomail.Msg, errs []error) {
+// finish records message i's final outcome and reports it.
+func (b *batch) finish(i int, err error) {
+	b.errs[i] = err
+	if b.hooks.Done != nil {
+		b.hooks.Done(i, err)
+	}
+}
+
+// finishPending fails every message not yet sent with err.
+func (b *batch) finishPending(built []*gomail.Msg, err error) {
+	for i, m := range built {
+		if m != nil {
+			b.finish(i, err)
+		}
+	}
+}
+
+func (b *batch) run(built []*gomail.Msg) {
 	c := b.c
 	client, err := c.newClient(b.dialFunc)
 	if err != nil {
-		fillPending(built, errs, &sendError{err: fmt.Errorf("mail: %w", err)})
+		b.finishPending(built, &sendError{err: fmt.Errorf("mail: %w", err)})
 		return
 	}
 	b.client = client
 	sc, err := b.dial()
 	if err != nil {
-		fillPending(built, errs, err)
+		b.finishPending(built, err)
 		return
 	}
 	var lost error // why the connection is gone for good
@@ -184,22 +226,32 @@ func (b *batch) run(built []*gomail.Msg, errs []error) {
 			continue
 		}
 		if err := b.ctx.Err(); err != nil {
-			errs[i] = cancelled(err)
+			b.finish(i, cancelled(err))
 			i++
 			continue
 		}
 		if sc == nil {
-			errs[i] = lost
+			b.finish(i, lost)
 			i++
 			continue
 		}
+		if b.hooks.Sending != nil {
+			if err := b.hooks.Sending(i); err != nil {
+				b.finish(i, &sendError{err: fmt.Errorf("mail: not sent: %w", err)})
+				i, retried = i+1, false
+				continue
+			}
+		}
 		sendErr := client.SendWithSMTPClient(sc, m)
 		if sendErr == nil {
+			b.finish(i, nil)
 			i, retried = i+1, false
 			continue
 		}
 		if err := b.ctx.Err(); err != nil { // aborted mid-exchange
-			errs[i] = cancelled(err)
+			se := cancelled(err)
+			se.maybeDelivered = classify(nil, sendErr).maybeDelivered
+			b.finish(i, se)
 			_ = sc.Close()
 			sc = nil
 			lost = cancelled(err)
@@ -208,7 +260,7 @@ func (b *batch) run(built []*gomail.Msg, errs []error) {
 		}
 		se := classify(m.GetToString(), sendErr)
 		if !b.conn.isBroken() && se.code != 421 {
-			errs[i] = se // the server answered; the session is still usable
+			b.finish(i, se) // the server answered; the session is still usable
 			i, retried = i+1, false
 			continue
 		}
@@ -228,7 +280,7 @@ func (b *batch) run(built []*gomail.Msg, errs []error) {
 			retried = true
 			continue
 		}
-		errs[i] = se
+		b.finish(i, se)
 		i, retried = i+1, false
 	}
 	if sc != nil {
@@ -309,14 +361,6 @@ func (c *SMTP) newClient(dial gomail.DialContextFunc) (*gomail.Client, error) {
 	return gomail.NewClient(c.s.Host, opts...)
 }
 
-func fillPending(built []*gomail.Msg, errs []error, err error) {
-	for i, m := range built {
-		if m != nil {
-			errs[i] = err
-		}
-	}
-}
-
 // trackedConn remembers whether I/O on the connection failed and turns a
 // context cancellation into an immediate deadline that go-mail's per-command
 // deadline updates cannot push back.
@@ -394,23 +438,16 @@ func (c *SMTP) build(m Message) (*gomail.Msg, error) {
 		return nil, invalid("to %q is not a valid email address", m.To)
 	}
 	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
-	var err error
-	if c.s.FromName != "" {
-		err = msg.FromFormat(c.s.FromName, c.s.FromAddress)
-	} else {
-		err = msg.From(c.s.FromAddress)
-	}
-	if err != nil {
-		return nil, invalid("from: %v", err)
-	}
+	// Addresses go in as net/mail values, which go-mail writes with
+	// Address.String(): the display name is quoted or encoded per RFC 5322
+	// and RFC 2047, so a candidate called `Jo "JJ" Doe, Jr.` gets the email
+	// instead of a permanent "no angle-addr" failure. Building the header as
+	// a "name" <addr> string and parsing it back is what broke.
+	msg.FromMailAddress(&netmail.Address{Name: oneLine(c.s.FromName), Address: c.s.FromAddress})
 	if c.s.ReplyTo != "" {
-		if err := msg.ReplyTo(c.s.ReplyTo); err != nil {
-			return nil, invalid("reply-to: %v", err)
-		}
+		msg.ReplyToMailAddress(&netmail.Address{Address: c.s.ReplyTo})
 	}
-	if err := msg.AddToFormat(oneLine(m.ToName), m.To); err != nil {
-		return nil, invalid("to: %v", err)
-	}
+	msg.AddToMailAddress(&netmail.Address{Name: oneLine(m.ToName), Address: m.To})
 	msg.Subject(oneLine(m.Subject))
 	msg.SetMessageIDWithValue(messageID(m.ID, c.s.FromAddress))
 	msg.SetDate()
@@ -495,79 +532,23 @@ func randomID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// oneLine folds CR, LF and tabs into single spaces.
+// oneLine makes s safe for a header value, whatever is stored: line
+// breaks (CR, LF, U+2028, U+2029) and tabs become single spaces and other
+// control characters are dropped, so no value can start a header of its own.
 func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n\t") {
+	clean := strings.Map(func(r rune) rune {
+		switch {
+		case r == '\r' || r == '\n' || r == '\t' || r == '\u2028' || r == '\u2029':
+			return ' '
+		case unicode.IsControl(r):
+			return -1
+		}
+		return r
+	}, s)
+	if clean == s {
 		return strings.TrimSpace(s)
 	}
-	return strings.Join(strings.Fields(s), " ")
-}
-
-// IsPermanent reports whether err is a failure that retrying will not fix:
-// a 5xx reply to that message's recipient or content (unknown mailbox,
-// rejected message) or a message that cannot be built (invalid address).
-// Connection failures, timeouts, cancellations, authentication problems and
-// 4xx replies are transient.
-func IsPermanent(err error) bool {
-	var se *sendError
-	return errors.As(err, &se) && se.permanent
-}
-
-// sendError is what Send reports per message.
-type sendError struct {
-	code      int // SMTP reply code; 0 when the server gave none
-	permanent bool
-	reason    gomail.SendErrReason
-	err       error
-}
-
-func (e *sendError) Error() string { return unquoteReplies(e.err.Error()) }
-func (e *sendError) Unwrap() error { return e.err }
-
-// quotedReply matches net/textproto's rendering of a server reply,
-// `550 "5.1.1 user unknown"`.
-var quotedReply = regexp.MustCompile(`\b([2-5]\d\d) ("(?:[^"\\]|\\.)*")`)
-
-// unquoteReplies shows server replies as the server sent them:
-// `550 5.1.1 user unknown`.
-func unquoteReplies(s string) string {
-	return quotedReply.ReplaceAllStringFunc(s, func(m string) string {
-		code, q, _ := strings.Cut(m, " ")
-		if u, err := strconv.Unquote(q); err == nil {
-			return code + " " + u
-		}
-		return m
-	})
-}
-
-// resendable reports whether the message certainly was not accepted, so that
-// sending it again on a new connection cannot duplicate it. A connection lost
-// while waiting for the reply to the final "." is ambiguous.
-func (e *sendError) resendable() bool {
-	return e.code == 421 || (e.code == 0 && e.reason != gomail.ErrSMTPDataClose)
-}
-
-func cancelled(err error) error {
-	return &sendError{err: fmt.Errorf("mail: send cancelled: %w", err)}
-}
-
-// classify wraps a go-mail send error for the recipients rcpts.
-func classify(rcpts []string, err error) *sendError {
-	se := &sendError{err: fmt.Errorf("mail: send to %s: %w", strings.Join(rcpts, ", "), err), reason: gomail.ErrAmbiguous}
-	var gse *gomail.SendError
-	if errors.As(err, &gse) {
-		se.code = gse.ErrorCode()
-		se.reason = gse.Reason
-	}
-	switch se.reason {
-	case gomail.ErrSMTPRcptTo, gomail.ErrSMTPData, gomail.ErrSMTPDataClose, gomail.ErrWriteContent:
-		// Replies about this recipient or this content. A 5xx to MAIL FROM
-		// concerns the workspace's sender settings and is left transient.
-		se.permanent = se.code >= 500 && se.code <= 599
-	case gomail.ErrGetRcpts, gomail.ErrGetSender, gomail.ErrNoUnencoded:
-		se.permanent = true
-	}
-	return se
+	return strings.Join(strings.Fields(clean), " ")
 }
 
 // htmlToText derives a readable plain-text part from an email's HTML, with

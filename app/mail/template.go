@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
+	"io"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 	"text/template"
-	"text/template/parse"
 	"time"
 )
 
@@ -188,9 +188,11 @@ func (e TemplateErrors) Error() string {
 }
 
 // Parse checks that t compiles: syntax errors (with line numbers), unknown
-// variables such as {{.Foo}}, and errors when rendering with sample and empty
-// values. The error, if any, is a TemplateErrors with one entry per part.
-// Empty parts are fine (Render falls back to defaults or derives the text).
+// variables such as {{.Foo}}, constructs and functions a template may not
+// use ({{range}}, {{define}}, printf: see guard.go), parts over their size
+// limit, and errors when rendering with sample and empty values. The
+// error, if any, is a TemplateErrors with one entry per part. Empty parts
+// are fine (Render falls back to defaults or derives the text).
 func Parse(t Template) error {
 	var errs TemplateErrors
 	for _, p := range parts(t) {
@@ -208,20 +210,16 @@ func Parse(t Template) error {
 }
 
 // Render produces the subject, the full HTML document and the plain text of
-// one email. An empty Subject uses the default for k; a template with neither
+// one email. It checks and limits t as Parse does, so a template stored
+// before those checks fails here with a *TemplateError instead of running
+// away. An empty Subject uses the default for k; a template with neither
 // HTML nor Text uses the defaults for k; an empty Text is derived from the
 // HTML; an empty HTML (with Text set) gives html == "" for a text-only email.
 func Render(k Kind, t Template, b Branding, v Vars) (subject, html, text string, err error) {
 	if !slices.Contains(Kinds, k) {
 		return "", "", "", fmt.Errorf("mail: unknown email kind %q", k)
 	}
-	if errs := b.Validate(); errs != nil {
-		for _, f := range []string{"color", "logo_url", "company_name"} {
-			if msg, ok := errs[f]; ok {
-				return "", "", "", fmt.Errorf("mail: branding %s %s", f, msg)
-			}
-		}
-	}
+	b = b.usable()
 	def := Defaults(k)
 	if strings.TrimSpace(t.Subject) == "" {
 		t.Subject = def.Subject
@@ -267,7 +265,8 @@ func Render(k Kind, t Template, b Branding, v Vars) (subject, html, text string,
 }
 
 // Validate checks the branding; keys are "color", "logo_url" and
-// "company_name". It returns nil when the branding is usable.
+// "company_name". It returns nil when the branding is usable. The API
+// refuses what fails here; Render copes with it anyway (see usable).
 func (b Branding) Validate() map[string]string {
 	errs := map[string]string{}
 	if b.Color != "" && !hexColor.MatchString(b.Color) {
@@ -276,13 +275,27 @@ func (b Branding) Validate() map[string]string {
 	if b.LogoURL != "" && !safeLogoURL(b.LogoURL) {
 		errs["logo_url"] = "must be an https:// URL or a data:image/ URL"
 	}
-	if strings.ContainsAny(b.CompanyName, "\r\n") {
-		errs["company_name"] = "must be a single line"
+	if oneLine(b.CompanyName) != strings.TrimSpace(b.CompanyName) {
+		errs["company_name"] = "must be one line without control characters"
 	}
 	if len(errs) == 0 {
 		return nil
 	}
 	return errs
+}
+
+// usable replaces what Validate refuses: the name made one line, a bad
+// colour by the default, a bad logo by none. A value stored before the API
+// checked it must not stop every email of the workspace.
+func (b Branding) usable() Branding {
+	b.CompanyName = oneLine(b.CompanyName)
+	if b.Color != "" && !hexColor.MatchString(b.Color) {
+		b.Color = ""
+	}
+	if b.LogoURL != "" && !safeLogoURL(b.LogoURL) {
+		b.LogoURL = ""
+	}
+	return b
 }
 
 var (
@@ -304,7 +317,7 @@ func newData(v Vars, b Branding) data {
 		CandidateName:      v.CandidateName,
 		Position:           v.Position,
 		Link:               v.Link,
-		CompanyName:        v.CompanyName,
+		CompanyName:        oneLine(v.CompanyName),
 		RecruiterName:      v.RecruiterName,
 		InterviewName:      v.InterviewName,
 		Language:           v.Language,
@@ -354,42 +367,44 @@ func (p part) check() *TemplateError {
 	return nil
 }
 
+// renderText renders a subject or text part: size, parse, check, then
+// execute with the limits (guard.go).
 func renderText(name, src string, d data) (string, error) {
+	if te := checkSize(name, src); te != nil {
+		return "", te
+	}
 	t, err := template.New(name).Funcs(textFuncs).Option("missingkey=error").Parse(src)
 	if err != nil {
 		return "", templateError(name, err)
 	}
-	trees := []*parse.Tree{t.Tree}
+	var set []namedTree
 	for _, tt := range t.Templates() {
-		trees = append(trees, tt.Tree)
+		set = append(set, namedTree{tt.Name(), tt.Tree})
 	}
-	if te := unknownVarsIn(name, trees); te != nil {
+	if te := checkTemplates(name, t.Tree, set); te != nil {
 		return "", te
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, d); err != nil {
-		return "", templateError(name, err)
-	}
-	return buf.String(), nil
+	return execute(name, func(w io.Writer) error { return t.Execute(w, d) })
 }
 
+// renderHTML renders the HTML body the same way, with html/template's
+// escaping.
 func renderHTML(src string, d data, color string) (string, error) {
+	if te := checkSize("html", src); te != nil {
+		return "", te
+	}
 	t, err := htmltemplate.New("html").Funcs(htmlFuncs(color)).Option("missingkey=error").Parse(src)
 	if err != nil {
 		return "", templateError("html", err)
 	}
-	trees := []*parse.Tree{t.Tree}
+	var set []namedTree
 	for _, tt := range t.Templates() {
-		trees = append(trees, tt.Tree)
+		set = append(set, namedTree{tt.Name(), tt.Tree})
 	}
-	if te := unknownVarsIn("html", trees); te != nil {
+	if te := checkTemplates("html", t.Tree, set); te != nil {
 		return "", te
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, d); err != nil {
-		return "", templateError("html", err)
-	}
-	return buf.String(), nil
+	return execute("html", func(w io.Writer) error { return t.Execute(w, d) })
 }
 
 type layoutData struct {

@@ -219,16 +219,32 @@ func TestBrandingInLayout(t *testing.T) {
 
 func TestBrandingValidation(t *testing.T) {
 	bad := map[string]Branding{
-		"color":    {Color: "red"},
-		"logo_url": {LogoURL: "http://insecure.test/logo.png"},
+		"color":        {Color: "red"},
+		"logo_url":     {LogoURL: "http://insecure.test/logo.png"},
+		"company_name": {CompanyName: "Acme\r\nBcc: x@evil.test"},
 	}
 	for field, b := range bad {
 		if errs := b.Validate(); errs[field] == "" {
 			t.Errorf("%s: Validate() = %v", field, errs)
 		}
-		if _, _, _, err := Render(Invitation, Template{}, b, SampleVars()); err == nil || !strings.Contains(err.Error(), field) {
+		// A stored value the API would refuse today must not stop every
+		// email: Render replaces it with a safe one.
+		v := SampleVars()
+		v.CompanyName = "" // the branding's name goes into the subject
+		subject, html, _, err := Render(Invitation, Template{}, b, v)
+		if err != nil {
 			t.Errorf("%s: Render err = %v", field, err)
+			continue
 		}
+		if strings.Contains(html, "insecure.test") || strings.Contains(html, "red;") {
+			t.Errorf("%s: the invalid value reached the email", field)
+		}
+		if field == "company_name" && !strings.HasSuffix(subject, " at Acme Bcc: x@evil.test") {
+			t.Errorf("subject = %q, want the company name on one line", subject)
+		}
+	}
+	if errs := (Branding{CompanyName: "Acme\x00"}).Validate(); errs["company_name"] == "" {
+		t.Error("a control character in the company name was accepted")
 	}
 	for _, c := range []string{"#4f46e5", "#FFF", "#abcdef"} {
 		if errs := (Branding{Color: c}).Validate(); errs != nil {

@@ -2,9 +2,20 @@
 // email_outbox table holds. Rows are
 // written in the same transaction as the invitation they announce, so an
 // email can be neither lost (a crash before sending leaves the row queued)
-// nor sent twice for one purpose (UNIQUE (invitation_id, purpose)). Each
-// message is marked sent right after the server accepted it; a claimed row
-// whose process died becomes due again when its lease runs out.
+// nor queued twice for one purpose (UNIQUE (invitation_id, purpose)).
+//
+// Within a batch, each message is marked in flight right before it is
+// handed to the SMTP server and sent right after the server accepted it, so
+// a crash can repeat at most the one message in flight. SMTP cannot tell
+// whether that one arrived, so it is sent again, with the same Message-ID,
+// and recorded as a possible duplicate (see store.ClaimOutbox). A claimed
+// row whose process died becomes due again when its lease runs out, or at
+// once when the server starts (store.ReleaseOutboxClaims).
+//
+// Stored templates are rendered with the limits of the mail package; one
+// that fails them (saved before those checks existed) is replaced by the
+// built-in default of its kind, with one warning, instead of failing every
+// email of the workspace.
 package outbox
 
 import (
@@ -12,6 +23,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -41,9 +54,10 @@ type Deps struct {
 
 // Outbox sends queued email.
 type Outbox struct {
-	d    Deps
-	wake queue.Waker
-	wg   sync.WaitGroup
+	d      Deps
+	wake   queue.Waker
+	wg     sync.WaitGroup
+	warned sync.Map // keys of problems already logged once
 	// Sender builds the SMTP sender of a workspace; tests may replace it.
 	Sender func(ctx context.Context, workspaceID int64) (mail.Sender, error)
 }
@@ -86,6 +100,29 @@ func MailSettings(box *secret.Box, es *store.EmailSettings) (mail.Settings, erro
 		FromName: es.FromName, FromAddress: es.FromAddress, ReplyTo: es.ReplyTo}, nil
 }
 
+// Recover makes the emails a previous run of the server had claimed due
+// again at once. Call it at start-up, before Start: only the server sends
+// email, so no one else can hold those claims. An email that was in flight
+// (handed to the SMTP server, outcome unknown) is sent again and may arrive
+// twice; each is logged by its outbox id.
+func (o *Outbox) Recover(ctx context.Context) {
+	n, inFlight, err := o.d.Store.ReleaseOutboxClaims(ctx)
+	if err != nil {
+		o.d.Log.Error("Unable to release email claims", slog.Any("error", err))
+		return
+	}
+	if n > 0 {
+		o.d.Log.Warn("Emails claimed by a previous run are queued again", slog.Int64("count", n), slog.Int("in_flight", len(inFlight)))
+	}
+	for _, id := range inFlight {
+		o.d.Log.Warn(inFlightWarning, slog.Int64("outbox_id", id))
+	}
+}
+
+// inFlightWarning is logged, with the outbox id and never the address, for
+// an email that is sent again after its outcome was lost.
+const inFlightWarning = "Email was in flight when the previous run stopped; sending it again, it may arrive twice"
+
 // Run polls the outbox until ctx ends.
 func (o *Outbox) Run(ctx context.Context) { queue.Loop(ctx, o.wake, 5*time.Second, o.drain) }
 
@@ -120,22 +157,25 @@ func (o *Outbox) drain(ctx context.Context) {
 	}
 }
 
-func (o *Outbox) fail(ctx context.Context, it store.OutboxItem, err error, permanent bool) {
+// fail records a failed attempt. maybeDelivered marks a failure after
+// which the server may hold the message all the same.
+func (o *Outbox) fail(ctx context.Context, it store.OutboxItem, err error, permanent, maybeDelivered bool) {
 	if it.Attempts+1 >= outboxMaxTry {
 		permanent = true
 	}
 	msg := err.Error()
-	if ferr := o.d.Store.MarkOutboxFailed(context.WithoutCancel(ctx), it, msg, permanent, o.d.Now().Add(o.d.Backoff(it.Attempts))); ferr != nil {
+	if ferr := o.d.Store.MarkOutboxFailed(context.WithoutCancel(ctx), it, msg, permanent, maybeDelivered, o.d.Now().Add(o.d.Backoff(it.Attempts))); ferr != nil {
 		o.d.Log.Error("Unable to record email failure", slog.Int64("outbox_id", it.ID), slog.Any("error", ferr))
 	}
-	o.d.Log.Warn("Email not sent", slog.Int64("outbox_id", it.ID), slog.String("kind", it.Kind), slog.Bool("permanent", permanent), slog.String("error", msg))
+	o.d.Log.Warn("Email not sent", slog.Int64("outbox_id", it.ID), slog.String("kind", it.Kind), slog.Bool("permanent", permanent),
+		slog.Bool("maybe_delivered", maybeDelivered), slog.String("error", msg))
 }
 
 func (o *Outbox) sendWorkspace(ctx context.Context, ws int64, items []store.OutboxItem) {
 	sender, err := o.Sender(ctx, ws)
 	if err != nil {
 		for _, it := range items {
-			o.fail(ctx, it, err, false)
+			o.fail(ctx, it, err, false, false)
 		}
 		return
 	}
@@ -144,7 +184,7 @@ func (o *Outbox) sendWorkspace(ctx context.Context, ws int64, items []store.Outb
 	for _, it := range items {
 		m, err := o.compose(ctx, it)
 		if err != nil {
-			o.fail(ctx, it, err, errors.Is(err, errEmailObsolete))
+			o.fail(ctx, it, err, errors.Is(err, errEmailObsolete), false)
 			continue
 		}
 		msgs = append(msgs, m)
@@ -153,21 +193,29 @@ func (o *Outbox) sendWorkspace(ctx context.Context, ws int64, items []store.Outb
 	if len(msgs) == 0 {
 		return
 	}
-	errs := sender.Send(ctx, msgs)
-	for i, it := range sendable {
-		var err error
-		if i < len(errs) {
-			err = errs[i]
-		}
-		if err != nil {
-			o.fail(ctx, it, err, mail.IsPermanent(err))
-			continue
-		}
-		if err := o.d.Store.MarkOutboxSent(context.WithoutCancel(ctx), it); err != nil {
-			o.d.Log.Error("Email sent but not recorded", slog.Int64("outbox_id", it.ID), slog.Any("error", err))
+	for _, it := range sendable {
+		if it.Interrupted {
+			// Never the address: the id leads to the row.
+			o.d.Log.Warn(inFlightWarning, slog.Int64("outbox_id", it.ID), slog.String("kind", it.Kind))
 		}
 	}
-	o.d.Log.Info("Emails sent", slog.Int64("workspace_id", ws), slog.Int("count", len(msgs)))
+	sent, failed := 0, 0
+	sender.SendWith(ctx, msgs, mail.Hooks{
+		Sending: func(i int) error { return o.d.Store.MarkOutboxSending(ctx, sendable[i].ID) },
+		Done: func(i int, err error) {
+			it := sendable[i]
+			if err != nil {
+				failed++
+				o.fail(ctx, it, err, mail.IsPermanent(err), mail.MaybeDelivered(err))
+				return
+			}
+			sent++
+			if err := o.d.Store.MarkOutboxSent(context.WithoutCancel(ctx), it); err != nil {
+				o.d.Log.Error("Email sent but not recorded", slog.Int64("outbox_id", it.ID), slog.Any("error", err))
+			}
+		},
+	})
+	o.d.Log.Info("Emails sent", slog.Int64("workspace_id", ws), slog.Int("count", sent), slog.Int("failed", failed))
 }
 
 // errEmailObsolete marks an email that no longer makes sense (its
@@ -195,8 +243,15 @@ func (o *Outbox) compose(ctx context.Context, it store.OutboxItem) (mail.Message
 	if err != nil {
 		return mail.Message{}, err
 	}
+	brand := mail.Branding{CompanyName: b.CompanyName, LogoURL: b.LogoURL, Color: b.BrandColor}
+	if errs := brand.Validate(); errs != nil {
+		fields := strings.Join(slices.Sorted(maps.Keys(errs)), ",")
+		o.warnOnce(fmt.Sprintf("branding/%d/%s", it.WorkspaceID, fields),
+			"Stored branding has values the mailer cannot use; emails replace them with safe ones",
+			slog.Int64("workspace_id", it.WorkspaceID), slog.String("fields", fields))
+	}
 	kind := mail.Kind(it.Kind)
-	tmpl, err := o.emailTemplate(ctx, it.WorkspaceID, kind)
+	tmpl, stored, err := o.emailTemplate(ctx, it.WorkspaceID, kind)
 	if err != nil {
 		return mail.Message{}, err
 	}
@@ -205,7 +260,14 @@ func (o *Outbox) compose(ctx context.Context, it store.OutboxItem) (mail.Message
 		Position: iv.Name, InterviewName: iv.Name, Link: o.d.BaseURL + "/i/" + string(tok), CompanyName: b.CompanyName,
 		Deadline: inv.ExpiresAt, Language: iv.Language,
 	}
-	subject, html, text, err := mail.Render(kind, tmpl, mail.Branding{CompanyName: b.CompanyName, LogoURL: b.LogoURL, Color: b.BrandColor}, vars)
+	subject, html, text, err := mail.Render(kind, tmpl, brand, vars)
+	var te *mail.TemplateError
+	if err != nil && stored != "" && errors.As(err, &te) {
+		o.warnOnce(stored, "Stored email template cannot be used; sending the built-in default instead",
+			slog.Int64("workspace_id", it.WorkspaceID), slog.String("kind", string(kind)),
+			slog.String("part", te.Part), slog.Int("line", te.Line), slog.String("error", te.Message))
+		subject, html, text, err = mail.Render(kind, mail.Defaults(kind), brand, vars)
+	}
 	if err != nil {
 		return mail.Message{}, fmt.Errorf("template %s: %w", kind, err)
 	}
@@ -213,14 +275,25 @@ func (o *Outbox) compose(ctx context.Context, it store.OutboxItem) (mail.Message
 		Headers: map[string]string{"X-Hireloop-Invitation": fmt.Sprint(inv.ID)}}, nil
 }
 
-// emailTemplate is the workspace's edited template of a kind, or the default.
-func (o *Outbox) emailTemplate(ctx context.Context, ws int64, kind mail.Kind) (mail.Template, error) {
+// emailTemplate is the workspace's edited template of a kind, or the
+// default. stored names the edited version ("" for the default), so that
+// a problem with it is logged once per version.
+func (o *Outbox) emailTemplate(ctx context.Context, ws int64, kind mail.Kind) (t mail.Template, stored string, err error) {
 	ts, err := o.d.Store.EmailTemplates(ctx, ws)
 	if err != nil {
-		return mail.Template{}, err
+		return mail.Template{}, "", err
 	}
-	if t, ok := ts[string(kind)]; ok {
-		return mail.Template{Subject: t.Subject, HTML: t.HTML, Text: t.Text}, nil
+	if et, ok := ts[string(kind)]; ok {
+		return mail.Template{Subject: et.Subject, HTML: et.HTML, Text: et.Text},
+			fmt.Sprintf("template/%d/%s/%d", ws, kind, et.UpdatedAt.UnixNano()), nil
 	}
-	return mail.Defaults(kind), nil
+	return mail.Defaults(kind), "", nil
+}
+
+// warnOnce logs msg the first time key is seen by this worker: a stored
+// problem that every email meets should not fill the log.
+func (o *Outbox) warnOnce(key, msg string, attrs ...any) {
+	if _, seen := o.warned.LoadOrStore(key, true); !seen {
+		o.d.Log.Warn(msg, attrs...)
+	}
 }

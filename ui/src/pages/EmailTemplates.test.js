@@ -83,6 +83,17 @@ describe('EmailTemplates', () => {
     expect(put?.body).toMatchObject({ subject: 'Your invitation', html: '<p>{{.Link}}Hi {{.CandidateFirstName}}</p>', enabled: true });
   });
 
+  it('asks for no preview when the role may not edit templates', async () => {
+    const { calls } = mockFetch({
+      'GET /api/workspaces/3/email/templates': { body: { templates, variables } },
+    });
+    render(EmailTemplates, { workspace: { ...ws, role: 'viewer' } });
+    expect((await screen.findByTestId('template-preview-admins')).textContent).toContain('Only workspace admins');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(previewCalls(calls)).toHaveLength(0);
+    expect(screen.queryByTestId('template-preview-error')).toBeNull();
+  });
+
   it('restores the default after confirmation', async () => {
     const edited = templates.map((t) => (t.kind === 'reminder' ? { ...t, subject: 'Custom', is_default: false } : t));
     const { calls } = mockFetch({
