@@ -124,6 +124,13 @@ func (a *Server) newHTTP() *fiber.App {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		ReadBufferSize:        16 << 10, // room for long cookies and tokens
+		// Fiber's strings and byte slices (method, params, query, headers,
+		// body) alias request buffers that fasthttp reuses for the next
+		// request. Anything kept past a handler (metric labels, maps,
+		// goroutines, the webhook intake) would change under our feet, so
+		// every value is copied once here rather than at each of those
+		// places, where one missed copy corrupts data.
+		Immutable: true,
 	}
 	if len(a.cfg.TrustedProxies) > 0 {
 		fc.ProxyHeader = fiber.HeaderXForwardedFor
