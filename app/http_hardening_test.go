@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -119,5 +120,90 @@ func TestMetricsLabelsSurviveConcurrentRequests(t *testing.T) {
 	}
 	if total < 8*150 {
 		t.Errorf("counted %d requests, sent %d", total, 8*150)
+	}
+}
+
+// syncBuffer is a log destination safe for concurrent writers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// Every route that carries a token (candidate links, share links, webhook
+// URLs, the console's /i/ and /r/ pages, signed report links) goes through
+// the real middleware; no log line may contain the token, while the
+// access log still names the route.
+func TestAccessLogNeverWritesTokens(t *testing.T) {
+	var logs syncBuffer
+	cfg := testConfig(t)
+	a, err := New(context.Background(), cfg, Options{Version: "test", UI: testUI,
+		Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	anon := &client{t: t, a: a}
+	var secrets []string
+	n := 0
+	secretFor := func() string {
+		n++
+		s := fmt.Sprintf("Sekr3tTok%03dQz", n)
+		secrets = append(secrets, s)
+		return s
+	}
+	tokenRoutes := 0
+	for _, r := range a.HTTP().GetRoutes(true) {
+		if !strings.Contains(r.Path, ":token") {
+			continue
+		}
+		tokenRoutes++
+		p := strings.NewReplacer(":token", secretFor(), ":qid", "7").Replace(r.Path)
+		var body any
+		if r.Method != "GET" && r.Method != "HEAD" {
+			body = map[string]any{}
+		}
+		anon.do(r.Method, p, body)
+	}
+	if tokenRoutes < 9 {
+		t.Fatalf("found %d routes with a :token parameter; the route table changed, check this test", tokenRoutes)
+	}
+	for _, p := range []string{
+		"/i/" + secretFor(), "/i/" + secretFor() + "/", "/r/" + secretFor(),
+		"/api/candidate/" + secretFor() + "/no-such-thing", // unmatched, still redacted
+		"/API/Candidate/" + secretFor(),                    // routing ignores case
+		"/api/shared/results/" + secretFor(),
+	} {
+		anon.do("GET", p, nil)
+	}
+	sig := secretFor()
+	anon.do("GET", "/files/reports/1?exp=4102444800&sig="+sig, nil)
+	anon.do("POST", "/webhooks/ats/"+secretFor(), "{}")
+
+	out := logs.String()
+	for _, s := range secrets {
+		if strings.Contains(out, s) {
+			t.Errorf("a log line contains the secret %s", s)
+		}
+	}
+	if t.Failed() {
+		t.Logf("logs:\n%s", out)
+	}
+	for _, want := range []string{`"route":"/api/candidate/:token"`, `"route":"/api/shared/results/:token"`, `"route":"/webhooks/ats/:token"`,
+		`"path":"/i/:token"`, `"path":"/api/candidate/:token/no-such-thing"`, `"path":"/files/reports/1"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the access log lacks %s", want)
+		}
 	}
 }

@@ -93,6 +93,9 @@ type Server struct {
 	limiter    *loginLimiter
 	metrics    *metrics
 	http       *fiber.App
+	// secretPaths are the path prefixes whose next segment is a token,
+	// redacted in logs (see logPath).
+	secretPaths []string
 }
 
 // New builds the Fiber app with every route.
@@ -162,6 +165,7 @@ func (a *Server) newHTTP() *fiber.App {
 	api.Use(func(c *fiber.Ctx) error { return apperr.NotFound() })
 
 	f.Use(a.spa)
+	a.secretPaths = secretPrefixes(f)
 	return f
 }
 
@@ -189,9 +193,11 @@ func (a *Server) observe(c *fiber.Ctx) error {
 		err = nil
 	}
 	status := c.Response().StatusCode()
+	// The route pattern names what was asked for; the path, which may
+	// carry a candidate's or a share link's token, is logged redacted.
 	route := c.Route().Path
-	if status == fiber.StatusNotFound && strings.HasPrefix(c.Path(), "/api") {
-		route = "unmatched"
+	if status == fiber.StatusNotFound && route == "/api" {
+		route = "unmatched" // the /api catch-all: no route took it
 	}
 	d := time.Since(start)
 	a.metrics.observe(c.Method(), route, status, d)
@@ -204,7 +210,7 @@ func (a *Server) observe(c *fiber.Ctx) error {
 		lvl = slog.LevelDebug // static files
 	}
 	a.log.LogAttrs(context.Background(), lvl, "HTTP request",
-		slog.String("method", c.Method()), slog.String("path", c.Path()), slog.String("route", route),
+		slog.String("method", c.Method()), slog.String("path", a.logPath(c)), slog.String("route", route),
 		slog.Int("status", status), slog.Int64("duration_ms", d.Milliseconds()),
 		slog.String("ip", c.IP()), slog.String("request_id", requestID(c)))
 	return err
