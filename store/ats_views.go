@@ -40,6 +40,15 @@ type PipelineStage struct {
 	Applications int64  `json:"applications"`
 }
 
+// Page sizes of the list queries: the default, and the most one page may
+// hold (the API refuses larger limits rather than quietly shrinking them).
+const (
+	DefaultPositionsPage    = 100
+	MaxPositionsPage        = 500
+	DefaultApplicationsPage = 50
+	MaxApplicationsPage     = 200
+)
+
 // PositionFilter narrows Positions.
 type PositionFilter struct {
 	ConnectionID int64
@@ -70,8 +79,8 @@ func (s *Store) Positions(ctx context.Context, workspaceID int64, f PositionFilt
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM ats_jobs j WHERE `+w, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: unable to count positions: %w", err)
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
+	if f.Limit <= 0 || f.Limit > MaxPositionsPage {
+		f.Limit = DefaultPositionsPage
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT j.id, j.connection_id, j.ext_id, j.title, j.status, j.department, j.location,
 		j.remote_updated_at, j.deleted_at IS NOT NULL,
@@ -230,8 +239,8 @@ func (s *Store) Applications(ctx context.Context, workspaceID int64, f Applicati
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&total); err != nil {
 		return nil, 0, false, fmt.Errorf("store: unable to count applications: %w", err)
 	}
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
+	if f.Limit <= 0 || f.Limit > MaxApplicationsPage {
+		f.Limit = DefaultApplicationsPage
 	}
 	page := from
 	pargs := append([]any{}, args...)
