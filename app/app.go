@@ -312,8 +312,14 @@ func (a *App) startSchedules(ctx context.Context) error {
 	return a.watch.Restore(ctx)
 }
 
-// cleanSessions deletes expired sessions and forgets stale failed sign-ins.
+// cleanSessions deletes expired sessions, forgets stale failed sign-ins
+// and webhook deliveries older than the dedupe window.
 func (a *App) cleanSessions(ctx context.Context) {
+	if n, err := a.store.PruneWebhookDeliveries(ctx, a.now().Add(-syncer.WebhookDedupeWindow)); err != nil {
+		a.log.Error("Unable to prune webhook deliveries", slog.Any("error", err))
+	} else if n > 0 {
+		a.log.Debug("Old webhook deliveries forgotten", slog.Int64("count", n))
+	}
 	n, err := a.store.DeleteExpiredSessions(ctx, a.cfg.SessionIdle)
 	if err != nil {
 		a.log.Error("Unable to delete expired sessions", slog.Any("error", err))
