@@ -61,6 +61,9 @@ func TestCLIAccountsWorkspacesTokens(t *testing.T) {
 	if r = runCLI(t, env, "", "backup", "--to", dest); r.code != 0 {
 		t.Fatalf("backup: %+v", r)
 	}
+	if st, err := os.Stat(dest); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("backup written with mode %v (%v), want 0600: it holds password hashes and sealed credentials", st.Mode().Perm(), err)
+	}
 	b, err := store.Open(dest)
 	if err != nil {
 		t.Fatal(err)
