@@ -228,6 +228,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	} else if n > 0 {
 		a.log.Warn("Emails left half-sent by a previous run are queued again", slog.Int64("count", n))
 	}
+	if n, err := a.store.CloseInterruptedSyncRuns(ctx); err != nil {
+		a.log.Error("Unable to close interrupted syncs", slog.Any("error", err))
+	} else if n > 0 {
+		a.log.Warn("Syncs interrupted by a previous run were closed as failed", slog.Int64("count", n))
+	}
 	if n, err := a.store.ReleaseATSWrites(ctx); err != nil {
 		a.log.Error("Unable to release ATS writes", slog.Any("error", err))
 	} else if n > 0 {

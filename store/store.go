@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -37,6 +38,9 @@ type Store struct {
 	// clock replaces time.Now in tests; atomic because background workers
 	// read it while a test moves it.
 	clock atomic.Pointer[func() time.Time]
+	// leases are the sync leases this process holds, by run id (see
+	// StartSyncRun).
+	leases sync.Map
 }
 
 // dsn builds the connection string. Pragmas live in the DSN, not in Exec
