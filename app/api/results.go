@@ -18,6 +18,9 @@ func (a *Server) interviewResults(c *fiber.Ctx, iv *store.Interview) error {
 	if err != nil {
 		return err
 	}
+	for i := range rows {
+		rows[i].LastError = remoteText(c, rows[i].LastError) // the scorer's answer
+	}
 	// Score distribution in ten buckets (0-9, ..., 90-100), using a
 	// person's override where there is one.
 	dist := make([]int, 10)
@@ -63,6 +66,13 @@ func (a *Server) getResult(c *fiber.Ctx, r *store.Result) error {
 	if err != nil {
 		return err
 	}
+	// The ATS's and the scorer's own words are for admins (see remoteText).
+	for i := range writes {
+		writes[i].LastError = remoteText(c, writes[i].LastError)
+	}
+	shown := *r
+	shown.LastError = remoteText(c, r.LastError)
+	r = &shown
 	decidedBy := ""
 	if r.DecidedBy != nil {
 		if u, err := a.store.UserByID(ctx, *r.DecidedBy); err == nil {
@@ -175,5 +185,6 @@ func (a *Server) retryATSWrite(c *fiber.Ctx) error {
 	if err != nil {
 		return apperr.NotFoundIs(err)
 	}
+	w.LastError = remoteText(c, w.LastError)
 	return c.JSON(fiber.Map{"ats_write": w})
 }
