@@ -39,6 +39,7 @@ func serveForTest(t *testing.T, a *App) string {
 // must leave only the methods that were sent and the routes that exist.
 func TestMetricsLabelsSurviveConcurrentRequests(t *testing.T) {
 	cfg := testConfig(t)
+	cfg.ShutdownGrace = 5 * time.Second // the client's keep-alive connections close as it ends
 	a, err := New(context.Background(), cfg, Options{Version: "test", UI: testUI})
 	if err != nil {
 		t.Fatal(err)
