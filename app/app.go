@@ -227,6 +227,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	a.sched.Start()
 	a.serving.Store(true)
 	a.outbox.Recover(ctx)
+	if n, err := a.store.CloseInterruptedSyncRuns(ctx); err != nil {
+		a.log.Error("Unable to close interrupted syncs", slog.Any("error", err))
+	} else if n > 0 {
+		a.log.Warn("Syncs interrupted by a previous run were closed as failed", slog.Int64("count", n))
+	}
 	if n, err := a.store.ReleaseATSWrites(ctx); err != nil {
 		a.log.Error("Unable to release ATS writes", slog.Any("error", err))
 	} else if n > 0 {
@@ -311,8 +316,14 @@ func (a *App) startSchedules(ctx context.Context) error {
 	return a.watch.Restore(ctx)
 }
 
-// cleanSessions deletes expired sessions and forgets stale failed sign-ins.
+// cleanSessions deletes expired sessions, forgets stale failed sign-ins
+// and webhook deliveries older than the dedupe window.
 func (a *App) cleanSessions(ctx context.Context) {
+	if n, err := a.store.PruneWebhookDeliveries(ctx, a.now().Add(-syncer.WebhookDedupeWindow)); err != nil {
+		a.log.Error("Unable to prune webhook deliveries", slog.Any("error", err))
+	} else if n > 0 {
+		a.log.Debug("Old webhook deliveries forgotten", slog.Int64("count", n))
+	}
 	n, err := a.store.DeleteExpiredSessions(ctx, a.cfg.SessionIdle)
 	if err != nil {
 		a.log.Error("Unable to delete expired sessions", slog.Any("error", err))

@@ -193,7 +193,7 @@ func ConfigFlags(fs *flag.FlagSet, getenv func(string) string, without ...string
 				v, src = *vals[i], "--"+o.Name
 			}
 			if err := o.set(&c, v); err != nil {
-				return c, fmt.Errorf("invalid %s (from %s): %v", o.Name, src, err)
+				return c, &OptionError{Option: o.Name, Source: src, Err: err}
 			}
 		}
 		if c.BaseURL == "" {
@@ -203,6 +203,21 @@ func ConfigFlags(fs *flag.FlagSet, getenv func(string) string, without ...string
 		return c, nil
 	}
 }
+
+// OptionError is an invalid configuration value, naming the option and
+// where the value came from ("--addr", "HIRELOOP_ADDR" or "default").
+type OptionError struct {
+	Option, Source string
+	Err            error
+}
+
+func (e *OptionError) Error() string {
+	return fmt.Sprintf("invalid %s (from %s): %v", e.Option, e.Source, e.Err)
+}
+
+// FromFlag tells whether the value was given on the command line, which
+// makes it the caller's mistake in the command line (exit status 2).
+func (e *OptionError) FromFlag() bool { return strings.HasPrefix(e.Source, "--") }
 
 // LoadConfig resolves a Config from the environment alone, with defaults.
 func LoadConfig(getenv func(string) string) (Config, error) {

@@ -224,9 +224,12 @@ func TestOneSyncPerConnection(t *testing.T) {
 	s.waitIdle(t)
 }
 
+// ghWebhook is a Greenhouse stage change as it happened now (the
+// last_activity_at that orders stage hints).
 func ghWebhook(appID, stageID string) []byte {
 	b, _ := json.Marshal(map[string]any{"action": "candidate_stage_change", "payload": map[string]any{
-		"application": map[string]any{"id": json.Number(appID), "current_stage": map[string]any{"id": json.Number(stageID), "name": "Moved"}}}})
+		"application": map[string]any{"id": json.Number(appID), "last_activity_at": time.Now().UTC().Format(time.RFC3339),
+			"current_stage": map[string]any{"id": json.Number(stageID), "name": "Moved"}}}})
 	return b
 }
 

@@ -7,7 +7,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"net/http"
 	"strings"
+	"time"
 )
 
 // WebhookEvent is what a delivery says changed. Webhooks often carry only
@@ -32,7 +34,13 @@ type WebhookEvent struct {
 	JobID         string
 	// StageChange is set when the delivery reports an application's new stage.
 	StageChange *StageChange
-	Raw         json.RawMessage
+	// OccurredAt is when the change happened on the vendor's clock, read
+	// from the payload (Greenhouse last_activity_at, Lever triggeredAt, …);
+	// zero when the delivery does not say. A stage hint is only applied
+	// when it is newer than what is stored, so a late or replayed delivery
+	// cannot move an application back to an older stage.
+	OccurredAt time.Time
+	Raw        json.RawMessage
 }
 
 // Changed reports whether m is among the changed models.
@@ -82,6 +90,29 @@ func VerifyHMACBase64URL(secret string, body []byte, sig string) error {
 		return ErrInvalidSignature
 	}
 	return nil
+}
+
+// SignedContenter is implemented by connectors whose webhook signature
+// does not cover exactly the body: SmartRecruiters signs headers with it
+// (the event id among them), Teamtailor a timestamp, Lever only the token
+// and triggeredAt inside it. SignedContent returns the bytes the
+// signature covers.
+type SignedContenter interface {
+	SignedContent(h http.Header, body []byte) []byte
+}
+
+// DeliveryDigest is the hex SHA-256 of what a verified delivery's
+// signature covers (the body unless c says otherwise). Headers outside
+// the signature, such as Greenhouse's event id, do not change it, so a
+// signed body resent under a new event id has the same digest: the
+// webhook intake deduplicates on it as well as on the event id.
+func DeliveryDigest(c any, h http.Header, body []byte) string {
+	signed := body
+	if sc, ok := c.(SignedContenter); ok {
+		signed = sc.SignedContent(h, body)
+	}
+	sum := sha256.Sum256(signed)
+	return hex.EncodeToString(sum[:])
 }
 
 // BodyDigestID is the fallback dedupe id for deliveries without an id.

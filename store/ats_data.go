@@ -334,21 +334,3 @@ func (s *Store) HasSynced(ctx context.Context, connectionID int64) (bool, error)
 	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM ats_sync_runs WHERE connection_id = ? AND status = 'succeeded'`, connectionID).Scan(&n)
 	return n > 0, err
 }
-
-// RecordWebhookDelivery returns false when the delivery was seen before.
-func (s *Store) RecordWebhookDelivery(ctx context.Context, connectionID int64, deliveryID, eventType string) (bool, error) {
-	res, err := s.w.ExecContext(ctx, `INSERT INTO ats_webhook_deliveries (connection_id, delivery_id, event_type, received_at)
-		VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, connectionID, deliveryID, eventType, s.unix())
-	if err != nil {
-		return false, fmt.Errorf("store: unable to record webhook delivery: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
-}
-
-// ForgetWebhookDelivery lets a delivery be processed again; used when
-// processing failed so the vendor's retry is not dropped as a duplicate.
-func (s *Store) ForgetWebhookDelivery(ctx context.Context, connectionID int64, deliveryID string) error {
-	_, err := s.w.ExecContext(ctx, `DELETE FROM ats_webhook_deliveries WHERE connection_id = ? AND delivery_id = ?`, connectionID, deliveryID)
-	return err
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -40,6 +41,15 @@ type PipelineStage struct {
 	Applications int64  `json:"applications"`
 }
 
+// Page sizes of the list queries: the default, and the most one page may
+// hold (the API refuses larger limits rather than quietly shrinking them).
+const (
+	DefaultPositionsPage    = 100
+	MaxPositionsPage        = 500
+	DefaultApplicationsPage = 50
+	MaxApplicationsPage     = 200
+)
+
 // PositionFilter narrows Positions.
 type PositionFilter struct {
 	ConnectionID int64
@@ -70,8 +80,8 @@ func (s *Store) Positions(ctx context.Context, workspaceID int64, f PositionFilt
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM ats_jobs j WHERE `+w, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: unable to count positions: %w", err)
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 100
+	if f.Limit <= 0 || f.Limit > MaxPositionsPage {
+		f.Limit = DefaultPositionsPage
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT j.id, j.connection_id, j.ext_id, j.title, j.status, j.department, j.location,
 		j.remote_updated_at, j.deleted_at IS NOT NULL,
@@ -230,8 +240,8 @@ func (s *Store) Applications(ctx context.Context, workspaceID int64, f Applicati
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&total); err != nil {
 		return nil, 0, false, fmt.Errorf("store: unable to count applications: %w", err)
 	}
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
+	if f.Limit <= 0 || f.Limit > MaxApplicationsPage {
+		f.Limit = DefaultApplicationsPage
 	}
 	page := from
 	pargs := append([]any{}, args...)
@@ -315,18 +325,55 @@ func (s *Store) NamedRows(ctx context.Context, workspaceID, connectionID int64, 
 	return out, rows.Err()
 }
 
+// HintOutcome says what ApplyStageHint did.
+type HintOutcome int
+
+const (
+	HintUnknown HintOutcome = iota // no such application yet: the refresh brings it
+	HintStale                      // not newer than what is stored: ignored
+	HintSame                       // newer, and the stage is the one stored
+	HintMoved                      // the application moved to the hinted stage
+)
+
 // ApplyStageHint records a stage a webhook reported, before the targeted
 // refresh confirms it, so the stage-change event (and the invitation it
-// triggers) happens at once. Unknown applications are left to the refresh.
-func (s *Store) ApplyStageHint(ctx context.Context, connectionID int64, appExtID, stageExtID, stageName string) (bool, error) {
-	res, err := s.w.ExecContext(ctx, `UPDATE ats_applications SET stage_ext_id = ?, stage_name = CASE WHEN ? != '' THEN ? ELSE stage_name END,
-		last_source = 'webhook', synced_at = ? WHERE connection_id = ? AND ext_id = ? AND stage_ext_id != ?`,
-		stageExtID, stageName, stageName, s.unix(), connectionID, appExtID, stageExtID)
+// triggers) happens at once. at is when the change happened on the
+// vendor's clock. The hint is applied only when at is later (to the
+// second, the precision stored) than the application's remote_updated_at,
+// which the sync sets from the vendor and an applied hint sets to its own
+// time: a replayed, retried or late delivery of an older change can never
+// move an application back to an older stage. Unknown applications are
+// left to the refresh.
+func (s *Store) ApplyStageHint(ctx context.Context, connectionID int64, appExtID, stageExtID, stageName string, at time.Time) (HintOutcome, error) {
+	out := HintUnknown
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var cur string
+		var updated sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT stage_ext_id, remote_updated_at FROM ats_applications WHERE connection_id = ? AND ext_id = ?`,
+			connectionID, appExtID).Scan(&cur, &updated)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if updated.Valid && at.Unix() <= updated.Int64 {
+			out = HintStale
+			return nil
+		}
+		out = HintSame
+		if cur != stageExtID {
+			out = HintMoved
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE ats_applications SET stage_ext_id = ?, stage_name = CASE WHEN ? != '' THEN ? ELSE stage_name END,
+			remote_updated_at = ?, last_source = 'webhook', synced_at = ? WHERE connection_id = ? AND ext_id = ?`,
+			stageExtID, stageName, stageName, at.Unix(), s.unix(), connectionID, appExtID)
+		return err
+	})
 	if err != nil {
-		return false, fmt.Errorf("store: unable to apply stage hint: %w", err)
+		return HintUnknown, fmt.Errorf("store: unable to apply stage hint: %w", err)
 	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
+	return out, nil
 }
 
 // StageIDByName finds the stage an application's job calls name (case

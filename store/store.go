@@ -12,8 +12,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +38,9 @@ type Store struct {
 	// clock replaces time.Now in tests; atomic because background workers
 	// read it while a test moves it.
 	clock atomic.Pointer[func() time.Time]
+	// leases are the sync leases this process holds, by run id (see
+	// StartSyncRun).
+	leases sync.Map
 }
 
 // dsn builds the connection string. Pragmas live in the DSN, not in Exec
@@ -124,13 +130,31 @@ func (s *Store) unix() int64 { return s.now().Unix() }
 // INTO. It runs on a connection of its own (VACUUM INTO is refused on the
 // query_only readers, and must not occupy the single writer): it reads one
 // WAL snapshot and does not block writers while the app keeps serving.
+//
+// The copy holds password hashes, sealed credentials and candidates'
+// answers, so it is readable by its owner only: dest is created empty
+// with mode 0600 first (VACUUM INTO fills an empty file and keeps its
+// mode; left to SQLite it would be 0644), which also refuses an existing
+// file without a window in which another could appear.
 func (s *Store) Backup(ctx context.Context, dest string) error {
-	db, err := sql.Open("sqlite", dsn(s.path, false))
+	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s already exists; choose a new file name", dest)
+	}
 	if err != nil {
 		return fmt.Errorf("store: unable to back up: %w", err)
 	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
+	f.Close()
+	db, err := sql.Open("sqlite", dsn(s.path, false))
+	if err == nil {
+		defer db.Close()
+		_, err = db.ExecContext(ctx, "VACUUM INTO ?", dest)
+	}
+	if err == nil {
+		err = os.Chmod(dest, 0o600) // in case a umask-free copy was written
+	}
+	if err != nil {
+		os.Remove(dest)
 		return fmt.Errorf("store: unable to back up to %s: %w", dest, err)
 	}
 	return nil

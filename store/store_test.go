@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -287,6 +288,10 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-done
+	// Password hashes and sealed credentials: for the owner's eyes only.
+	if st, err := os.Stat(dest); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("backup mode %v (%v), want 0600", st.Mode().Perm(), err)
+	}
 	b, err := Open(dest)
 	if err != nil {
 		t.Fatal(err)

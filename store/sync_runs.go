@@ -61,19 +61,40 @@ func scanSyncRun(row interface{ Scan(...any) error }) (*SyncRun, error) {
 }
 
 // StaleSyncAfter is how long a running sync may go without a heartbeat
-// before it is taken for dead (its process crashed or was killed).
+// before it is taken for dead, where its process cannot be asked (builds
+// without flock; see syncLease).
 const StaleSyncAfter = 5 * time.Minute
+
+// Errors recorded on runs whose process stopped before finishing them.
+const (
+	errInterrupted        = "interrupted: the process running it stopped"
+	errInterruptedRestart = "interrupted by a restart: the process running it stopped"
+)
 
 // StartSyncRun records a new running sync, or returns ErrSyncRunning when
 // one is already running for the connection, in this process or another
-// (the CLI). A run whose heartbeat stopped is closed as interrupted first.
+// (the CLI). It first takes the connection's sync lease, which a live
+// process holds for as long as its run lasts: when the lease is free, a
+// run still marked running lost its process (killed, crashed) and is
+// closed as interrupted at once rather than blocking syncs until its
+// heartbeat goes stale.
 func (s *Store) StartSyncRun(ctx context.Context, workspaceID, connectionID int64, mode, trigger string) (*SyncRun, error) {
+	lease, ok, err := s.acquireSyncLease(connectionID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrSyncRunning
+	}
 	var run *SyncRun
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		now := s.unix()
-		if _, err := tx.ExecContext(ctx, `UPDATE ats_sync_runs SET status = 'failed', finished_at = ?,
-			error = 'interrupted: the process running it stopped' WHERE connection_id = ? AND status = 'running' AND heartbeat_at < ?`,
-			now, connectionID, now-int64(StaleSyncAfter/time.Second)); err != nil {
+		orphaned, args := `connection_id = ? AND status = 'running'`, []any{connectionID}
+		if !leasesHeld {
+			orphaned, args = orphaned+` AND heartbeat_at < ?`, append(args, now-int64(StaleSyncAfter/time.Second))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE ats_sync_runs SET status = 'failed', finished_at = ?, error = ? WHERE `+orphaned,
+			append([]any{now, errInterrupted}, args...)...); err != nil {
 			return err
 		}
 		r, err := scanSyncRun(tx.QueryRowContext(ctx, `INSERT INTO ats_sync_runs (workspace_id, connection_id, mode, trigger, status, started_at, heartbeat_at)
@@ -87,7 +108,60 @@ func (s *Store) StartSyncRun(ctx context.Context, workspaceID, connectionID int6
 		run = r
 		return nil
 	})
-	return run, err
+	if err != nil {
+		lease.release()
+		return nil, err
+	}
+	s.leases.Store(run.ID, lease)
+	return run, nil
+}
+
+// CloseInterruptedSyncRuns marks failed the runs left "running" by a
+// process that is gone, and returns how many. The server calls it as it
+// starts, so the console stops showing a sync that died with the previous
+// process; runs whose process is alive (a CLI sync) are left alone.
+func (s *Store) CloseInterruptedSyncRuns(ctx context.Context) (int64, error) {
+	if !leasesHeld {
+		return 0, nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, connection_id FROM ats_sync_runs WHERE status = 'running'`)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to list running syncs: %w", err)
+	}
+	type running struct{ id, conn int64 }
+	var rs []running
+	for rows.Next() {
+		var r running
+		if err := rows.Scan(&r.id, &r.conn); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		rs = append(rs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	var closed int64
+	for _, r := range rs {
+		lease, ok, err := s.acquireSyncLease(r.conn)
+		if err != nil {
+			return closed, err
+		}
+		if !ok {
+			continue // its process is alive
+		}
+		now := s.unix()
+		res, err := s.w.ExecContext(ctx, `UPDATE ats_sync_runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ? AND status = 'running'`,
+			now, errInterruptedRestart, r.id)
+		lease.release()
+		if err != nil {
+			return closed, fmt.Errorf("store: unable to close an interrupted sync: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		closed += n
+	}
+	return closed, nil
 }
 
 // UpdateSyncRun saves progress and beats the heart.
@@ -104,6 +178,11 @@ func (s *Store) FinishSyncRun(ctx context.Context, r *SyncRun) error {
 	now := s.unix()
 	_, err := s.w.ExecContext(ctx, `UPDATE ats_sync_runs SET status = ?, phase = '', counts = ?, requests = ?, retries = ?, error = ?,
 		heartbeat_at = ?, finished_at = ? WHERE id = ?`, r.Status, string(counts), r.Requests, r.Retries, r.Error, now, now, r.ID)
+	// The lease goes only once the outcome is recorded (or could not be:
+	// then the next run closes this one as interrupted).
+	if l, ok := s.leases.LoadAndDelete(r.ID); ok {
+		l.(*syncLease).release()
+	}
 	if err == nil {
 		t := fromUnix(now)
 		r.FinishedAt = &t

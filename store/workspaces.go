@@ -169,6 +169,18 @@ func (s *Store) Member(ctx context.Context, workspaceID, userID int64) (*Member,
 		WHERE m.workspace_id = ? AND m.user_id = ?`, workspaceID, userID))
 }
 
+// SharesWorkspace tells whether two users are members of a common
+// workspace (so each can already see the other in a member list).
+func (s *Store) SharesWorkspace(ctx context.Context, userA, userB int64) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM memberships a JOIN memberships b ON b.workspace_id = a.workspace_id
+		WHERE a.user_id = ? AND b.user_id = ?`, userA, userB).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to compare memberships: %w", err)
+	}
+	return n > 0, nil
+}
+
 // AddMember adds an existing user; ErrConflict when already a member.
 func (s *Store) AddMember(ctx context.Context, workspaceID, userID int64, role string) (*Member, error) {
 	_, err := s.w.ExecContext(ctx, `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)`, workspaceID, userID, role, s.unix())

@@ -32,8 +32,19 @@ func checkRole(role string) string {
 	return ""
 }
 
-// AddMember adds m to workspace ws.
-func (s *Service) AddMember(ctx context.Context, ws int64, m NewMember) (*store.Member, error) {
+// AddMember adds m to workspace ws on behalf of actor, an admin of ws.
+//
+// Accounts belong to the instance, not to a workspace, so the answer must
+// not tell a workspace admin whether an email has an account elsewhere,
+// nor whose: an account the admin already sees (one sharing a workspace
+// with them; any account, for an instance administrator, who runs the
+// instance) is added by its email alone, with its name; for anyone else
+// the admin gives a name and an initial password, and the answer is the
+// same whether an account is created or one that exists is added (which
+// keeps its own name and password; the answer shows the name given).
+// Without them both cases are "user_not_found". Someone already in ws is
+// a conflict, naming the email the admin typed.
+func (s *Service) AddMember(ctx context.Context, ws int64, actor *store.User, m NewMember) (*store.Member, error) {
 	m.Email, m.Name = strings.TrimSpace(m.Email), strings.TrimSpace(m.Name)
 	fe := apperr.Fields{}
 	fe.Add("email", apperr.CheckEmail(m.Email))
@@ -42,33 +53,70 @@ func (s *Service) AddMember(ctx context.Context, ws int64, m NewMember) (*store.
 		return nil, err
 	}
 	u, err := s.Store.UserByEmail(ctx, m.Email)
-	var added *store.Member
 	switch {
-	case err == nil:
-		added, err = s.Store.AddMember(ctx, ws, u.ID, m.Role)
 	case errors.Is(err, store.ErrNotFound):
-		if m.Password == "" {
-			return nil, &apperr.Error{Status: http.StatusUnprocessableEntity, Code: "user_not_found",
-				Message: "No account uses this email yet. Give a name and an initial password to create one."}
+		u = nil
+	case err != nil:
+		return nil, err
+	}
+	alreadyMember := func() error {
+		return apperr.Conflict("already_member", m.Email+" is already a member of this workspace.")
+	}
+	if u != nil {
+		if _, err := s.Store.Member(ctx, ws, u.ID); err == nil {
+			return nil, alreadyMember()
 		}
-		fe.Add("name", apperr.CheckName(m.Name, true, 100))
-		fe.Add("password", apperr.CheckPassword(m.Password))
-		if err := fe.Err(); err != nil {
-			return nil, err
+		known := actor.IsAdmin
+		if !known {
+			if known, err = s.Store.SharesWorkspace(ctx, actor.ID, u.ID); err != nil {
+				return nil, err
+			}
 		}
-		hash, herr := HashPassword(m.Password)
-		if herr != nil {
-			return nil, herr
+		if known {
+			added, err := s.Store.AddMember(ctx, ws, u.ID, m.Role)
+			if errors.Is(err, store.ErrConflict) {
+				return nil, alreadyMember()
+			}
+			if err != nil {
+				return nil, err
+			}
+			s.Log.Info("Member added", slog.Int64("workspace_id", ws), slog.Int64("user_id", added.UserID), slog.String("role", added.Role))
+			return added, nil
 		}
+	}
+	// From here on, what exists elsewhere on the instance must not show.
+	if m.Password == "" && m.Name == "" {
+		return nil, &apperr.Error{Status: http.StatusUnprocessableEntity, Code: "user_not_found",
+			Message: "Give their name and an initial password to add them."}
+	}
+	fe.Add("name", apperr.CheckName(m.Name, true, 100))
+	fe.Add("password", apperr.CheckPassword(m.Password))
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	// Hashed either way, so the answer takes as long whether or not the
+	// account exists.
+	hash, err := HashPassword(m.Password)
+	if err != nil {
+		return nil, err
+	}
+	var added *store.Member
+	if u == nil {
 		added, err = s.Store.CreateUserAndAddMember(ctx, ws, m.Email, m.Name, hash, m.Role)
+	} else {
+		added, err = s.Store.AddMember(ctx, ws, u.ID, m.Role)
+		if added != nil {
+			added.Name = m.Name
+		}
 	}
 	if errors.Is(err, store.ErrConflict) {
-		return nil, apperr.Conflict("already_member", m.Email+" is already a member of this workspace.")
+		return nil, alreadyMember()
 	}
 	if err != nil {
 		return nil, err
 	}
-	s.Log.Info("Member added", slog.Int64("workspace_id", ws), slog.Int64("user_id", added.UserID), slog.String("role", added.Role))
+	s.Log.Info("Member added", slog.Int64("workspace_id", ws), slog.Int64("user_id", added.UserID), slog.String("role", added.Role),
+		slog.Bool("existing_account", u != nil))
 	return added, nil
 }
 

@@ -10,11 +10,15 @@ import (
 // interview wizard's "Import from ATS" searches it.
 func (a *Server) positions(c *fiber.Ctx) error {
 	f := store.PositionFilter{Query: c.Query("q"), IncludeGone: c.QueryBool("include_deleted")}
-	var limit, offset int64
-	if err := queryInts(c, []string{"connection_id", "limit", "offset"}, &f.ConnectionID, &limit, &offset); err != nil {
+	var offset int64
+	if err := queryInts(c, []string{"connection_id", "offset"}, &f.ConnectionID, &offset); err != nil {
 		return err
 	}
-	f.Limit, f.Offset = int(limit), int(offset)
+	limit, err := queryLimit(c, store.MaxPositionsPage)
+	if err != nil {
+		return err
+	}
+	f.Limit, f.Offset = limit, int(offset)
 	ps, total, err := a.store.Positions(c.UserContext(), currentWorkspace(c).ID, f)
 	if err != nil {
 		return err
@@ -36,11 +40,14 @@ func (a *Server) applications(c *fiber.Ctx) error {
 	default:
 		return apperr.BadRequest("Query parameter status must be active, rejected or hired.")
 	}
-	var limit int64
-	if err := queryInts(c, []string{"connection_id", "after", "limit"}, &f.ConnectionID, &f.After, &limit); err != nil {
+	if err := queryInts(c, []string{"connection_id", "after"}, &f.ConnectionID, &f.After); err != nil {
 		return err
 	}
-	f.Limit = int(limit)
+	limit, err := queryLimit(c, store.MaxApplicationsPage)
+	if err != nil {
+		return err
+	}
+	f.Limit = limit
 	rows, total, more, err := a.store.Applications(c.UserContext(), currentWorkspace(c).ID, f)
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package api
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,8 +21,12 @@ func (a *Server) providers(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"providers": a.conns.Providers()})
 }
 
-func (a *Server) viewConnection(ctx context.Context, conn *store.Connection) (connections.View, error) {
-	return a.conns.View(ctx, conn, a.syncs.NextRun(conn.ID))
+// viewConnection is conn as the caller may see it: its last run's error
+// is a category unless the caller is an admin (see remoteText).
+func (a *Server) viewConnection(c *fiber.Ctx, conn *store.Connection) (connections.View, error) {
+	v, err := a.conns.View(c.UserContext(), conn, a.syncs.NextRun(conn.ID))
+	v.LastRun = shownRun(c, v.LastRun)
+	return v, err
 }
 
 func (a *Server) listConnections(c *fiber.Ctx) ([]connections.View, error) {
@@ -31,7 +34,7 @@ func (a *Server) listConnections(c *fiber.Ctx) ([]connections.View, error) {
 	out := make([]connections.View, 0, len(cs))
 	for i := 0; i < len(cs) && err == nil; i++ {
 		var v connections.View
-		v, err = a.viewConnection(c.UserContext(), &cs[i])
+		v, err = a.viewConnection(c, &cs[i])
 		out = append(out, v)
 	}
 	return out, err
@@ -52,7 +55,7 @@ func (a *Server) createConnection(c *fiber.Ctx, req connections.Request) (connec
 			a.log.Warn("Unable to start first sync", slog.Int64("connection_id", conn.ID), slog.Any("error", err))
 		}
 	}
-	return a.viewConnection(c.UserContext(), conn)
+	return a.viewConnection(c, conn)
 }
 
 func (a *Server) loadConnection(c *fiber.Ctx) (*store.Connection, error) {
@@ -72,7 +75,7 @@ func (a *Server) onConnection(f func(c *fiber.Ctx, conn *store.Connection) error
 		if err != nil {
 			return connections.View{}, apperr.NotFoundIs(err)
 		}
-		return a.viewConnection(c.UserContext(), conn)
+		return a.viewConnection(c, conn)
 	})
 }
 
@@ -178,11 +181,16 @@ func (a *Server) listSyncRuns(c *fiber.Ctx) ([]store.SyncRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.store.SyncRuns(c.UserContext(), conn.WorkspaceID, conn.ID, 50)
+	runs, err := a.store.SyncRuns(c.UserContext(), conn.WorkspaceID, conn.ID, 50)
+	for i := range runs {
+		runs[i] = *shownRun(c, &runs[i])
+	}
+	return runs, err
 }
 
 func (a *Server) loadRun(c *fiber.Ctx) (*store.SyncRun, error) {
-	return byParam(c, "rid", a.store.SyncRunByID)
+	run, err := byParam(c, "rid", a.store.SyncRunByID)
+	return shownRun(c, run), err
 }
 
 // syncRunEvents streams a run's progress as server-sent events until it
@@ -194,6 +202,7 @@ func (a *Server) syncRunEvents(c *fiber.Ctx) error {
 		return err
 	}
 	ws := currentWorkspace(c).ID
+	admin := isAdmin(c) // c is not to be used once the stream runs
 	c.Set(fiber.HeaderContentType, "text/event-stream")
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Set("X-Accel-Buffering", "no")
@@ -231,6 +240,9 @@ func (a *Server) syncRunEvents(c *fiber.Ctx) error {
 			r, err := a.store.SyncRunByID(ctx, ws, run.ID)
 			if err != nil {
 				return
+			}
+			if !admin && r.Error != "" {
+				r.Error = errorCategory(r.Error)
 			}
 			run = r
 		}

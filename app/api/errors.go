@@ -48,7 +48,7 @@ func (a *Server) errorHandler(c *fiber.Ctx, err error) error {
 		}
 		ae = &apperr.Error{Status: fe.Code, Code: code, Message: msg}
 	default:
-		a.log.Error("Request failed", slog.String("method", c.Method()), slog.String("path", c.Path()),
+		a.log.Error("Request failed", slog.String("method", c.Method()), slog.String("path", a.logPath(c)),
 			slog.String("request_id", requestID(c)), slog.Any("error", err))
 		ae = &apperr.Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Something went wrong on our side. The error was logged with request id " + requestID(c) + "."}
 	}

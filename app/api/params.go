@@ -94,6 +94,13 @@ func byParam[T any](c *fiber.Ctx, param string, get func(ctx context.Context, wo
 	return v, nil
 }
 
+// queryError is a 400 naming the query parameter at fault, in the same
+// fields shape as a body's field errors, so a client can point at it.
+func queryError(name, msg string) error {
+	return &apperr.Error{Status: fiber.StatusBadRequest, Code: "bad_request",
+		Message: "Query parameter " + name + " " + msg + ".", Fields: apperr.Fields{name: msg}}
+}
+
 func queryInt(c *fiber.Ctx, name string) (int64, error) {
 	v := c.Query(name)
 	if v == "" {
@@ -101,7 +108,23 @@ func queryInt(c *fiber.Ctx, name string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
-		return 0, apperr.BadRequest("Query parameter " + name + " must be a non-negative integer.")
+		return 0, queryError(name, "must be a non-negative integer")
+	}
+	return n, nil
+}
+
+// queryLimit reads a list endpoint's page size: absent is 0 (the store's
+// default); anything outside 1..max is refused with the allowed range,
+// because a caller asking for 201 rows and silently getting 50 would take
+// the short page for the end of the list.
+func queryLimit(c *fiber.Ctx, max int) (int, error) {
+	v := c.Query("limit")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > max {
+		return 0, queryError("limit", "must be a whole number from 1 to "+strconv.Itoa(max))
 	}
 	return n, nil
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -28,6 +29,9 @@ func (a *Server) interviewResults(c *fiber.Ctx, iv *store.Interview) error {
 	rows, err := a.store.Results(c.UserContext(), iv.WorkspaceID, iv.ID, version)
 	if err != nil {
 		return err
+	}
+	for i := range rows {
+		rows[i].LastError = remoteText(c, rows[i].LastError) // the scorer's answer
 	}
 	// Score distribution in ten buckets (0-9, ..., 90-100), using a
 	// person's override where there is one.
@@ -80,6 +84,13 @@ func (a *Server) getResult(c *fiber.Ctx, r *store.Result) error {
 	if err != nil {
 		return err
 	}
+	// The ATS's and the scorer's own words are for admins (see remoteText).
+	for i := range writes {
+		writes[i].LastError = remoteText(c, writes[i].LastError)
+	}
+	shown := *r
+	shown.LastError = remoteText(c, r.LastError)
+	r = &shown
 	decidedBy := ""
 	if r.DecidedBy != nil {
 		if u, err := a.store.UserByID(ctx, *r.DecidedBy); err == nil {
@@ -104,10 +115,22 @@ func (a *Server) resultReport(c *fiber.Ctx, r *store.Result) error {
 	if r.ReportPath == "" {
 		return &apperr.Error{Status: fiber.StatusConflict, Code: "report_pending", Message: "The report is being prepared; try again in a moment."}
 	}
+	return sendReport(c, r.ReportPath, fmt.Sprintf("hireloop-interview-%d.pdf", r.ID))
+}
+
+// sendReport sends a stored PDF report, read whole: a report is rendered
+// again (temp file and rename) when a person changes a score, and a file
+// sent from its path could change between its size and its bytes.
+// Reports are tens of kilobytes.
+func sendReport(c *fiber.Ctx, path, filename string) error {
+	pdf, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderContentType, "application/pdf")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="hireloop-interview-%d.pdf"`, r.ID))
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, filename))
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.SendFile(r.ReportPath)
+	return c.Send(pdf)
 }
 
 func (a *Server) resultMedia(c *fiber.Ctx, r *store.Result) error {
@@ -192,5 +215,6 @@ func (a *Server) retryATSWrite(c *fiber.Ctx) error {
 	if err != nil {
 		return apperr.NotFoundIs(err)
 	}
+	w.LastError = remoteText(c, w.LastError)
 	return c.JSON(fiber.Map{"ats_write": w})
 }

@@ -93,6 +93,9 @@ type Server struct {
 	limiter    *loginLimiter
 	metrics    *metrics
 	http       *fiber.App
+	// secretPaths are the path prefixes whose next segment is a token,
+	// redacted in logs (see logPath).
+	secretPaths []string
 }
 
 // New builds the Fiber app with every route.
@@ -124,6 +127,13 @@ func (a *Server) newHTTP() *fiber.App {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		ReadBufferSize:        16 << 10, // room for long cookies and tokens
+		// Fiber's strings and byte slices (method, params, query, headers,
+		// body) alias request buffers that fasthttp reuses for the next
+		// request. Anything kept past a handler (metric labels, maps,
+		// goroutines, the webhook intake) would change under our feet, so
+		// every value is copied once here rather than at each of those
+		// places, where one missed copy corrupts data.
+		Immutable: true,
 	}
 	if len(a.cfg.TrustedProxies) > 0 {
 		fc.ProxyHeader = fiber.HeaderXForwardedFor
@@ -155,6 +165,7 @@ func (a *Server) newHTTP() *fiber.App {
 	api.Use(func(c *fiber.Ctx) error { return apperr.NotFound() })
 
 	f.Use(a.spa)
+	a.secretPaths = secretPrefixes(f)
 	return f
 }
 
@@ -182,9 +193,11 @@ func (a *Server) observe(c *fiber.Ctx) error {
 		err = nil
 	}
 	status := c.Response().StatusCode()
+	// The route pattern names what was asked for; the path, which may
+	// carry a candidate's or a share link's token, is logged redacted.
 	route := c.Route().Path
-	if status == fiber.StatusNotFound && strings.HasPrefix(c.Path(), "/api") {
-		route = "unmatched"
+	if status == fiber.StatusNotFound && route == "/api" {
+		route = "unmatched" // the /api catch-all: no route took it
 	}
 	d := time.Since(start)
 	a.metrics.observe(c.Method(), route, status, d)
@@ -197,7 +210,7 @@ func (a *Server) observe(c *fiber.Ctx) error {
 		lvl = slog.LevelDebug // static files
 	}
 	a.log.LogAttrs(context.Background(), lvl, "HTTP request",
-		slog.String("method", c.Method()), slog.String("path", c.Path()), slog.String("route", route),
+		slog.String("method", c.Method()), slog.String("path", a.logPath(c)), slog.String("route", route),
 		slog.Int("status", status), slog.Int64("duration_ms", d.Milliseconds()),
 		slog.String("ip", c.IP()), slog.String("request_id", requestID(c)))
 	return err

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -27,8 +26,5 @@ func (a *Server) signedReport(c *fiber.Ctx) error {
 	if err != nil || r.ReportPath == "" {
 		return apperr.NotFound()
 	}
-	c.Set(fiber.HeaderContentType, "application/pdf")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, writeback.AttachmentName(id)))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.SendFile(r.ReportPath)
+	return sendReport(c, r.ReportPath, writeback.AttachmentName(id))
 }

@@ -95,7 +95,7 @@ func (a *Server) listMembers(c *fiber.Ctx) ([]store.Member, error) {
 }
 
 func (a *Server) addMember(c *fiber.Ctx, req accounts.NewMember) (*store.Member, error) {
-	return a.accounts.AddMember(c.UserContext(), currentWorkspace(c).ID, req)
+	return a.accounts.AddMember(c.UserContext(), currentWorkspace(c).ID, currentUser(c), req)
 }
 
 type memberRoleRequest struct {

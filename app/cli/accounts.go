@@ -70,7 +70,7 @@ func (c *CLI) workspaceCreate(args []string) error {
 		return err
 	}
 	if *email == "" {
-		return errUsage{"--owner is required"}
+		return errUsage{msg: "--owner is required"}
 	}
 	return c.withAccounts(cfg, func(acc *accounts.Service) (any, error) {
 		u, err := owner(c, acc, *email, "; create it first with 'hireloop user create'")
@@ -95,7 +95,7 @@ func (c *CLI) tokenCreate(args []string) error {
 		return err
 	}
 	if *email == "" {
-		return errUsage{"--email is required"}
+		return errUsage{msg: "--email is required"}
 	}
 	return c.withAccounts(cfg, func(acc *accounts.Service) (any, error) {
 		u, err := owner(c, acc, *email, "")

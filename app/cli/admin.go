@@ -61,7 +61,7 @@ func (c *CLI) backup(args []string) error {
 		return err
 	}
 	if *to == "" {
-		return errUsage{"backup needs --to FILE"}
+		return errUsage{msg: "needs --to FILE"}
 	}
 	if _, err := os.Stat(*to); err == nil {
 		return fmt.Errorf("%s already exists; choose a new file name", *to)

@@ -39,7 +39,7 @@ func (c *CLI) connectionsAdd(args []string) error {
 		return err
 	}
 	if *ws == 0 || *provider == "" {
-		return errUsage{"connections add needs --workspace and --provider"}
+		return errUsage{msg: "needs --workspace and --provider"}
 	}
 	key, err := c.readPassword(*apiKey)
 	if err != nil {
@@ -120,7 +120,7 @@ func (c *CLI) withConnection(name string, args []string, more func(*flag.FlagSet
 		return err
 	}
 	if *id == 0 {
-		return errUsage{name + " needs --connection ID"}
+		return errUsage{msg: "needs --connection ID"}
 	}
 	return c.withApp(cfg, func(a *app.App) error {
 		conn, err := a.Store().ConnectionByID(c.Ctx, *id)

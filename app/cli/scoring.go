@@ -43,13 +43,13 @@ func (c *CLI) scoringEval(args []string) error {
 	}
 	switch {
 	case *set == "":
-		return errUsage{"scoring eval needs --set FILE.jsonl (or --set " + eval.BuiltinPrefix + "hireloop-v1)"}
+		return errUsage{msg: "needs --set FILE.jsonl (or --set " + eval.BuiltinPrefix + "hireloop-v1)"}
 	case *conc < 1:
-		return errUsage{"--concurrency must be at least 1"}
+		return errUsage{msg: "--concurrency must be at least 1"}
 	case *ws != 0 && (*llmURL != "" || *llmModel != ""):
-		return errUsage{"give either --workspace or --llm-url and --llm-model, not both"}
+		return errUsage{msg: "give either --workspace or --llm-url and --llm-model, not both"}
 	case (*llmURL == "") != (*llmModel == ""):
-		return errUsage{"--llm-url and --llm-model go together"}
+		return errUsage{msg: "--llm-url and --llm-model go together"}
 	}
 	items, err := eval.Load(*set)
 	if err != nil {
@@ -66,7 +66,7 @@ func (c *CLI) scoringEval(args []string) error {
 			return errNoLLM
 		}
 		if scorer, err = scoring.NewLLM(scoring.LLMConfig{BaseURL: *llmURL, Model: *llmModel, APIKey: c.Getenv(llmKeyEnv)}); err != nil {
-			return errUsage{err.Error()}
+			return errUsage{msg: err.Error()}
 		}
 	}
 

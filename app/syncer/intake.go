@@ -29,11 +29,19 @@ type Reply struct {
 	Handshake *ats.HandshakeResponse
 }
 
+// WebhookDedupeWindow is how long a processed delivery is remembered (by
+// event id and by signed content): longer than any vendor retries. The
+// hourly cleanup forgets older ones (store.PruneWebhookDeliveries).
+const WebhookDedupeWindow = 7 * 24 * time.Hour
+
 // Intake receives an ATS delivery. The token (unguessable, per
 // connection) only routes the delivery; trust comes from the vendor's
-// signature over the exact body. Deliveries are deduplicated by their id,
-// so vendor retries are processed once. The answer is quick: the stage
-// hint is applied at once and the refresh runs in the background.
+// signature over the exact body. Deliveries are deduplicated by their id
+// and by a digest of what the signature covers, so vendor retries are
+// processed once and a signed body resent under new (unsigned) event ids
+// is too: a duplicate answers 200, so the vendor stops retrying, and
+// starts nothing. The answer is quick: the stage hint is applied at once
+// (when newer than what is stored) and the refresh runs in the background.
 func (e *Engine) Intake(ctx context.Context, d Delivery) (Reply, error) {
 	conn, err := e.Store.ConnectionByWebhookToken(ctx, d.Token)
 	if errors.Is(err, store.ErrNotFound) {
@@ -78,18 +86,20 @@ func (e *Engine) Intake(ctx context.Context, d Delivery) (Reply, error) {
 			return Reply{Status: http.StatusOK, Word: "other_account"}, nil
 		}
 	}
-	first, err := e.Store.RecordWebhookDelivery(ctx, conn.ID, ev.ID, ev.Type)
+	digest := ats.DeliveryDigest(connector, d.Header, d.Body)
+	first, err := e.Store.RecordWebhookDelivery(ctx, conn.ID, ev.ID, digest, ev.Type)
 	if err != nil {
 		return Reply{}, err
 	}
 	if !first {
-		log.Info("Duplicate webhook delivery ignored", slog.String("delivery_id", ev.ID))
+		log.Info("Duplicate webhook delivery ignored", slog.String("delivery_id", ev.ID), slog.String("event", ev.Type))
 		return Reply{Status: http.StatusOK, Word: "duplicate"}, nil
 	}
 	if ev.Ping || len(ev.Models) == 0 {
 		return Reply{Status: http.StatusOK, Word: "ok"}, nil
 	}
 	if err := e.applyStageHint(ctx, conn, &ev, log); err != nil {
+		_ = e.Store.ForgetWebhookDelivery(context.WithoutCancel(ctx), conn.ID, ev.ID, digest)
 		return Reply{}, err
 	}
 	log.Info("Webhook accepted", slog.String("event", ev.Type), slog.String("delivery_id", ev.ID))
@@ -98,10 +108,17 @@ func (e *Engine) Intake(ctx context.Context, d Delivery) (Reply, error) {
 }
 
 // applyStageHint moves the application to the stage the delivery names,
-// before the refresh confirms it, and tells the watchdog at once.
+// before the refresh confirms it, and tells the watchdog at once. Only a
+// change newer than what is stored moves it (store.ApplyStageHint); a
+// delivery that does not say when the change happened cannot be ordered,
+// so its stage comes from the refresh, which reads the vendor's state.
 func (e *Engine) applyStageHint(ctx context.Context, conn *store.Connection, ev *ats.WebhookEvent, log *slog.Logger) error {
 	sc := ev.StageChange
 	if sc == nil || ev.ApplicationID == "" {
+		return nil
+	}
+	if ev.OccurredAt.IsZero() {
+		log.Debug("Webhook stage hint has no event time; the refresh applies it", slog.String("delivery_id", ev.ID))
 		return nil
 	}
 	if sc.ToStageID == "" && sc.ToStageName != "" {
@@ -115,12 +132,15 @@ func (e *Engine) applyStageHint(ctx context.Context, conn *store.Connection, ev 
 	if sc.ToStageID == "" {
 		return nil
 	}
-	changed, err := e.Store.ApplyStageHint(ctx, conn.ID, ev.ApplicationID, sc.ToStageID, sc.ToStageName)
+	outcome, err := e.Store.ApplyStageHint(ctx, conn.ID, ev.ApplicationID, sc.ToStageID, sc.ToStageName, ev.OccurredAt)
 	if err != nil {
-		_ = e.Store.ForgetWebhookDelivery(context.WithoutCancel(ctx), conn.ID, ev.ID)
 		return err
 	}
-	if changed {
+	if outcome == store.HintStale {
+		log.Info("Webhook stage hint older than what is stored; ignored", slog.String("delivery_id", ev.ID),
+			slog.String("application", ev.ApplicationID), slog.Time("event_at", ev.OccurredAt))
+	}
+	if outcome == store.HintMoved {
 		// Invite at once whoever the change brought into an interview's stage.
 		e.synced(ctx, conn.ID)
 	}

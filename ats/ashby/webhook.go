@@ -29,10 +29,11 @@ type webhookBody struct {
 	Action string `json:"action"`
 	Data   struct {
 		Application *struct {
-			ID                    string `json:"id"`
-			Candidate             idRef  `json:"candidate"`
-			Job                   idRef  `json:"job"`
-			CurrentInterviewStage *idRef `json:"currentInterviewStage"`
+			ID                    string       `json:"id"`
+			Candidate             idRef        `json:"candidate"`
+			Job                   idRef        `json:"job"`
+			CurrentInterviewStage *idRef       `json:"currentInterviewStage"`
+			UpdatedAt             ats.FlexTime `json:"updatedAt"`
 		} `json:"application"`
 		Candidate *idRef `json:"candidate"`
 		Job       *idRef `json:"job"`
@@ -63,6 +64,7 @@ func (c *Client) ParseWebhook(_ http.Header, body []byte) (ats.WebhookEvent, err
 	ev.Ping = strings.EqualFold(w.Action, "ping")
 	if a := w.Data.Application; a != nil {
 		ev.ApplicationID, ev.CandidateID, ev.JobID = a.ID, a.Candidate.ID, a.Job.ID
+		ev.OccurredAt = a.UpdatedAt.Time
 		if w.Action == "candidateStageChange" && a.CurrentInterviewStage != nil && a.CurrentInterviewStage.ID != "" {
 			ev.StageChange = &ats.StageChange{ToStageID: a.CurrentInterviewStage.ID, ToStageName: a.CurrentInterviewStage.Title}
 		}

@@ -35,7 +35,10 @@ type webhookBody struct {
 			ID           ats.FlexID `json:"id"`
 			CandidateID  ats.FlexID `json:"candidate_id"`
 			CurrentStage *named     `json:"current_stage"`
-			Candidate    *struct {
+			// The application's change times: the stage hint's event time.
+			LastActivityAt ats.FlexTime `json:"last_activity_at"`
+			UpdatedAt      ats.FlexTime `json:"updated_at"`
+			Candidate      *struct {
 				ID ats.FlexID `json:"id"`
 			} `json:"candidate"`
 			Jobs []named `json:"jobs"`
@@ -94,6 +97,12 @@ func (c *Client) ParseWebhook(h http.Header, body []byte) (ats.WebhookEvent, err
 		}
 		if len(a.Jobs) > 0 {
 			ev.JobID = a.Jobs[0].ID.String()
+		}
+		// The same timestamp the sync stores as the application's
+		// remote_updated_at (updated_at in v3, else last_activity_at).
+		ev.OccurredAt = a.LastActivityAt.Time
+		if !a.UpdatedAt.IsZero() {
+			ev.OccurredAt = a.UpdatedAt.Time
 		}
 		if (w.Action == "candidate_stage_change" || w.Action == "prospect_stage_change") && a.CurrentStage != nil {
 			ev.StageChange = &ats.StageChange{ToStageID: a.CurrentStage.ID.String(), ToStageName: a.CurrentStage.Name}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hireloop/hireloop/ats"
 )
@@ -69,6 +71,19 @@ func (c *Client) VerifyWebhook(_ http.Header, body []byte, secret string) error 
 	return ats.ErrInvalidSignature
 }
 
+// SignedContent is what Lever's signature covers: token and triggeredAt,
+// not the data beside them. Deduplicating on it lets one signed delivery
+// be processed once, whatever else its body is made to say.
+func (c *Client) SignedContent(_ http.Header, body []byte) []byte {
+	var w webhookBody
+	if json.Unmarshal(body, &w) != nil {
+		return body
+	}
+	return SignedPayload(w.Token, rawScalar(w.TriggeredAt))
+}
+
+var _ ats.SignedContenter = (*Client)(nil)
+
 // eventModels maps Lever events to the models to re-read.
 var eventModels = map[string][]ats.Model{
 	"applicationCreated":     {ats.ModelCandidates, ats.ModelApplications},
@@ -102,6 +117,10 @@ func (c *Client) ParseWebhook(_ http.Header, body []byte) (ats.WebhookEvent, err
 		ev.ID = ats.BodyDigestID(body)
 	}
 	ev.Ping = strings.EqualFold(w.Event, "ping") || strings.EqualFold(w.Event, "test")
+	// triggeredAt is signed (Unix milliseconds): the event's own time.
+	if ms, err := strconv.ParseInt(rawScalar(w.TriggeredAt), 10, 64); err == nil && ms > 0 {
+		ev.OccurredAt = time.UnixMilli(ms).UTC()
+	}
 	if w.Event == "candidateStageChange" && w.Data.ToStageID != "" {
 		ev.StageChange = &ats.StageChange{FromStageID: w.Data.FromStageID, ToStageID: w.Data.ToStageID}
 	}

@@ -75,6 +75,8 @@ func (c *Client) ParseWebhook(_ http.Header, body []byte) (ats.WebhookEvent, err
 		Candidate    ref    `json:"candidate"`
 		Job          ref    `json:"job"`
 		CurrentStage ref    `json:"current_stage"`
+		// Merge's modification time of the row, which the sync stores.
+		ModifiedAt ats.FlexTime `json:"modified_at"`
 	}
 	if len(w.Data) > 0 && w.Data[0] == '{' {
 		_ = json.Unmarshal(w.Data, &row)
@@ -82,6 +84,7 @@ func (c *Client) ParseWebhook(_ http.Header, body []byte) (ats.WebhookEvent, err
 	switch m {
 	case ats.ModelApplications:
 		ev.ApplicationID, ev.CandidateID, ev.JobID = row.ID, row.Candidate.ID, row.Job.ID
+		ev.OccurredAt = row.ModifiedAt.Time
 		if row.CurrentStage.ID != "" && action != "removed" && action != "deleted" {
 			ev.StageChange = &ats.StageChange{ToStageID: row.CurrentStage.ID, ToStageName: row.CurrentStage.Name}
 		}

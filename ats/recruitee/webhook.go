@@ -17,10 +17,11 @@ const SignatureHeader = "X-Recruitee-Signature"
 // (envelope fields other than event_type/event_subtype/payload inferred),
 // or the test ping {"test": true}.
 type webhookBody struct {
-	Test         *bool      `json:"test"`
-	ID           ats.FlexID `json:"id"`
-	EventType    string     `json:"event_type"`
-	EventSubtype string     `json:"event_subtype"`
+	Test         *bool        `json:"test"`
+	ID           ats.FlexID   `json:"id"`
+	EventType    string       `json:"event_type"`
+	EventSubtype string       `json:"event_subtype"`
+	CreatedAt    ats.FlexTime `json:"created_at"`
 	Payload      struct {
 		Candidate struct {
 			ID ats.FlexID `json:"id"`
@@ -98,7 +99,7 @@ func (c *Client) ParseWebhook(_ http.Header, body []byte) (ats.WebhookEvent, err
 	if err := json.Unmarshal(body, &w); err != nil {
 		return ats.WebhookEvent{}, &ats.Error{Provider: Name, Op: "webhook", Message: "invalid JSON: " + err.Error(), Err: ats.ErrMalformedResponse}
 	}
-	ev := ats.WebhookEvent{Type: w.EventType, Raw: json.RawMessage(bytes.Clone(body))}
+	ev := ats.WebhookEvent{Type: w.EventType, Raw: json.RawMessage(bytes.Clone(body)), OccurredAt: w.CreatedAt.Time}
 	if w.ID != "" {
 		ev.ID = "recruitee:" + w.ID.String()
 	} else {

@@ -29,9 +29,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -173,7 +175,7 @@ func (s *Server) AddWebhook(url, secret string) {
 	s.hooksMu.Lock()
 	defer s.hooksMu.Unlock()
 	if secret == "" {
-		s.log.Warn("Sandbox webhook registered without a secret; receivers will reject its deliveries", slog.String("url", url))
+		s.log.Warn("Sandbox webhook registered without a secret; receivers will reject its deliveries", slog.String("url", logURL(url)))
 	}
 	for i := range s.hooks {
 		if s.hooks[i].url == url {
@@ -369,28 +371,37 @@ func (l *limiter) admit(now time.Time) (ok bool, remaining int, retryAt time.Tim
 
 // ---- webhooks ----
 
+// logURL is a delivery target as it may be logged: the last path segment
+// of a receiver's URL is its secret token (hireloop's /webhooks/ats/<token>).
+func logURL(u string) string {
+	if i := strings.LastIndexByte(u, '/'); i >= 0 && strings.Count(u[:i], "/") >= 3 {
+		return u[:i+1] + ":token"
+	}
+	return u
+}
+
 // deliver POSTs one signed delivery, retrying once after hookRetryDelay.
 func (s *Server) deliver(t hookTarget, body []byte, eventID string) {
 	defer s.deliveries.Done()
 	for attempt := 1; ; attempt++ {
 		err := s.post(t, body, eventID)
 		if err == nil {
-			s.log.Debug("Sandbox webhook delivered", slog.String("url", t.url), slog.String("event_id", eventID), slog.Int("attempt", attempt))
+			s.log.Debug("Sandbox webhook delivered", slog.String("url", logURL(t.url)), slog.String("event_id", eventID), slog.Int("attempt", attempt))
 			return
 		}
 		if attempt == 2 {
-			s.log.Warn("Sandbox webhook delivery failed", slog.String("url", t.url), slog.String("event_id", eventID),
+			s.log.Warn("Sandbox webhook delivery failed", slog.String("url", logURL(t.url)), slog.String("event_id", eventID),
 				slog.Int("attempt", attempt), slog.String("error", err.Error()))
 			return
 		}
-		s.log.Info("Sandbox webhook delivery failed; retrying", slog.String("url", t.url), slog.String("event_id", eventID),
+		s.log.Info("Sandbox webhook delivery failed; retrying", slog.String("url", logURL(t.url)), slog.String("event_id", eventID),
 			slog.Duration("retry_in", hookRetryDelay), slog.String("error", err.Error()))
 		timer := time.NewTimer(hookRetryDelay)
 		select {
 		case <-timer.C:
 		case <-s.closing:
 			timer.Stop()
-			s.log.Warn("Sandbox webhook retry dropped at shutdown", slog.String("url", t.url), slog.String("event_id", eventID))
+			s.log.Warn("Sandbox webhook retry dropped at shutdown", slog.String("url", logURL(t.url)), slog.String("event_id", eventID))
 			return
 		}
 	}
@@ -408,6 +419,10 @@ func (s *Server) post(t hookTarget, body []byte, eventID string) error {
 	req.Header.Set("Signature", "sha256 "+signHex(t.secret, body))
 	req.Header.Set("Greenhouse-Event-ID", eventID)
 	resp, err := s.hc.Do(req)
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err // without the URL, which carries the receiver's token
+	}
 	if err != nil {
 		return err
 	}

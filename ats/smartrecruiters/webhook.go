@@ -73,6 +73,12 @@ func (c *Client) VerifyWebhook(h http.Header, body []byte, secret string) error 
 	return nil
 }
 
+// SignedContent is what the v1 signature covers (SignedString): the
+// timestamp, body, event id, name, version and Link header.
+func (c *Client) SignedContent(h http.Header, body []byte) []byte { return SignedString(h, body) }
+
+var _ ats.SignedContenter = (*Client)(nil)
+
 // Events are the webhook events hireloop subscribes to and parses.
 var Events = []string{
 	"application.created", "application.status.updated",
@@ -151,7 +157,9 @@ func idsFromLink(link string) (cid, jid string) {
 // "<candidateId>:<jobId>" when both are known. The dedupe id is
 // "smartrecruiters:<event-id>" (a body digest when the header is absent).
 // When the body names the new status (application.status.updated), it is
-// reported as StageChange.
+// reported as StageChange. OccurredAt stays zero: the body has no event
+// time, and the signed timestamp is the delivery's (a retry of an older
+// event carries a newer one), so the stage comes from the refresh.
 func (c *Client) ParseWebhook(h http.Header, body []byte) (ats.WebhookEvent, error) {
 	var w webhookBody
 	if err := json.Unmarshal(body, &w); err != nil {

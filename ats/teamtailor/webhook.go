@@ -109,6 +109,15 @@ func (c *Client) VerifyWebhook(h http.Header, body []byte, secret string) error 
 	return ats.ErrInvalidSignature
 }
 
+// SignedContent is what a v2 signature covers: its timestamp and the
+// delivery (the body stands in for the payload it contains).
+func (c *Client) SignedContent(h http.Header, body []byte) []byte {
+	ts, _, _ := parseSignature(h.Get(SignatureHeader))
+	return SignedBytes(ts, body)
+}
+
+var _ ats.SignedContenter = (*Client)(nil)
+
 // eventModels maps Teamtailor events to the models to re-read.
 var eventModels = map[string][]ats.Model{
 	"candidate.create":        {ats.ModelCandidates, ats.ModelTags},
@@ -169,6 +178,13 @@ func (c *Client) ParseWebhook(_ http.Header, body []byte) (ats.WebhookEvent, err
 		ev.CandidateID = attr(a, "candidate_id", "candidate-id")
 		name := attr(a, "stage_name", "stage-name")
 		stageID := attr(a, "stage_id", "stage-id")
+		var at ats.FlexTime
+		for _, k := range []string{"updated-at", "updated_at"} {
+			if v, ok := a[k]; ok && json.Unmarshal(v, &at) == nil && !at.IsZero() {
+				ev.OccurredAt = at.Time
+				break
+			}
+		}
 		if action != "destroy" && (name != "" || stageID != "") {
 			ev.StageChange = &ats.StageChange{ToStageID: stageID, ToStageName: name}
 		}

@@ -104,7 +104,7 @@ func (c *Client) ParseWebhook(_ http.Header, body []byte) (ats.WebhookEvent, err
 	}
 	typ := firstNonEmpty(w.EventType, w.Type, w.Event)
 	ev := ats.WebhookEvent{Type: typ, Raw: json.RawMessage(body),
-		ApplicationID: cand.ID.String(), CandidateID: cand.ID.String(), JobID: cand.Job.Shortcode}
+		ApplicationID: cand.ID.String(), CandidateID: cand.ID.String(), JobID: cand.Job.Shortcode, OccurredAt: cand.UpdatedAt.Time}
 	if id := w.ID.String(); id != "" {
 		ev.ID = "workable:" + id
 	} else {
