@@ -16,7 +16,12 @@ import (
 	"github.com/hireloop/hireloop/ats/greenhouse/fake"
 )
 
-const ghKey = "harvest-test-key"
+// ghClientID and ghKey are the Harvest v3 client credentials the
+// Greenhouse fake accepts (the key is the client secret).
+const (
+	ghClientID = "greenhouse-client-id"
+	ghKey      = "harvest-test-key"
+)
 
 // ghSetup starts a Greenhouse fake and connects a fresh workspace to it
 // through the API, waiting for the first full sync.
@@ -40,10 +45,10 @@ type vendorFake interface {
 
 func newGreenhouseSetup(t *testing.T) *ghSetup {
 	t.Helper()
-	f := fake.New(ghKey, fake.SmallSeed)
+	f := fake.New(ghClientID, ghKey, fake.SmallSeed)
 	t.Cleanup(f.Close)
 	return newVendorSetup(t, f, map[string]any{
-		"provider": "greenhouse", "name": "Greenhouse (test)", "base_url": f.URL(), "api_key": ghKey,
+		"provider": "greenhouse", "name": "Greenhouse (test)", "base_url": f.URL(), "api_key": ghKey, "integration_id": ghClientID,
 		"acting_user_id": "4000", "webhook_secret": "whsec-test", "sync_interval_minutes": 180,
 	})
 }
