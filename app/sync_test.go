@@ -286,8 +286,8 @@ func hmacSHA256(secret string, body []byte) []byte {
 }
 
 // The connect form points at the missing Harvest v3 fields (client id,
-// acting user) instead of failing the credential test with a long error;
-// a v1 base URL (the sandbox's kind) needs neither.
+// acting user) and at a Harvest v1 base URL instead of failing the
+// credential test with a long error.
 func TestGreenhouseV3ConnectionNeedsClientIDAndUser(t *testing.T) {
 	a := newTestApp(t)
 	admin, wid := setupAdmin(t, a)
@@ -296,6 +296,12 @@ func TestGreenhouseV3ConnectionNeedsClientIDAndUser(t *testing.T) {
 	fields := r["error"].(map[string]any)["fields"].(map[string]any)
 	if !strings.Contains(fmt.Sprint(fields["integration_id"]), "Client ID") || !strings.Contains(fmt.Sprint(fields["acting_user_id"]), "numeric id") {
 		t.Fatalf("fields = %v, want integration_id and acting_user_id explained", fields)
+	}
+	r = admin.mustStatus(422, "POST", fmt.Sprintf("/api/workspaces/%d/connections", wid),
+		map[string]any{"provider": "greenhouse", "api_key": "s", "integration_id": "c", "acting_user_id": "4000",
+			"base_url": "https://harvest.greenhouse.io/v1"}).json(t)
+	if f := r["error"].(map[string]any)["fields"].(map[string]any); !strings.Contains(fmt.Sprint(f["base_url"]), "clear it") {
+		t.Fatalf("v1 base URL: fields = %v", f)
 	}
 	r = admin.mustStatus(422, "POST", fmt.Sprintf("/api/workspaces/%d/connections", wid),
 		map[string]any{"provider": "merge", "api_key": "k"}).json(t)

@@ -127,7 +127,7 @@ func TestMoveWithStaleFromStage(t *testing.T) {
 func TestStageReadings(t *testing.T) {
 	for name, r := range map[string]harvestv3.StageReading{
 		"stage_id is the application_stages row": harvestv3.StageRowWithDefinition,
-		"stage_id is the stage":                   harvestv3.StageIDIsDefinition,
+		"stage_id is the stage":                  harvestv3.StageIDIsDefinition,
 	} {
 		t.Run(name, func(t *testing.T) {
 			c, f := newPair(t, atstest.Options{}, nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -36,7 +37,7 @@ func start(t *testing.T, o Options) *Server {
 
 func connector(t *testing.T, s *Server, secret string, pageSize int) *greenhouse.Client {
 	t.Helper()
-	c, err := greenhouse.New(ats.Config{BaseURL: s.BaseURL(), APIKey: s.APIKey(), ActingUserID: s.ActingUserID(),
+	c, err := greenhouse.New(ats.Config{BaseURL: s.BaseURL(), IntegrationID: s.ClientID(), APIKey: s.APIKey(), ActingUserID: s.ActingUserID(),
 		WebhookSecret: secret, PageSize: pageSize,
 		HTTP: ats.HTTPSettings{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}})
 	if err != nil {
@@ -189,7 +190,8 @@ func TestSeedIsDeterministicAndRealistic(t *testing.T) {
 
 func TestConnectorFullRead(t *testing.T) {
 	s := start(t, Options{})
-	if s.Provider() != "greenhouse" || !strings.HasPrefix(s.BaseURL(), "http://127.0.0.1:") || !strings.HasSuffix(s.BaseURL(), "/v1") {
+	if s.Provider() != "greenhouse" || !strings.HasPrefix(s.BaseURL(), "http://127.0.0.1:") || !strings.HasSuffix(s.BaseURL(), "/v3") ||
+		s.TokenURL() != strings.TrimSuffix(s.BaseURL(), "/v3")+"/token" {
 		t.Fatalf("Provider %q BaseURL %q", s.Provider(), s.BaseURL())
 	}
 	c := connector(t, s, "", 100) // 100 per page: candidates and applications span several pages
@@ -243,7 +245,7 @@ func TestConnectorFullRead(t *testing.T) {
 		if stageIDs[a.StageID] != a.JobID || len(a.Answers) < 2 || a.AppliedAt.IsZero() || a.UpdatedAt.IsZero() {
 			t.Fatalf("application %+v", a)
 		}
-		if a.Status == ats.ApplicationRejected && (a.RejectionReasonName == "" || a.RejectedAt.IsZero()) {
+		if a.Status == ats.ApplicationRejected && (a.RejectionReasonID == "" || a.RejectedAt.IsZero()) {
 			t.Fatalf("rejected application without reason: %+v", a)
 		}
 	}
@@ -306,8 +308,10 @@ func TestIncrementalReadAfterPageMove(t *testing.T) {
 	if len(inc.apps)+len(inc.cands)+len(inc.jobs)+len(inc.stages) != 0 {
 		t.Fatalf("unexpected changes: %d apps %d cands %d jobs %d stages", len(inc.apps), len(inc.cands), len(inc.jobs), len(inc.stages))
 	}
-	// A tag write bumps the candidate's updated_at.
-	if _, err := c.AddTag(context.Background(), ats.TagAssignment{CandidateID: itoa(app.CandidateID), Name: "Remote OK"}); err != nil {
+	// A tag write bumps the candidate's updated_at (the tag itself is an
+	// applied candidate tag, a resource of its own in v3).
+	res, err := c.AddTag(context.Background(), ats.TagAssignment{CandidateID: itoa(app.CandidateID), Name: "Remote OK"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	var cands []ats.Candidate
@@ -315,8 +319,13 @@ func TestIncrementalReadAfterPageMove(t *testing.T) {
 		cands = append(cands, p...)
 		return nil
 	})
-	if len(cands) != 1 || cands[0].ID != itoa(app.CandidateID) || !slices.ContainsFunc(cands[0].Tags, func(t ats.Tag) bool { return t.Name == "Remote OK" }) {
+	if len(cands) != 1 || cands[0].ID != itoa(app.CandidateID) {
 		t.Fatalf("incremental candidates after a tag = %+v", cands)
+	}
+	var applied []map[string]any
+	if status := apiGet(t, s, "/applied_candidate_tags?candidate_ids="+itoa(app.CandidateID), &applied); status != http.StatusOK ||
+		!slices.ContainsFunc(applied, func(x map[string]any) bool { return fmt.Sprint(x["candidate_tag_id"]) == res.RemoteID }) {
+		t.Fatalf("applied tags of the candidate: %d %v (want tag %s)", status, applied, res.RemoteID)
 	}
 }
 
@@ -399,7 +408,7 @@ func TestConnectorWrites(t *testing.T) {
 		}
 		return nil
 	})
-	if after.Status != ats.ApplicationRejected || after.RejectionReasonName != "Candidate withdrew" || after.RejectedAt.IsZero() {
+	if after.Status != ats.ApplicationRejected || after.RejectionReasonID != itoa(firstReasonID+4) || after.RejectedAt.IsZero() {
 		t.Fatalf("after reject: %+v", after)
 	}
 	_, err = c.MoveToStage(ctx, ats.StageMove{ApplicationID: appID, FromStageID: itoa(next), ToStageID: itoa(next + 1)})
@@ -410,7 +419,7 @@ func TestConnectorWrites(t *testing.T) {
 	if _, err := c.Reject(ctx, ats.Rejection{ApplicationID: appID}); !errors.As(err, &iie) {
 		t.Fatalf("second reject = %v", err)
 	}
-	if _, err := c.AddNote(ctx, ats.Note{CandidateID: "999", Body: "x"}); !errors.Is(err, ats.ErrNotFound) {
+	if _, err := c.AddNote(ctx, ats.Note{CandidateID: "999", Body: "x"}); !errors.As(err, &iie) || !strings.Contains(iie.VendorMessage, "candidate_id") {
 		t.Fatalf("note on a missing candidate = %v", err)
 	}
 	// A stage of another job is refused.
@@ -427,9 +436,9 @@ func TestConnectorWrites(t *testing.T) {
 	if !errors.As(err, &iie) || !strings.Contains(iie.VendorMessage, "not a stage of this job") {
 		t.Fatalf("move to another job's stage = %v", err)
 	}
-	// Writes need an existing On-Behalf-Of user.
-	bad, _ := greenhouse.New(ats.Config{BaseURL: s.BaseURL(), APIKey: s.APIKey(), ActingUserID: "12345"})
-	if _, err := bad.AddNote(ctx, ats.Note{CandidateID: candID, Body: "x"}); !errors.Is(err, ats.ErrForbidden) {
+	// Tokens are issued for existing users only (sub).
+	bad, _ := greenhouse.New(ats.Config{BaseURL: s.BaseURL(), IntegrationID: s.ClientID(), APIKey: s.APIKey(), ActingUserID: "12345"})
+	if _, err := bad.AddNote(ctx, ats.Note{CandidateID: candID, Body: "x"}); !errors.Is(err, ats.ErrNotConfigured) {
 		t.Fatalf("write with an unknown acting user = %v", err)
 	}
 }
@@ -750,45 +759,109 @@ func TestPageRendersAndRefusesCrossOrigin(t *testing.T) {
 	}
 }
 
-func TestHarvestProtocol(t *testing.T) {
-	s := start(t, Options{})
-	get := func(path, key string) (*http.Response, []byte) {
-		req, _ := http.NewRequest(http.MethodGet, s.BaseURL()+path, nil)
-		req.SetBasicAuth(key, "")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
+// token gets a Harvest v3 access token for the service user.
+func token(t *testing.T, s *Server) string {
+	t.Helper()
+	form := url.Values{"grant_type": {"client_credentials"}, "sub": {s.ActingUserID()}}
+	req, _ := http.NewRequest(http.MethodPost, s.TokenURL(), strings.NewReader(form.Encode()))
+	req.SetBasicAuth(s.ClientID(), s.APIKey())
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v struct {
+		AccessToken string `json:"access_token"`
+		ExpiresIn   int    `json:"expires_in"`
+		ExpiresAt   string `json:"expires_at"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil || v.AccessToken == "" || v.ExpiresIn != 3600 || v.ExpiresAt == "" {
+		t.Fatalf("token: %d %+v %v", resp.StatusCode, v, err)
+	}
+	return v.AccessToken
+}
+
+// api sends one request to the sandbox's v3 API with a bearer token ("" for
+// none) and returns the answer.
+func api(t *testing.T, s *Server, method, path, tok, body string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, s.BaseURL()+path, strings.NewReader(body))
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}
+
+// apiGet reads path (a fresh token each time) into v and returns the status.
+func apiGet(t *testing.T, s *Server, path string, v any) int {
+	t.Helper()
+	resp, b := api(t, s, http.MethodGet, path, token(t, s), "")
+	if resp.StatusCode == http.StatusOK {
+		if err := json.Unmarshal(b, v); err != nil {
+			t.Fatalf("GET %s: %v: %s", path, err, b)
 		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp, b
 	}
-	resp, body := get("/candidates", "wrong")
-	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), `"message":"Invalid Basic Auth credentials"`) {
-		t.Fatalf("wrong key: %d %s", resp.StatusCode, body)
+	return resp.StatusCode
+}
+
+func TestHarvestV3Protocol(t *testing.T) {
+	s := start(t, Options{})
+	tok := token(t, s)
+	get := func(path string) (*http.Response, []byte) { return api(t, s, http.MethodGet, path, tok, "") }
+	// Tokens: client credentials only, for existing users only.
+	form := url.Values{"grant_type": {"client_credentials"}, "sub": {s.ActingUserID()}}
+	req, _ := http.NewRequest(http.MethodPost, s.TokenURL(), strings.NewReader(form.Encode()))
+	req.SetBasicAuth(s.ClientID(), "wrong")
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if resp, _ := http.DefaultClient.Do(req); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("token with a wrong secret = %d", resp.StatusCode)
 	}
-	resp, body = get("/candidates?per_page=2&page=2", s.APIKey())
+	if resp, body := api(t, s, http.MethodGet, "/candidates", "not-a-token", ""); resp.StatusCode != http.StatusUnauthorized ||
+		!strings.Contains(string(body), "Access token") {
+		t.Fatalf("wrong token: %d %s", resp.StatusCode, body)
+	}
+	// Cursor paging: filters and per_page on the first request only.
+	resp, body := get("/candidates?per_page=2")
 	var rows []map[string]any
-	if err := json.Unmarshal(body, &rows); err != nil || len(rows) != 2 {
-		t.Fatalf("page 2: %s", body)
+	if err := json.Unmarshal(body, &rows); err != nil || len(rows) != 2 || rows[0]["email_addresses"] == nil {
+		t.Fatalf("first page: %s", body)
 	}
-	link := resp.Header.Get("Link")
-	if !strings.Contains(link, `page=3&per_page=2>; rel="next"`) || !strings.Contains(link, `rel="prev"`) || !strings.Contains(link, `page=150&per_page=2>; rel="last"`) {
-		t.Fatalf("Link = %s", link)
+	next := regexp.MustCompile(`<([^>]+)>; rel="next"`).FindStringSubmatch(resp.Header.Get("Link"))
+	if next == nil || strings.Contains(resp.Header.Get("Link"), "rel=\"last\"") {
+		t.Fatalf("Link = %s", resp.Header.Get("Link"))
 	}
-	if resp.Header.Get("X-RateLimit-Limit") != "50" || resp.Header.Get("X-RateLimit-Remaining") != "49" {
+	u, _ := url.Parse(next[1])
+	if q := u.Query(); len(q) != 1 || q.Get("cursor") == "" {
+		t.Fatalf("next link %s: the cursor must be the only parameter", next[1])
+	}
+	// Two requests so far: the refused token's counted too.
+	if resp.Header.Get("X-RateLimit-Limit") != "50" || resp.Header.Get("X-RateLimit-Remaining") != "48" {
 		t.Fatalf("rate headers %q %q", resp.Header.Get("X-RateLimit-Limit"), resp.Header.Get("X-RateLimit-Remaining"))
 	}
-	if resp, body = get("/candidates?per_page=501", s.APIKey()); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), `"field":"per_page"`) {
+	if resp, _ = get(strings.TrimPrefix(u.Path, "/v3") + "?" + u.RawQuery); resp.StatusCode != http.StatusOK {
+		t.Fatalf("next page = %d", resp.StatusCode)
+	}
+	if resp, _ = get(strings.TrimPrefix(u.Path, "/v3") + "?" + u.RawQuery + "&per_page=2"); resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("cursor with another parameter = %d, want 400", resp.StatusCode)
+	}
+	if resp, body = get("/candidates?per_page=501"); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), `"field":"per_page"`) {
 		t.Fatalf("per_page=501: %d %s", resp.StatusCode, body)
 	}
-	if resp, _ = get("/applications?last_activity_after=yesterday", s.APIKey()); resp.StatusCode != http.StatusUnprocessableEntity {
+	if resp, _ = get("/applications?updated_at=yesterday"); resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("bad timestamp: %d", resp.StatusCode)
 	}
-	if resp, _ = get("/nope", s.APIKey()); resp.StatusCode != http.StatusNotFound {
+	if resp, _ = get("/nope"); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("unknown path: %d", resp.StatusCode)
 	}
-	// created_after on candidates, job_id on applications.
+	// created_at on candidates, job_ids on applications; v3 field names.
 	s.mu.Lock()
 	mid := s.st.Candidates[150].CreatedAt
 	var wantNewer int
@@ -798,35 +871,65 @@ func TestHarvestProtocol(t *testing.T) {
 		}
 	}
 	s.mu.Unlock()
-	_, body = get("/candidates?per_page=500&created_after="+url.QueryEscape(mid.Format(time.RFC3339Nano)), s.APIKey())
+	_, body = get("/candidates?per_page=500&created_at=gte|" + url.QueryEscape(mid.Format(time.RFC3339Nano)))
 	_ = json.Unmarshal(body, &rows)
 	if len(rows) != wantNewer {
-		t.Fatalf("created_after returned %d, want %d", len(rows), wantNewer)
+		t.Fatalf("created_at=gte returned %d, want %d", len(rows), wantNewer)
 	}
-	_, body = get("/applications?per_page=500&job_id="+strconv.Itoa(firstJobID+5), s.APIKey())
+	_, body = get("/applications?per_page=500&job_ids=" + strconv.Itoa(firstJobID+5))
 	_ = json.Unmarshal(body, &rows)
-	if len(rows) != 40 {
-		t.Fatalf("job_id filter returned %d applications, want 40", len(rows))
+	if len(rows) != 40 || rows[0]["created_at"] == nil || rows[0]["applied_at"] != nil || rows[0]["job_interview_stage_id"] == nil ||
+		rows[0]["stage_id"] == rows[0]["job_interview_stage_id"] {
+		t.Fatalf("job_ids filter returned %d applications: %v", len(rows), rows[0])
 	}
-	// A write without On-Behalf-Of is refused.
-	req, _ := http.NewRequest(http.MethodPost, s.BaseURL()+"/tags/candidate", strings.NewReader(`{"name":"x"}`))
-	req.SetBasicAuth(s.APIKey(), "")
-	if resp, _ := http.DefaultClient.Do(req); resp.StatusCode != http.StatusForbidden {
-		t.Fatalf("write without On-Behalf-Of = %d", resp.StatusCode)
+	_, body = get("/jobs")
+	_ = json.Unmarshal(body, &rows)
+	if rows[0]["department_id"] == nil || rows[0]["office_ids"] == nil || rows[0]["departments"] != nil {
+		t.Fatalf("job %v", rows[0])
+	}
+	_, body = get("/users")
+	_ = json.Unmarshal(body, &rows)
+	if rows[0]["primary_email"] == nil || rows[0]["primary_email_address"] != nil {
+		t.Fatalf("user %v", rows[0])
+	}
+	// Writes need a token and every required field (harvestv3, as the
+	// connector's fake).
+	if resp, _ := api(t, s, http.MethodPost, "/candidate_tags", "", `{"name":"x"}`); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("write without a token = %d", resp.StatusCode)
+	}
+	app, next2 := activeApp(t, s)
+	for _, tc := range []struct{ path, body, field string }{
+		{"/notes", `{"candidate_id":` + itoa(app.CandidateID) + `,"body":"b","visibility":"public"}`, "note_type"},
+		{"/notes", `{"candidate_id":` + itoa(app.CandidateID) + `,"body":"b","note_type":"NOTE"}`, "visibility"},
+		{"/applications/" + itoa(app.ID) + "/move", `{"to_stage_id":` + itoa(next2) + `}`, "from_stage_id"},
+		{"/applications/" + itoa(app.ID) + "/move", `{"from_stage_id":` + itoa(next2) + `,"to_stage_id":` + itoa(next2) + `}`, "from_stage_id"},
+		{"/applications/" + itoa(app.ID) + "/reject", `{}`, "rejection_reason_id"},
+		{"/attachments", `{"application_id":` + itoa(app.ID) + `,"filename":"r.pdf","type":"other","content":"JVBERg=="}`, "content_type"},
+		{"/applied_candidate_tags", `{"candidate_id":` + itoa(app.CandidateID) + `}`, "candidate_tag_id"},
+	} {
+		resp, body := api(t, s, http.MethodPost, tc.path, tok, tc.body)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), `"field":"`+tc.field+`"`) {
+			t.Errorf("POST %s %s = %d %s, want 422 naming %s", tc.path, tc.body, resp.StatusCode, body, tc.field)
+		}
+	}
+	if resp, body := api(t, s, http.MethodPost, "/applications/"+itoa(app.ID)+"/move",
+		tok, `{"from_stage_id":`+itoa(app.StageID)+`,"to_stage_id":`+itoa(next2)+`}`); resp.StatusCode != http.StatusOK {
+		t.Fatalf("complete move = %d %s", resp.StatusCode, body)
 	}
 
-	// The rolling window answers 429 with Retry-After once spent.
+	// The rolling window answers 429 with the documented headers once spent.
 	s.limiter.mu.Lock()
 	s.limiter.limit, s.limiter.hits = 3, nil
 	s.limiter.mu.Unlock()
 	for i := 0; i < 3; i++ {
-		if resp, _ := get("/users", s.APIKey()); resp.StatusCode != http.StatusOK {
+		if resp, _ := get("/users"); resp.StatusCode != http.StatusOK {
 			t.Fatalf("request %d = %d", i, resp.StatusCode)
 		}
 	}
-	resp, body = get("/users", s.APIKey())
-	ra, _ := strconv.ParseInt(resp.Header.Get("Retry-After"), 10, 64)
-	if resp.StatusCode != http.StatusTooManyRequests || ra < time.Now().Unix() || !strings.Contains(string(body), "Too Many Requests") {
-		t.Fatalf("over the limit: %d Retry-After %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	resp, body = get("/users")
+	ra, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+	reset, _ := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64)
+	if resp.StatusCode != http.StatusTooManyRequests || ra < 1 || ra > 11 || reset < time.Now().Unix() || !strings.Contains(string(body), "Too Many Requests") {
+		t.Fatalf("over the limit: %d Retry-After %q Reset %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), resp.Header.Get("X-RateLimit-Reset"), body)
 	}
 }

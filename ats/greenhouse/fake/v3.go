@@ -93,7 +93,8 @@ func (f *Fake) serveRead(w http.ResponseWriter, r *http.Request, parts []string)
 		apps := q.IDs("application_ids")
 		rows := atstest.Filter(f.rejections, func(x rejection) bool { return harvestv3.In(apps, x.ApplicationID) && keep(x.ID) })
 		harvestv3.Page(w, r, q, rows, func(x rejection) harvestv3.RejectionDetail {
-			return harvestv3.RejectionDetail{ID: x.ID, ApplicationID: x.ApplicationID, RejectionReasonID: x.ReasonID,
+			rid := x.ReasonID
+			return harvestv3.RejectionDetail{ID: x.ID, ApplicationID: x.ApplicationID, RejectionReasonID: &rid,
 				RejectedAt: x.At, CreatedAt: x.At, UpdatedAt: x.At}
 		}, write)
 	case "candidate_tags":

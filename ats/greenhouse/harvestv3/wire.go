@@ -182,7 +182,7 @@ func (a *Application) SetStage(reading StageReading, stage, row int64) {
 type RejectionDetail struct {
 	ID                int64        `json:"id"`
 	ApplicationID     int64        `json:"application_id"`
-	RejectionReasonID int64        `json:"rejection_reason_id"`
+	RejectionReasonID *int64       `json:"rejection_reason_id"` // null: rejected without a reason in the UI
 	RejectedAt        ats.FlexTime `json:"rejected_at"`
 	CreatedAt         ats.FlexTime `json:"created_at"`
 	UpdatedAt         ats.FlexTime `json:"updated_at"`
