@@ -122,6 +122,25 @@ func TestMoveWithStaleFromStage(t *testing.T) {
 	}
 }
 
+// A copy synced before job_interview_stage_id was read holds the
+// application_stages row as the stage: the refused move is sent once
+// more from the stage itself, since the application has not moved.
+func TestMoveFromARowIDSyncedEarlier(t *testing.T) {
+	c, f := newPair(t, atstest.Options{}, nil)
+	s := f.Samples()
+	a, _ := f.Application(s.ApplicationID)
+	f.ResetWrites()
+	if _, err := c.MoveToStage(context.Background(), ats.StageMove{ApplicationID: s.ApplicationID,
+		FromStageID: strconv.FormatInt(a.StageRow, 10), ToStageID: s.OtherStageID}); err != nil {
+		t.Fatal(err)
+	}
+	w := f.Writes()
+	if moved, _ := f.Application(s.ApplicationID); moved.StageID != parse(s.OtherStageID) || len(w) != 2 ||
+		w[1].JSON()["from_stage_id"] != float64(parse(s.StageID)) {
+		t.Fatalf("stage %d after %d writes %v", moved.StageID, len(w), w)
+	}
+}
+
 // Both readings of application.stage_id land the application in its job
 // interview stage, and a move reads the right from_stage_id.
 func TestStageReadings(t *testing.T) {

@@ -104,10 +104,14 @@ func (c *Client) firstApplicationOf(ctx context.Context, candidateID string) (st
 // from_stage_id is the caller's current stage when it knows one
 // (hireloop's synced copy), else the application's current job interview
 // stage read from Greenhouse first. When Greenhouse refuses the
-// from_stage_id (the application moved since hireloop last synced), the
-// application is read again: already in the target stage is success;
-// otherwise the refusal is returned with the stage Greenhouse has, and
-// the move is not repeated from there (a person moved it).
+// from_stage_id, the application is read again: already in the target
+// stage is success; a from_stage_id that is the application's stage_id
+// while job_interview_stage_id names another stage is a copy synced
+// before job_interview_stage_id was read (the application has not moved:
+// its application_stages row is the same), and the move is sent once more
+// from the stage itself; otherwise the refusal is returned with the stage
+// Greenhouse has, and the move is not repeated from there (a person moved
+// it since hireloop last synced).
 func (c *Client) MoveToStage(ctx context.Context, in ats.StageMove) (ats.WriteResult, error) {
 	if err := numericID("application", in.ApplicationID); err != nil {
 		return ats.WriteResult{}, err
@@ -140,9 +144,15 @@ func (c *Client) MoveToStage(ctx context.Context, in ats.StageMove) (ats.WriteRe
 	if rerr != nil {
 		return ats.WriteResult{}, err
 	}
-	if cur := app.currentStage(); cur == in.ToStageID {
+	cur := app.currentStage()
+	switch {
+	case cur == in.ToStageID:
 		return ats.WriteResult{}, nil
-	} else if cur != "" {
+	case cur != "" && cur != from && app.StageID.String() == from:
+		body["from_stage_id"] = idNumber(cur)
+		_, err = c.writeReq(ctx, http.MethodPost, "/applications/"+in.ApplicationID+"/move", "/applications/{id}/move", body)
+		return ats.WriteResult{}, err
+	case cur != "":
 		return ats.WriteResult{}, &ats.Error{Provider: Name, Op: "POST /applications/{id}/move", Status: http.StatusUnprocessableEntity,
 			Message: "the application is in stage " + cur + " in Greenhouse, not " + from +
 				" (moved there since hireloop last synced); not moved: " + iie.VendorMessage, Err: iie}
