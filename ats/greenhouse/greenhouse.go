@@ -99,8 +99,11 @@
 //     without one, read from GET /v3/applications?ids= first. The answer
 //     to a from_stage_id that is not the current stage is inferred (a 422
 //     naming from_stage_id; undocumented); on it the application is read
-//     again, and a move whose target is already the current stage is
-//     reported done instead of failed.
+//     again: a move whose target is already the current stage is reported
+//     done, one whose from_stage_id is the application's unchanged
+//     stage_id row (a copy synced before job_interview_stage_id was read)
+//     is sent once more from the stage, and any other is reported with
+//     the stage Greenhouse has (a person moved it).
 //   - Note: POST /v3/notes {candidate_id, body, note_type: "NOTE",
 //     visibility}. Inferred: the route from the READ migration guide (GET
 //     /v3/notes replaces the activity feed); note_type and visibility are
