@@ -63,7 +63,7 @@ func TestEveryConnectorThroughTheApp(t *testing.T) {
 			return f, map[string]any{"api_key": key, "base_url": f.URL(), "integration_id": "personio-client-id"}
 		}},
 		{"greenhouse-v3", func(t *testing.T) (vendorFake, map[string]any) {
-			f := ghfake.NewV3("greenhouse-client-id", key, ghfake.SmallSeed)
+			f := ghfake.New("greenhouse-client-id", key, ghfake.SmallSeed)
 			return f, map[string]any{"provider": "greenhouse", "api_key": key, "base_url": f.URL(),
 				"integration_id": "greenhouse-client-id", "acting_user_id": "4000"}
 		}},

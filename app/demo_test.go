@@ -8,7 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,10 +144,24 @@ func TestDemoSandboxLoop(t *testing.T) {
 			}
 		}
 	}
+	// As a person's integration would: a Harvest v3 token, then the move
+	// with the current stage.
+	form := url.Values{"grant_type": {"client_credentials"}, "sub": {sb.ActingUserID()}}
+	treq, _ := http.NewRequest("POST", sb.TokenURL(), strings.NewReader(form.Encode()))
+	treq.SetBasicAuth(sb.ClientID(), sb.APIKey())
+	treq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	tres, err := http.DefaultClient.Do(treq)
+	if err != nil || tres.StatusCode != 200 {
+		t.Fatalf("sandbox token: %v %v", err, tres)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	_ = json.NewDecoder(tres.Body).Decode(&tok)
+	tres.Body.Close()
 	body := fmt.Sprintf(`{"from_stage_id":%s,"to_stage_id":%s}`, app.StageExtID, to)
 	req, _ := http.NewRequest("POST", sb.BaseURL()+"/applications/"+app.ExtID+"/move", bytes.NewReader([]byte(body)))
-	req.SetBasicAuth(sb.APIKey(), "")
-	req.Header.Set("On-Behalf-Of", sb.ActingUserID())
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil || res.StatusCode != 200 {

@@ -156,16 +156,16 @@ func TestResultScoredReportedAndWrittenBackOnce(t *testing.T) {
 			t.Fatalf("write not done: %v", w)
 		}
 	}
-	if got := [4]int{countWrites(s, "POST", "/activity_feed/notes"), countWrites(s, "POST", "/attachments"), countWrites(s, "POST", "/move"),
-		countWrites(s, "PUT", "/tags/")}; got != [4]int{1, 1, 1, 1} {
+	if got := [4]int{countWrites(s, "POST", "/v3/notes"), countWrites(s, "POST", "/attachments"), countWrites(s, "POST", "/move"),
+		countWrites(s, "POST", "/applied_candidate_tags")}; got != [4]int{1, 1, 1, 1} {
 		t.Fatalf("writes (note, attachment, move, tag) = %v", got)
 	}
 	for _, w := range s.fake.Writes() {
-		if strings.Contains(w.Path, "/activity_feed/notes") && !strings.Contains(string(w.Body), "/results/") {
+		if strings.Contains(w.Path, "/v3/notes") && !strings.Contains(string(w.Body), "/results/") {
 			t.Fatalf("the note lacks the results link: %s", w.Body)
 		}
-		if w.Header.Get("On-Behalf-Of") != "4000" {
-			t.Fatalf("write without the acting user: %v", w.Header)
+		if !strings.HasPrefix(w.Header.Get("Authorization"), "Bearer ") {
+			t.Fatalf("write without the acting user's token: %v", w.Header)
 		}
 	}
 	pdf := s.admin.mustStatus(200, "GET", rpath+"/report.pdf", nil)
@@ -183,7 +183,7 @@ func TestResultScoredReportedAndWrittenBackOnce(t *testing.T) {
 	s.admin.mustStatus(409, "POST", rpath+"/reject", nil)
 	waitWrites(t, s, rpath, 6)
 	msgs := s.mp.WaitFor(t, before+1, 15*time.Second)
-	if len(msgs) != before+1 || countWrites(s, "PUT", "/tags/") != 1 {
+	if len(msgs) != before+1 || countWrites(s, "POST", "/applied_candidate_tags") != 1 {
 		t.Fatalf("after accept: %d emails (want %d), writes %v", len(msgs), before+1, s.fake.Writes())
 	}
 	// The move to the accept stage is skipped: the application is there already
@@ -467,7 +467,7 @@ func TestEachWriteOptionAlone(t *testing.T) {
 // The ATS saves a note but its answer never arrives (a timeout after it
 // received the request): the note is not written a second time.
 func TestTimeoutAfterTheATSReceivedAWrite(t *testing.T) {
-	f := fake.New(ghKey, fake.SmallSeed)
+	f := fake.New(ghClientID, ghKey, fake.SmallSeed)
 	t.Cleanup(f.Close)
 	target, _ := url.Parse(f.Server.URL)
 	var stalled atomic.Bool
@@ -475,15 +475,15 @@ func TestTimeoutAfterTheATSReceivedAWrite(t *testing.T) {
 		Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(target) },
 		ModifyResponse: func(res *http.Response) error {
 			// The first note is saved by the ATS, then the answer hangs.
-			if res.Request.Method == "POST" && strings.HasSuffix(res.Request.URL.Path, "/activity_feed/notes") && stalled.CompareAndSwap(false, true) {
+			if res.Request.Method == "POST" && res.Request.URL.Path == "/v3/notes" && stalled.CompareAndSwap(false, true) {
 				time.Sleep(1500 * time.Millisecond)
 			}
 			return nil
 		},
 	})
 	t.Cleanup(proxy.Close)
-	g := newVendorSetup(t, f, map[string]any{"provider": "greenhouse", "name": "Greenhouse via a slow network", "base_url": proxy.URL + "/v1",
-		"api_key": ghKey, "acting_user_id": "4000", "webhook_secret": "whsec-test"})
+	g := newVendorSetup(t, f, map[string]any{"provider": "greenhouse", "name": "Greenhouse via a slow network", "base_url": proxy.URL + "/v3",
+		"api_key": ghKey, "integration_id": ghClientID, "acting_user_id": "4000", "webhook_secret": "whsec-test"})
 	g.a.atsConfigHook = func(c *ats.Config) { c.HTTP.Timeout = 500 * time.Millisecond }
 	s := withEmail(t, g, mailpittest.Start(t))
 	runWorkers(t, s)
@@ -624,8 +624,8 @@ func TestKnockoutIsNamedEverywhereAndHoldsTheScoreTag(t *testing.T) {
 	if n := len(s.admin.mustStatus(200, "GET", rpath, nil).json(t)["ats_writes"].([]any)); n != 3 {
 		t.Fatalf("%d writes, want note, attachment and move: %v", n, ws)
 	}
-	if got := [4]int{countWrites(s, "POST", "/activity_feed/notes"), countWrites(s, "POST", "/attachments"), countWrites(s, "POST", "/move"),
-		countWrites(s, "PUT", "/tags/")}; got != [4]int{1, 1, 1, 0} {
+	if got := [4]int{countWrites(s, "POST", "/v3/notes"), countWrites(s, "POST", "/attachments"), countWrites(s, "POST", "/move"),
+		countWrites(s, "POST", "/applied_candidate_tags")}; got != [4]int{1, 1, 1, 0} {
 		t.Fatalf("writes (note, attachment, move, tag) = %v", got)
 	}
 	var note string
@@ -709,8 +709,8 @@ func TestPossiblePromptInjectionHoldsTagAndMove(t *testing.T) {
 	if !strings.Contains(fmt.Sprint(r["result"].(map[string]any)["flags"]), "prompt_injection") {
 		t.Fatalf("no prompt-injection flag: %v", r["result"])
 	}
-	if got := [4]int{countWrites(s, "POST", "/activity_feed/notes"), countWrites(s, "POST", "/attachments"), countWrites(s, "POST", "/move"),
-		countWrites(s, "PUT", "/tags/")}; got != [4]int{1, 1, 0, 0} {
+	if got := [4]int{countWrites(s, "POST", "/v3/notes"), countWrites(s, "POST", "/attachments"), countWrites(s, "POST", "/move"),
+		countWrites(s, "POST", "/applied_candidate_tags")}; got != [4]int{1, 1, 0, 0} {
 		t.Fatalf("writes (note, attachment, move, tag) = %v", got)
 	}
 }

@@ -78,7 +78,7 @@ func benchConnection(b *testing.B, a *App, wid int64, baseURL string) *store.Con
 		b.Fatal(err)
 	}
 	c := &store.Connection{WorkspaceID: wid, Provider: "greenhouse", Name: "bench", BaseURL: baseURL, Credentials: sealed,
-		WebhookToken: secret.Token(24), SyncInterval: connections.DefaultSyncInterval, ActingUserID: "4000"}
+		WebhookToken: secret.Token(24), SyncInterval: connections.DefaultSyncInterval, ActingUserID: "4000", IntegrationID: ghClientID}
 	if err := a.store.CreateConnection(context.Background(), c); err != nil {
 		b.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func peakRSSMB() float64 {
 func BenchmarkFullSync100k(b *testing.B) {
 	const limit = 50
 	window := benchWindow(b)
-	f := fake.New(ghKey, bench100k)
+	f := fake.New(ghClientID, ghKey, bench100k)
 	defer f.Close()
 	f.SetRateLimit(limit, window)
 	for i := 0; i < b.N; i++ {
@@ -147,10 +147,10 @@ func BenchmarkFullSync100k(b *testing.B) {
 // columns and the stage trigger) with a raw batched upsert of the same
 // rows, in the same run. Target: at least half the raw rate.
 func BenchmarkIngest(b *testing.B) {
-	f := fake.New(ghKey, fake.Seed{Jobs: 50, StagesPerJob: 5, Candidates: 50_000, Applications: 50_000, Tags: 10, RejectionReasons: 5, Users: 10})
+	f := fake.New(ghClientID, ghKey, fake.Seed{Jobs: 50, StagesPerJob: 5, Candidates: 50_000, Applications: 50_000, Tags: 10, RejectionReasons: 5, Users: 10})
 	defer f.Close()
 	f.SetRateLimit(100000, time.Second)
-	conn, err := greenhouse.New(ats.Config{BaseURL: f.URL(), APIKey: ghKey, PageSize: 500, RateLimit: ats.RateLimit{Requests: 100000, Per: time.Second}})
+	conn, err := greenhouse.New(ats.Config{BaseURL: f.URL(), IntegrationID: ghClientID, APIKey: ghKey, ActingUserID: "4000", PageSize: 500, RateLimit: ats.RateLimit{Requests: 100000, Per: time.Second}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func BenchmarkIngest(b *testing.B) {
 // stage filter over 100k synced rows. Target: p95 under 50 ms.
 func BenchmarkApplicationsList100k(b *testing.B) {
 	a, wid := benchApp(b)
-	c := benchConnection(b, a, wid, "http://127.0.0.1:1/v1")
+	c := benchConnection(b, a, wid, "http://127.0.0.1:1/v3")
 	ctx := context.Background()
 	sc := store.SyncScope{WorkspaceID: wid, ConnectionID: c.ID, RunID: 1, Source: "initial"}
 	const n = 100_000

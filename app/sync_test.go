@@ -16,7 +16,12 @@ import (
 	"github.com/hireloop/hireloop/ats/greenhouse/fake"
 )
 
-const ghKey = "harvest-test-key"
+// ghClientID and ghKey are the Harvest v3 client credentials the
+// Greenhouse fake accepts (the key is the client secret).
+const (
+	ghClientID = "greenhouse-client-id"
+	ghKey      = "harvest-test-key"
+)
 
 // ghSetup starts a Greenhouse fake and connects a fresh workspace to it
 // through the API, waiting for the first full sync.
@@ -40,10 +45,10 @@ type vendorFake interface {
 
 func newGreenhouseSetup(t *testing.T) *ghSetup {
 	t.Helper()
-	f := fake.New(ghKey, fake.SmallSeed)
+	f := fake.New(ghClientID, ghKey, fake.SmallSeed)
 	t.Cleanup(f.Close)
 	return newVendorSetup(t, f, map[string]any{
-		"provider": "greenhouse", "name": "Greenhouse (test)", "base_url": f.URL(), "api_key": ghKey,
+		"provider": "greenhouse", "name": "Greenhouse (test)", "base_url": f.URL(), "api_key": ghKey, "integration_id": ghClientID,
 		"acting_user_id": "4000", "webhook_secret": "whsec-test", "sync_interval_minutes": 180,
 	})
 }
@@ -284,8 +289,8 @@ func hmacSHA256(secret string, body []byte) []byte {
 }
 
 // The connect form points at the missing Harvest v3 fields (client id,
-// acting user) instead of failing the credential test with a long error;
-// a v1 base URL (the sandbox's kind) needs neither.
+// acting user) and at a Harvest v1 base URL instead of failing the
+// credential test with a long error.
 func TestGreenhouseV3ConnectionNeedsClientIDAndUser(t *testing.T) {
 	a := newTestApp(t)
 	admin, wid := setupAdmin(t, a)
@@ -294,6 +299,12 @@ func TestGreenhouseV3ConnectionNeedsClientIDAndUser(t *testing.T) {
 	fields := r["error"].(map[string]any)["fields"].(map[string]any)
 	if !strings.Contains(fmt.Sprint(fields["integration_id"]), "Client ID") || !strings.Contains(fmt.Sprint(fields["acting_user_id"]), "numeric id") {
 		t.Fatalf("fields = %v, want integration_id and acting_user_id explained", fields)
+	}
+	r = admin.mustStatus(422, "POST", fmt.Sprintf("/api/workspaces/%d/connections", wid),
+		map[string]any{"provider": "greenhouse", "api_key": "s", "integration_id": "c", "acting_user_id": "4000",
+			"base_url": "https://harvest.greenhouse.io/v1"}).json(t)
+	if f := r["error"].(map[string]any)["fields"].(map[string]any); !strings.Contains(fmt.Sprint(f["base_url"]), "clear it") {
+		t.Fatalf("v1 base URL: fields = %v", f)
 	}
 	r = admin.mustStatus(422, "POST", fmt.Sprintf("/api/workspaces/%d/connections", wid),
 		map[string]any{"provider": "merge", "api_key": "k"}).json(t)

@@ -87,10 +87,10 @@ func TestWebhookRegistrationLever(t *testing.T) {
 func TestWebhookRegistrationUnsupported(t *testing.T) {
 	a := newTestApp(t)
 	admin, wid := setupAdmin(t, a)
-	f := fake.New(ghKey, fake.SmallSeed)
+	f := fake.New(ghClientID, ghKey, fake.SmallSeed)
 	t.Cleanup(f.Close)
 	conn := admin.mustStatus(201, "POST", fmt.Sprintf("/api/workspaces/%d/connections", wid), map[string]any{
-		"provider": "greenhouse", "api_key": ghKey, "base_url": f.URL(), "paused": true,
+		"provider": "greenhouse", "api_key": ghKey, "integration_id": ghClientID, "acting_user_id": "4000", "base_url": f.URL(), "paused": true,
 	}).json(t)["connection"].(map[string]any)
 	if conn["webhook_registration"].(map[string]any)["available"] != false {
 		t.Fatalf("Greenhouse offered webhook registration: %v", conn["webhook_registration"])

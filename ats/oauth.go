@@ -32,8 +32,8 @@ type ClientCredentialsOptions struct {
 	Form url.Values
 	// Header holds extra request headers.
 	Header http.Header
-	// DefaultTTL is assumed when the response has no expires_in (default
-	// one hour).
+	// DefaultTTL is assumed when the response has neither expires_in nor
+	// expires_at (default one hour).
 	DefaultTTL time.Duration
 	// DecodeError maps a non-200 token response to a typed *Error.
 	DecodeError func(status int, h http.Header, body []byte) error
@@ -185,6 +185,7 @@ func (s *ClientCredentials) fetch(ctx context.Context) (string, time.Duration, e
 		AccessToken string          `json:"access_token"`
 		TokenType   string          `json:"token_type"`
 		ExpiresIn   json.RawMessage `json:"expires_in"`
+		ExpiresAt   json.RawMessage `json:"expires_at"`
 	}
 	if err := json.Unmarshal(body, &tr); err != nil || tr.AccessToken == "" {
 		return "", 0, s.fail(resp.StatusCode, "invalid JSON in token response: no access_token", ErrMalformedResponse)
@@ -192,7 +193,50 @@ func (s *ClientCredentials) fetch(ctx context.Context) (string, time.Duration, e
 	if tr.TokenType != "" && !strings.EqualFold(tr.TokenType, "bearer") {
 		return "", 0, s.fail(resp.StatusCode, "unexpected token type "+tr.TokenType, ErrMalformedResponse)
 	}
-	return tr.AccessToken, ExpiresIn(tr.ExpiresIn, s.o.DefaultTTL), nil
+	return tr.AccessToken, tokenTTL(tr.ExpiresIn, tr.ExpiresAt, s.now(), s.o.DefaultTTL), nil
+}
+
+// tokenTTL is how long a token lives: expires_in (RFC 6749) or
+// expires_at (an absolute instant, which Greenhouse's Harvest v3 token
+// responses carry according to third-party clients), the earlier when
+// both are given, def when neither is usable.
+func tokenTTL(expiresIn, expiresAt json.RawMessage, now time.Time, def time.Duration) time.Duration {
+	ttl, ok := time.Duration(0), false
+	if d := ExpiresIn(expiresIn, 0); d > 0 {
+		ttl, ok = d, true
+	}
+	if at, found := ExpiresAt(expiresAt); found {
+		d := at.Sub(now)
+		if d <= 0 {
+			// Already past by our clock (skew, or a misread format):
+			// use the token once rather than loop on fetching.
+			d = time.Second
+		}
+		if !ok || d < ttl {
+			ttl, ok = d, true
+		}
+	}
+	if !ok {
+		return def
+	}
+	return ttl
+}
+
+// ExpiresAt reads an absolute token expiry: an RFC 3339 timestamp, or a
+// Unix time in seconds (a number or a numeric string).
+func ExpiresAt(raw json.RawMessage) (time.Time, bool) {
+	s := strings.Trim(strings.TrimSpace(string(raw)), `"`)
+	if s == "" || s == "null" {
+		return time.Time{}, false
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, true
+	}
+	var n float64
+	if _, err := fmt.Sscanf(s, "%g", &n); err == nil && n > 1_000_000_000 {
+		return time.Unix(0, int64(n*float64(time.Second))), true
+	}
+	return time.Time{}, false
 }
 
 // ExpiresIn reads an OAuth expires_in (seconds, as a number or a string);

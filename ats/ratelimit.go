@@ -25,6 +25,17 @@ import (
 // it, X-RateLimit-Remaining lower than our own count (someone else shares
 // the key) marks tokens spent, and Retry-After / X-RateLimit-Reset on a 429
 // pause every request until then.
+//
+// The window itself is learned from the server when it is longer than
+// the one configured: vendors state the count in a header but not the
+// window (Greenhouse: X-RateLimit-Limit "per 10 seconds" in the v1 docs;
+// some Harvest v3 notes report a 30 s window), and only a 429's
+// Retry-After / X-RateLimit-Reset, or a Reset sent with Remaining 0, says
+// when the server's window really ends. When that instant is well past
+// the moment our own window would have freed the oldest of the last
+// Limit requests, the window becomes "reset − that request's send time",
+// so a longer server window costs one wait per window instead of one 429
+// per window (see learnWindow).
 type Limiter struct {
 	mu     sync.Mutex
 	limit  int
@@ -41,7 +52,22 @@ type Limiter struct {
 	ceiling int
 	now     func() time.Time
 	waited  time.Duration
+	// counted holds the send instants of recent requests the server
+	// counted (answered with anything but 429), oldest first, for
+	// learnWindow; at most maxCounted.
+	counted []time.Time
+	// learned is set once the window was lengthened from the server's
+	// reset instant.
+	learned bool
 }
+
+// maxCounted bounds Limiter.counted; budgets above it are not learned
+// from (no vendor of ours states one that large per window).
+const maxCounted = 1000
+
+// maxLearnedWindow bounds a learned window: a reset further away than this
+// is a pause (Retry-After is still honoured), not a window.
+const maxLearnedWindow = 5 * time.Minute
 
 type token struct {
 	doneAt   time.Time // zero while in flight
@@ -238,17 +264,79 @@ func (l *Limiter) ObserveSent(status int, h http.Header, sent time.Time) {
 		}
 	}
 	ra, hasRA := ParseRetryAfter(h.Get("Retry-After"), now)
-	if status == http.StatusTooManyRequests || (status == http.StatusServiceUnavailable && hasRA) {
-		until := now.Add(time.Second)
+	throttled := status == http.StatusTooManyRequests || (status == http.StatusServiceUnavailable && hasRA)
+	if !throttled {
+		l.counted = append(l.counted, sent)
+		if over := len(l.counted) - maxCounted; over > 0 {
+			l.counted = append(l.counted[:0], l.counted[over:]...)
+		}
+	}
+	remaining, remErr := strconv.Atoi(strings.TrimSpace(header(h, remainingHeaders)))
+	if !throttled && remErr == nil && remaining == 0 {
+		if reset, ok := parseResetHeader(header(h, resetHeaders), now); ok {
+			l.learnWindow(reset)
+		}
+	}
+	if throttled {
+		until, known := now.Add(time.Second), false
 		if hasRA {
-			until = now.Add(ra)
-		} else if reset, ok := parseResetHeader(header(h, resetHeaders), now); ok {
-			until = reset
+			until, known = now.Add(ra), true
+		}
+		// Greenhouse sends both: X-RateLimit-Reset (a timestamp) and
+		// Retry-After (seconds); the later of the two is when the server
+		// counts again.
+		if reset, ok := parseResetHeader(header(h, resetHeaders), now); ok && (!known || reset.After(until)) {
+			until, known = reset, true
 		}
 		if until.After(l.pauseTil) {
 			l.pauseTil = until
 		}
+		if known && status == http.StatusTooManyRequests {
+			l.learnWindow(until)
+		}
 	}
+}
+
+// learnWindow lengthens the window when the server says its window ends
+// at reset, after our window would have let the oldest of the last Limit
+// counted requests go again. That request is the first of the server's
+// current budget (whether its window is rolling or fixed), so the
+// server's window is at least reset minus its send time. Reset instants
+// are whole seconds rounded up, which leaves the estimate a little long
+// rather than short. The first lengthening must be by more than a fifth
+// (a 429 caused by someone else sharing the key, or timer jitter, is not a
+// window); after that any longer estimate is taken, since a fixed window
+// that began before our first request is only seen in full one window
+// later. The window never shrinks. Callers hold mu.
+func (l *Limiter) learnWindow(reset time.Time) {
+	if l.limit <= 0 || len(l.counted) < l.limit {
+		return // fewer requests of ours than the budget: someone else's
+	}
+	oldest := l.counted[len(l.counted)-l.limit]
+	est := reset.Sub(oldest)
+	if rem := est % (10 * time.Millisecond); rem != 0 {
+		est += 10*time.Millisecond - rem
+	}
+	threshold := l.window + l.window/5
+	if l.learned {
+		threshold = l.window
+	}
+	if est > maxLearnedWindow || est <= threshold {
+		return
+	}
+	l.window = est
+	l.learned = true
+}
+
+// Learned reports whether the window was lengthened from the server's
+// reset instants (see learnWindow).
+func (l *Limiter) Learned() bool {
+	if l == nil {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.learned
 }
 
 // Waited is the total time requests spent blocked in Wait.

@@ -51,7 +51,8 @@ func TestPublishSurvivesSIGKILL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn := &store.Connection{WorkspaceID: wid, Provider: "greenhouse", Name: "offline ATS", BaseURL: "http://127.0.0.1:1/v1",
+	conn := &store.Connection{WorkspaceID: wid, Provider: "greenhouse", Name: "offline ATS", BaseURL: "http://127.0.0.1:1/v3",
+		IntegrationID: "offline-client", ActingUserID: "4000",
 		WebhookToken: "crash-test-token-0123456789", SyncInterval: 3 * time.Hour, Paused: true}
 	if err := st.CreateConnection(ctx, conn); err != nil {
 		t.Fatal(err)

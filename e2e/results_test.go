@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,11 +61,16 @@ func TestResultsLoop(t *testing.T) {
 
 	logStart := len(serverLog.String()) // the log is shared by the tests of this package
 	base, stop := startServer(t, ctx, bin, filepath.Join(tmp, "data"), "--demo")
-	sandboxAPI := ""
+	sandboxAPI, sandboxSub := "", ""
 	if m := regexp.MustCompile(`Demo mode: the Sandbox ATS is running.*?api="?(https?://[^\s"]+)`).FindStringSubmatch(serverLog.String()[logStart:]); m != nil {
-		sandboxAPI = strings.TrimSuffix(strings.TrimRight(m[1], "/"), "/v1") // paths below start with /v1
+		sandboxAPI = strings.TrimSuffix(strings.TrimRight(m[1], "/"), "/v3") // paths below start with /v3; the token is on the root
 	} else {
 		t.Fatalf("the server did not log the Sandbox ATS's api= URL:\n%s", tail(serverLog, 20))
+	}
+	if m := regexp.MustCompile(`Sandbox ATS listening.*?acting_user_id=(\d+)`).FindStringSubmatch(serverLog.String()[logStart:]); m != nil {
+		sandboxSub = m[1]
+	} else {
+		t.Fatalf("the sandbox did not log its acting user:\n%s", tail(serverLog, 20))
 	}
 
 	bctx, closeBrowser := newBrowser(t, ctx, tmp, fakeMedia...)
@@ -78,14 +84,32 @@ func TestResultsLoop(t *testing.T) {
 	wid := b.connectSandbox()
 
 	apiGet := b.workspaceGet(wid)
-	// sandboxGet reads the Sandbox ATS's Harvest-compatible API (Basic auth: key, blank password).
+	// sandboxGet reads the Sandbox ATS's Harvest v3 API, as a Greenhouse
+	// integration would: a client-credentials token for the sandbox's
+	// service user, then Bearer calls.
 	sandboxGet := func(path string, v any) {
 		t.Helper()
+		form := url.Values{"grant_type": {"client_credentials"}, "sub": {sandboxSub}}
+		treq, _ := http.NewRequestWithContext(ctx, http.MethodPost, sandboxAPI+"/token", strings.NewReader(form.Encode()))
+		treq.SetBasicAuth("sandbox-client-id", "sandbox-client-secret")
+		treq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		tresp, err := http.DefaultClient.Do(treq)
+		if err != nil {
+			t.Fatalf("sandbox token: %v", err)
+		}
+		var tok struct {
+			AccessToken string `json:"access_token"`
+		}
+		_ = json.NewDecoder(tresp.Body).Decode(&tok)
+		tresp.Body.Close()
+		if tok.AccessToken == "" {
+			t.Fatalf("sandbox token: status %d", tresp.StatusCode)
+		}
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, sandboxAPI+path, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		req.SetBasicAuth("sandbox-harvest-key", "")
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatalf("sandbox GET %s: %v", path, err)
@@ -432,51 +456,75 @@ func TestResultsLoop(t *testing.T) {
 	shoot("result", tid("result-detail"))
 
 	// 12. The sandbox: one hireloop note with the link, one PDF, the score tag, the completed stage.
+	//     Harvest v3 keeps each in its own resource: the application's job
+	//     interview stage, the candidate's applied tags, attachments and notes.
 	type sbApp struct {
-		ID           int64 `json:"id"`
-		CandidateID  int64 `json:"candidate_id"`
-		Status       string
-		CurrentStage *struct {
-			ID   int64  `json:"id"`
-			Name string `json:"name"`
-		} `json:"current_stage"`
+		ID                  int64  `json:"id"`
+		CandidateID         int64  `json:"candidate_id"`
+		Status              string `json:"status"`
+		JobInterviewStageID *int64 `json:"job_interview_stage_id"`
 	}
-	type sbCand struct {
-		Tags           []string `json:"tags"`
-		EmailAddresses []struct {
-			Value string `json:"value"`
-		} `json:"email_addresses"`
-		Attachments []struct {
-			Filename string `json:"filename"`
-			URL      string `json:"url"`
-			Type     string `json:"type"`
-		} `json:"attachments"`
+	appOf := func() sbApp {
+		t.Helper()
+		var as []sbApp
+		sandboxGet("/v3/applications?ids="+view.Candidate.ApplicationExtID, &as)
+		if len(as) != 1 {
+			t.Fatalf("sandbox has %d applications with id %s", len(as), view.Candidate.ApplicationExtID)
+		}
+		return as[0]
 	}
-	var app sbApp
-	sandboxGet("/v1/applications/"+view.Candidate.ApplicationExtID, &app)
-	candPath := fmt.Sprintf("/v1/candidates/%d", app.CandidateID)
+	app := appOf()
+	candID := fmt.Sprint(app.CandidateID)
 	stageOf := func() string {
 		t.Helper()
-		var a sbApp
-		sandboxGet("/v1/applications/"+view.Candidate.ApplicationExtID, &a)
-		if a.CurrentStage == nil {
-			return ""
+		if a := appOf(); a.JobInterviewStageID != nil {
+			return fmt.Sprint(*a.JobInterviewStageID)
 		}
-		return fmt.Sprint(a.CurrentStage.ID)
+		return ""
+	}
+	// tagsOf is the names of the candidate's applied tags.
+	tagsOf := func() []string {
+		t.Helper()
+		var applied []struct {
+			CandidateTagID int64 `json:"candidate_tag_id"`
+		}
+		sandboxGet("/v3/applied_candidate_tags?candidate_ids="+candID, &applied)
+		if len(applied) == 0 {
+			return nil
+		}
+		var ids []string
+		for _, a := range applied {
+			ids = append(ids, fmt.Sprint(a.CandidateTagID))
+		}
+		var tags []struct {
+			Name string `json:"name"`
+		}
+		sandboxGet("/v3/candidate_tags?ids="+strings.Join(ids, ","), &tags)
+		var names []string
+		for _, tg := range tags {
+			names = append(names, tg.Name)
+		}
+		return names
+	}
+	type sbNote struct {
+		Body string `json:"body"`
 	}
 	if got := stageOf(); got != completed.ExtID {
 		t.Errorf("after scoring the application is in stage %s, want the completed stage %s (%s)", got, completed.ExtID, completed.Name)
 	}
-	var cand sbCand
-	sandboxGet(candPath, &cand)
-	if hasString(cand.Tags, scoreTag) {
-		t.Errorf("sandbox candidate tags %v: the score tag %q was written for a knockout result", cand.Tags, scoreTag)
+	if tags := tagsOf(); hasString(tags, scoreTag) {
+		t.Errorf("sandbox candidate tags %v: the score tag %q was written for a knockout result", tags, scoreTag)
+	} else if hasString(tags, acceptedTag) {
+		t.Errorf("sandbox candidate already has %q before any decision: %v", acceptedTag, tags)
 	}
-	if hasString(cand.Tags, acceptedTag) {
-		t.Errorf("sandbox candidate already has %q before any decision: %v", acceptedTag, cand.Tags)
+	var attachments []struct {
+		Filename string `json:"filename"`
+		URL      string `json:"url"`
+		Type     string `json:"type"`
 	}
+	sandboxGet("/v3/attachments?candidate_ids="+candID, &attachments)
 	var pdfs []string
-	for _, a := range cand.Attachments {
+	for _, a := range attachments {
 		if strings.HasSuffix(strings.ToLower(a.Filename), ".pdf") && strings.Contains(a.Filename, "hireloop") {
 			pdfs = append(pdfs, a.Filename)
 			if got := getBytesCookie(t, ctx, a.URL, ""); !bytes.HasPrefix(got, []byte("%PDF")) {
@@ -487,14 +535,10 @@ func TestResultsLoop(t *testing.T) {
 	if want := "hireloop-interview-" + rid + ".pdf"; len(pdfs) != 1 || pdfs[0] != want {
 		t.Errorf("sandbox candidate has hireloop PDFs %v, want exactly [%s]", pdfs, want)
 	}
-	var feedAct struct {
-		Notes []struct {
-			Body string `json:"body"`
-		} `json:"notes"`
-	}
-	sandboxGet(candPath+"/activity_feed", &feedAct)
+	var sbNotes []sbNote
+	sandboxGet("/v3/notes?candidate_ids="+candID, &sbNotes)
 	var notes []string
-	for _, n := range feedAct.Notes {
+	for _, n := range sbNotes {
 		if strings.Contains(n.Body, "hireloop") {
 			notes = append(notes, n.Body)
 		}
@@ -534,9 +578,8 @@ func TestResultsLoop(t *testing.T) {
 	if !moved {
 		t.Errorf("30s after accepting the application is in stage %s, want the accept stage %s (%s)", stageOf(), accept.ExtID, accept.Name)
 	}
-	sandboxGet(candPath, &cand)
-	if !hasString(cand.Tags, acceptedTag) || hasString(cand.Tags, scoreTag) {
-		t.Errorf("after accepting the sandbox candidate's tags are %v, want %q and not %q", cand.Tags, acceptedTag, scoreTag)
+	if tags := tagsOf(); !hasString(tags, acceptedTag) || hasString(tags, scoreTag) {
+		t.Errorf("after accepting the sandbox candidate's tags are %v, want %q and not %q", tags, acceptedTag, scoreTag)
 	}
 
 	var mails []mailpittest.Summary
@@ -563,9 +606,10 @@ func TestResultsLoop(t *testing.T) {
 		t.Errorf("%d emails to %s, want 2 (invitation and acceptance): %q", n, candidateEmail, subjects)
 	}
 	// Writes happen once: still one note and one PDF after the decision.
-	sandboxGet(candPath+"/activity_feed", &feedAct)
+	sbNotes = nil
+	sandboxGet("/v3/notes?candidate_ids="+candID, &sbNotes)
 	notes = notes[:0]
-	for _, n := range feedAct.Notes {
+	for _, n := range sbNotes {
 		if strings.Contains(n.Body, "hireloop") {
 			notes = append(notes, n.Body)
 		}

@@ -249,10 +249,21 @@ func (s *Store) Applications(ctx context.Context, workspaceID int64, f Applicati
 		page += " AND a.id < ?"
 		pargs = append(pargs, f.After)
 	}
-	// One row more than asked tells whether another page exists.
+	// One row more than asked tells whether another page exists. Stage
+	// and rejection reason names come from the synced stages and reasons
+	// (the job's stage first, then an account-wide one): vendors whose
+	// applications carry only ids (Greenhouse Harvest v3) leave the
+	// application's own name empty, and a stage renamed in the ATS keeps
+	// its applications untouched. The application's name is the fallback,
+	// e.g. for a stage a webhook named before the stages were synced.
 	rows, err := s.r.QueryContext(ctx, `SELECT a.id, a.connection_id, a.ext_id, a.candidate_ext_id, coalesce(c.first_name, ''),
 		coalesce(c.last_name, ''), coalesce(c.email, ''), coalesce(c.tags, '[]'), a.job_ext_id, coalesce(j.title, ''),
-		a.stage_ext_id, a.stage_name, a.status, a.rejection_reason_name, a.applied_at, a.remote_updated_at`+page+
+		a.stage_ext_id, coalesce((SELECT nullif(st.name, '') FROM ats_stages st WHERE st.connection_id = a.connection_id
+			AND st.ext_id = a.stage_ext_id AND st.job_ext_id IN (a.job_ext_id, '') ORDER BY st.job_ext_id = '' LIMIT 1),
+			nullif(a.stage_name, ''), ''),
+		a.status, coalesce((SELECT nullif(rr.name, '') FROM ats_rejection_reasons rr WHERE rr.connection_id = a.connection_id
+			AND rr.ext_id = a.rejection_reason_ext_id AND a.rejection_reason_ext_id != ''), nullif(a.rejection_reason_name, ''), ''),
+		a.applied_at, a.remote_updated_at`+page+
 		` ORDER BY a.id DESC LIMIT ?`, append(pargs, f.Limit+1)...)
 	if err != nil {
 		return nil, 0, false, fmt.Errorf("store: unable to list applications: %w", err)

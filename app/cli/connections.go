@@ -30,7 +30,7 @@ func (c *CLI) connectionsAdd(args []string) error {
 	name := fset.String("name", "", "display name (default: the provider's name)")
 	baseURL := fset.String("base-url", "", "API base URL override (EU/US data center, sandbox, proxy)")
 	apiKey := fset.String("api-key", "", "API key; - reads it from stdin")
-	integration := fset.String("integration-id", "", "integration id (Kombo)")
+	integration := fset.String("integration-id", "", "the provider's second credential: Greenhouse/Personio OAuth client id, Kombo integration id, Merge account token, Recruitee company id")
 	acting := fset.String("acting-user", "", "ATS user id that writes are attributed to")
 	secret := fset.String("webhook-secret", "", "shared secret the ATS signs webhooks with")
 	interval := fset.Duration("interval", connections.DefaultSyncInterval, "sync interval")

@@ -11,7 +11,7 @@ import (
 )
 
 func TestCLIConnectionsAndSync(t *testing.T) {
-	f := fake.New(ghKey, fake.SmallSeed)
+	f := fake.New(ghClientID, ghKey, fake.SmallSeed)
 	defer f.Close()
 	dir := t.TempDir()
 	env := map[string]string{"HIRELOOP_DATA_DIR": dir}
@@ -19,7 +19,8 @@ func TestCLIConnectionsAndSync(t *testing.T) {
 	ws := strings.TrimSpace(runCLI(t, env, "", "workspace", "create", "--name", "Client", "--owner", "ops@example.com").stdout)
 
 	// A wrong key is refused before anything is stored, with the vendor's words.
-	r := runCLI(t, env, "wrong-key\n", "connections", "add", "--workspace", ws, "--provider", "greenhouse", "--base-url", f.URL(), "--api-key", "-")
+	r := runCLI(t, env, "wrong-key\n", "connections", "add", "--workspace", ws, "--provider", "greenhouse", "--base-url", f.URL(), "--api-key", "-",
+		"--integration-id", ghClientID, "--acting-user", "4000")
 	if r.code != 1 || !strings.Contains(r.stderr, "refused the connection") {
 		t.Fatalf("bad key: %+v", r)
 	}
@@ -27,7 +28,7 @@ func TestCLIConnectionsAndSync(t *testing.T) {
 		t.Fatalf("bad provider: %+v", r)
 	}
 	r = runCLI(t, env, ghKey+"\n", "connections", "add", "--workspace", ws, "--provider", "greenhouse", "--base-url", f.URL(),
-		"--api-key", "-", "--acting-user", "4000", "--interval", "90m")
+		"--api-key", "-", "--integration-id", ghClientID, "--acting-user", "4000", "--interval", "90m")
 	if r.code != 0 {
 		t.Fatalf("add: %+v", r)
 	}
@@ -81,7 +82,7 @@ func fakeUnauthorized() atstest.Fault { return atstest.Fault{Kind: atstest.Fault
 func TestCLIConnectionWebhooks(t *testing.T) {
 	lf := leverfake.New("lever-cli-key", leverfake.SmallSeed)
 	defer lf.Close()
-	gh := fake.New(ghKey, fake.SmallSeed)
+	gh := fake.New(ghClientID, ghKey, fake.SmallSeed)
 	defer gh.Close()
 	env := map[string]string{"HIRELOOP_DATA_DIR": t.TempDir()}
 	runCLI(t, env, "a long enough password\n", "user", "create", "--email", "ops@example.com", "--password", "-", "--admin")
@@ -106,7 +107,8 @@ func TestCLIConnectionWebhooks(t *testing.T) {
 	}
 
 	// Greenhouse has no webhook API: the operator is told where to set it up.
-	r = runCLI(t, env, ghKey+"\n", "connections", "add", "--workspace", ws, "--provider", "greenhouse", "--base-url", gh.URL(), "--api-key", "-")
+	r = runCLI(t, env, ghKey+"\n", "connections", "add", "--workspace", ws, "--provider", "greenhouse", "--base-url", gh.URL(), "--api-key", "-",
+		"--integration-id", ghClientID, "--acting-user", "4000")
 	gid := strings.TrimSpace(r.stdout)
 	if r = runCLI(t, env, "", "connections", "webhooks", "--connection", gid); r.code != 1 || !strings.Contains(r.stderr, "Dev Center") {
 		t.Fatalf("greenhouse: %+v", r)

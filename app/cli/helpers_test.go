@@ -14,7 +14,12 @@ import (
 )
 
 // ghKey is the Greenhouse fake's API key.
-const ghKey = "harvest-test-key"
+// ghClientID and ghKey are the Harvest v3 client credentials the
+// Greenhouse fake accepts (the key is the client secret).
+const (
+	ghClientID = "greenhouse-client-id"
+	ghKey      = "harvest-test-key"
+)
 
 // testUI stands in for the built console.
 var testUI = fstest.MapFS{

@@ -24,13 +24,17 @@ import (
 )
 
 // Sandbox is the built-in emulated ATS of demo mode: a real HTTP server on
-// loopback that a real connector talks to.
+// loopback that a real connector talks to (ats/sandbox speaks Greenhouse
+// Harvest v3 to the greenhouse connector).
 type Sandbox interface {
 	// Provider is the connector that speaks the sandbox's wire format.
 	Provider() string
 	// BaseURL is the sandbox API root.
 	BaseURL() string
-	// APIKey and ActingUserID are the credentials the sandbox accepts.
+	// ClientID, APIKey (the client secret) and ActingUserID (the user
+	// tokens are issued for) are the credentials the sandbox accepts; they
+	// fill the connection's integration id, API key and acting user.
+	ClientID() string
 	APIKey() string
 	ActingUserID() string
 	// AddWebhook makes the sandbox deliver signed webhooks to url.
@@ -107,7 +111,7 @@ func (s *Service) Connector(c *store.Connection) (ats.Connector, error) {
 			return nil, errors.New("the sandbox ATS runs only in demo mode (hireloop serve --demo)")
 		}
 		provider, cfg.BaseURL = s.Sandbox.Provider(), s.Sandbox.BaseURL()
-		cfg.APIKey, cfg.ActingUserID = s.Sandbox.APIKey(), s.Sandbox.ActingUserID()
+		cfg.IntegrationID, cfg.APIKey, cfg.ActingUserID = s.Sandbox.ClientID(), s.Sandbox.APIKey(), s.Sandbox.ActingUserID()
 	}
 	return ats.New(provider, cfg)
 }
@@ -204,8 +208,12 @@ func requireFields(c *store.Connection, fe apperr.Fields) {
 	case c.IntegrationID == "" && (c.Provider == "kombo" || c.Provider == "merge" || c.Provider == "personio"):
 		name, _, _ := strings.Cut(Title(c.Provider), " (") // "Kombo", not "Kombo (100+ ATS)"
 		fe.Add("integration_id", "is required for "+name)
-	case c.Provider == "greenhouse" && !strings.HasSuffix(c.BaseURL, "/v1"):
-		// Harvest v3: OAuth client id and the user sent as sub.
+	case c.Provider == "greenhouse":
+		// Harvest v3: OAuth client id and the user sent as sub; a v1 base
+		// URL (saved before v3) points at an API that is gone.
+		if strings.HasSuffix(strings.TrimRight(c.BaseURL, "/"), "/v1") {
+			fe.Add("base_url", "points at Harvest v1, which Greenhouse switched off on 2026-08-31: clear it to use Harvest v3")
+		}
 		if c.IntegrationID == "" {
 			fe.Add("integration_id", "is required: the Client ID of your Harvest v3 (OAuth) credentials")
 		}

@@ -16,7 +16,10 @@ import (
 	"github.com/hireloop/hireloop/ats/greenhouse/fake"
 )
 
-const apiKey = "a7183e1b7e9ab09b8a5cfa87d1934c3c"
+const (
+	clientID     = "ghv3-client-1b2c"
+	clientSecret = "ghv3-secret-9f8e7d"
+)
 
 func newPair(t testing.TB, o atstest.Options, mod func(*ats.Config)) (*greenhouse.Client, *fake.Fake) {
 	t.Helper()
@@ -24,10 +27,10 @@ func newPair(t testing.TB, o atstest.Options, mod func(*ats.Config)) (*greenhous
 	if o.Applications > 0 {
 		seed = fake.Seed{Jobs: 50, StagesPerJob: 5, Candidates: o.Applications, Applications: o.Applications, Tags: 10, RejectionReasons: 5, Users: 10}
 	}
-	f := fake.New(apiKey, seed)
+	f := fake.New(clientID, clientSecret, seed)
 	t.Cleanup(f.Close)
 	cfg := atstest.ClientConfig(f, o)
-	cfg.BaseURL, cfg.APIKey, cfg.ActingUserID = f.URL(), apiKey, "4000"
+	cfg.BaseURL, cfg.IntegrationID, cfg.APIKey, cfg.ActingUserID = f.URL(), clientID, clientSecret, "4000"
 	return atstest.Connect(t, greenhouse.New, cfg, mod), f
 }
 
@@ -40,9 +43,9 @@ func readFile(t *testing.T, name string) []byte {
 	return b
 }
 
-func TestConformance(t *testing.T) {
+func harness(t *testing.T) atstest.Harness {
 	stageChange := readFile(t, "webhook-candidate-stage-change.json")
-	atstest.Run(t, atstest.Harness{
+	return atstest.Harness{
 		Name: greenhouse.Name,
 		New: func(t testing.TB, o atstest.Options) (ats.Connector, atstest.Fake) {
 			return newPair(t, o, nil)
@@ -58,57 +61,67 @@ func TestConformance(t *testing.T) {
 				Header: http.Header{"Greenhouse-Event-Id": {"evt-2"}},
 				Want:   ats.WebhookEvent{Type: "job_updated", Models: []ats.Model{ats.ModelJobs}}},
 		},
-	})
+	}
 }
 
+func TestConformance(t *testing.T) { atstest.Run(t, harness(t)) }
+
+// checkWrite asserts the v3 request shapes: Bearer auth, no On-Behalf-Of
+// (the acting user is the token's sub), v3 routes, integer ids and every
+// field the package doc lists as required.
 func checkWrite(t *testing.T, a ats.WriteAction, in any, reqs []atstest.RecordedRequest) {
 	t.Helper()
 	last := reqs[len(reqs)-1]
 	for _, r := range reqs {
-		if r.Header.Get("On-Behalf-Of") != "4000" {
-			t.Errorf("%s %s without On-Behalf-Of", r.Method, r.Path)
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") || r.Header.Get("On-Behalf-Of") != "" {
+			t.Errorf("%s %s: Authorization %q, On-Behalf-Of %q", r.Method, r.Path, r.Header.Get("Authorization"), r.Header.Get("On-Behalf-Of"))
+		}
+		if r.Query != "" {
+			t.Errorf("%s %s carries a query %q", r.Method, r.Path, r.Query)
 		}
 	}
 	body := last.JSON()
 	switch a {
 	case ats.ActionNote:
 		n := in.(ats.Note)
-		if last.Method != "POST" || last.Path != "/v1/candidates/"+n.CandidateID+"/activity_feed/notes" {
-			t.Fatalf("note request %s %s", last.Method, last.Path)
+		if len(reqs) != 1 || last.Method != "POST" || last.Path != "/v3/notes" {
+			t.Fatalf("note requests %v", reqs)
 		}
-		if body["body"] != n.Body || body["visibility"] != "public" || body["user_id"] != float64(4000) {
-			t.Fatalf("note body %v", body)
+		if !strings.Contains(string(last.Body), `"candidate_id":`+n.CandidateID) || body["body"] != n.Body ||
+			body["visibility"] != "public" || body["note_type"] != "NOTE" {
+			t.Fatalf("note body %s", last.Body)
 		}
 	case ats.ActionAttachment:
 		at := in.(ats.Attachment)
-		if last.Path != "/v1/candidates/"+at.CandidateID+"/attachments" {
-			t.Fatalf("attachment path %s", last.Path)
+		if len(reqs) != 1 || last.Method != "POST" || last.Path != "/v3/attachments" {
+			t.Fatalf("attachment requests %v", reqs)
 		}
 		raw, _ := base64.StdEncoding.DecodeString(body["content"].(string))
-		if string(raw) != string(at.Data) || body["filename"] != at.Name || body["type"] != "other" || body["content_type"] != "application/pdf" {
-			t.Fatalf("attachment body %v", body)
+		if !strings.Contains(string(last.Body), `"application_id":`+at.ApplicationID) || string(raw) != string(at.Data) ||
+			body["filename"] != at.Name || body["type"] != "other" || body["content_type"] != "application/pdf" || body["url"] != nil {
+			t.Fatalf("attachment body %s", last.Body)
 		}
 	case ats.ActionMoveStage:
 		m := in.(ats.StageMove)
-		if last.Path != "/v1/applications/"+m.ApplicationID+"/move" {
-			t.Fatalf("move path %s", last.Path)
+		if len(reqs) != 1 || last.Path != "/v3/applications/"+m.ApplicationID+"/move" {
+			t.Fatalf("move requests %v", reqs)
 		}
-		// Integers on the wire, as Harvest documents.
-		if !strings.Contains(string(last.Body), `"from_stage_id":`+m.FromStageID) || !strings.Contains(string(last.Body), `"to_stage_id":`+m.ToStageID) {
-			t.Fatalf("move body %s", last.Body)
+		if want := `{"from_stage_id":` + m.FromStageID + `,"to_stage_id":` + m.ToStageID + `}`; string(last.Body) != want {
+			t.Fatalf("move body %s, want %s", last.Body, want)
 		}
 	case ats.ActionReject:
 		r := in.(ats.Rejection)
-		if last.Path != "/v1/applications/"+r.ApplicationID+"/reject" || !strings.Contains(string(last.Body), `"rejection_reason_id":`+r.ReasonID) ||
-			body["notes"] != r.Note {
-			t.Fatalf("reject %s %s", last.Path, last.Body)
+		if len(reqs) != 1 || last.Path != "/v3/applications/"+r.ApplicationID+"/reject" ||
+			!strings.Contains(string(last.Body), `"rejection_reason_id":`+r.ReasonID) || body["notes"] != r.Note {
+			t.Fatalf("reject %v %s", reqs, last.Body)
 		}
 	case ats.ActionAddTag:
 		tg := in.(ats.TagAssignment)
-		if len(reqs) != 2 || reqs[0].Path != "/v1/tags/candidate" || reqs[0].JSON()["name"] != tg.Name {
-			t.Fatalf("tag find-or-create %v", reqs)
+		if len(reqs) != 2 || reqs[0].Method != "POST" || reqs[0].Path != "/v3/candidate_tags" || reqs[0].JSON()["name"] != tg.Name {
+			t.Fatalf("tag create %v", reqs)
 		}
-		if last.Method != "PUT" || !strings.HasPrefix(last.Path, "/v1/candidates/"+tg.CandidateID+"/tags/") || len(last.Body) != 0 {
+		if last.Method != "POST" || last.Path != "/v3/applied_candidate_tags" ||
+			!strings.Contains(string(last.Body), `"candidate_id":`+tg.CandidateID) || body["candidate_tag_id"] == nil {
 			t.Fatalf("tag apply %s %s %s", last.Method, last.Path, last.Body)
 		}
 	default:
@@ -117,49 +130,60 @@ func checkWrite(t *testing.T, a ats.WriteAction, in any, reqs []atstest.Recorded
 }
 
 func TestRegistered(t *testing.T) {
-	atstest.Registered(t, greenhouse.Name, ats.Config{BaseURL: "http://127.0.0.1:9/v1", APIKey: "k"})
 	atstest.Registered(t, greenhouse.Name, ats.Config{IntegrationID: "client", APIKey: "secret", ActingUserID: "4000"})
 	atstest.WantNotConfigured(t, greenhouse.Name,
 		ats.Config{},
-		ats.Config{BaseURL: "http://127.0.0.1:9/v1"},
+		// Harvest v1 is gone, on Greenhouse's host and any other.
 		ats.Config{BaseURL: greenhouse.V1BaseURL, APIKey: "k"},
-		// v3 (the default) needs client id, client secret and a numeric sub.
+		ats.Config{BaseURL: "http://127.0.0.1:9/v1", IntegrationID: "client", APIKey: "secret", ActingUserID: "4000"},
+		// v3 needs client id, client secret and a numeric sub.
 		ats.Config{APIKey: "secret", ActingUserID: "4000"},
 		ats.Config{IntegrationID: "client", ActingUserID: "4000"},
 		ats.Config{IntegrationID: "client", APIKey: "secret"},
 		ats.Config{IntegrationID: "client", APIKey: "secret", ActingUserID: "jane@example.com"},
 	)
+	if greenhouse.DefaultBaseURL != "https://harvest.greenhouse.io/v3" {
+		t.Fatalf("DefaultBaseURL = %s", greenhouse.DefaultBaseURL)
+	}
+	if cp, _ := ats.Declared(greenhouse.Name); cp.Writes[ats.ActionAttachment].Target != ats.TargetApplication ||
+		cp.DefaultRateLimit != greenhouse.DefaultRateLimit {
+		t.Fatalf("declared %+v", cp)
+	}
 }
 
-func TestWritesNeedActingUser(t *testing.T) {
-	c, f := newPair(t, atstest.Options{}, func(c *ats.Config) { c.ActingUserID = "" })
-	s := f.Samples()
-	before := f.Requests()
-	ctx := context.Background()
-	errs := []error{}
-	_, err := c.AddNote(ctx, ats.Note{ApplicationID: s.ApplicationID, Body: "x"})
-	errs = append(errs, err)
-	_, err = c.MoveToStage(ctx, ats.StageMove{ApplicationID: s.ApplicationID, ToStageID: s.OtherStageID})
-	errs = append(errs, err)
-	_, err = c.Reject(ctx, ats.Rejection{ApplicationID: s.ApplicationID, ReasonID: s.RejectionReasonID})
-	errs = append(errs, err)
-	_, err = c.AddTag(ctx, ats.TagAssignment{CandidateID: s.CandidateID, Name: "x"})
-	errs = append(errs, err)
-	_, err = c.AddAttachment(ctx, ats.Attachment{ApplicationID: s.ApplicationID, Name: "a.pdf", Data: []byte("x")})
-	errs = append(errs, err)
-	atstest.WantNeedsActingUser(t, f, before, errs, "On-Behalf-Of")
+func TestMissingClientIDExplainsMigration(t *testing.T) {
+	_, err := greenhouse.New(ats.Config{APIKey: "old-v1-harvest-key"})
+	if !errors.Is(err, ats.ErrNotConfigured) {
+		t.Fatalf("err = %v", err)
+	}
+	for _, want := range []string{"greenhouse", "2026-08-31", "Harvest V3 (OAuth)", "API Credential Management", "client id"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	// A connection saved with Greenhouse's old v1 base URL (the console's
+	// default before v3) is told to clear it, not sent to a dead endpoint.
+	_, err = greenhouse.New(ats.Config{BaseURL: greenhouse.V1BaseURL, IntegrationID: "c", APIKey: "s", ActingUserID: "1"})
+	if !errors.Is(err, ats.ErrNotConfigured) || !strings.Contains(err.Error(), "clear it") || !strings.Contains(err.Error(), "2026-08-31") {
+		t.Fatalf("err = %v, want a not-configured error saying to clear the v1 base URL", err)
+	}
 }
 
 func TestLookupsBeforeWrites(t *testing.T) {
 	c, f := newPair(t, atstest.Options{}, nil)
 	s := f.Samples()
 	ctx := context.Background()
-	// Move without the current stage: read it from the application first.
+	// Move without the current stage: read it from the application first,
+	// then send it as from_stage_id.
+	f.ResetWrites()
 	if _, err := c.MoveToStage(ctx, ats.StageMove{ApplicationID: s.ApplicationID, ToStageID: s.OtherStageID}); err != nil {
 		t.Fatal(err)
 	}
-	if a, _ := f.Application(s.ApplicationID); a.CurrentStage == nil || a.CurrentStage.ID != parse(s.OtherStageID) {
-		t.Fatalf("application not moved: %+v", a.CurrentStage)
+	if a, _ := f.Application(s.ApplicationID); a.StageID != parse(s.OtherStageID) {
+		t.Fatalf("application not moved: stage %d", a.StageID)
+	}
+	if w := f.Writes(); len(w) != 1 || w[0].JSON()["from_stage_id"] != float64(parse(s.StageID)) {
+		t.Fatalf("move wrote %v", w)
 	}
 	// Note with only the application id: find the candidate first.
 	if _, err := c.AddNote(ctx, ats.Note{ApplicationID: s.ApplicationID, Body: "hello", Visibility: "private"}); err != nil {
@@ -169,22 +193,16 @@ func TestLookupsBeforeWrites(t *testing.T) {
 	if len(notes) != 1 || notes[0].CandidateID != parse(s.CandidateID) || notes[0].Visibility != "private" || notes[0].UserID != 4000 {
 		t.Fatalf("notes = %+v", notes)
 	}
-	// A stale from-stage is the vendor's 422, surfaced with its message.
-	_, err := c.MoveToStage(ctx, ats.StageMove{ApplicationID: s.ApplicationID, FromStageID: s.StageID, ToStageID: s.StageID})
-	var iie *ats.InvalidInputError
-	if !errors.As(err, &iie) || !strings.Contains(ats.VendorMessage(err), "from_stage_id") {
-		t.Fatalf("stale move = %v", err)
-	}
-	// Known tag id: only the PUT.
+	// Known tag id: only the apply.
 	f.ResetWrites()
 	if _, err := c.AddTag(ctx, ats.TagAssignment{CandidateID: s.CandidateID, TagID: "300"}); err != nil {
 		t.Fatal(err)
 	}
-	if w := f.Writes(); len(w) != 1 || w[0].Method != http.MethodPut {
+	if w := f.Writes(); len(w) != 1 || w[0].Path != "/v3/applied_candidate_tags" {
 		t.Fatalf("tag by id wrote %v", w)
 	}
 	// Non-numeric ids never reach the network.
-	if _, err := c.Reject(ctx, ats.Rejection{ApplicationID: "../users"}); err == nil {
+	if _, err := c.Reject(ctx, ats.Rejection{ApplicationID: "../users", ReasonID: "8"}); err == nil {
 		t.Fatal("non-numeric id accepted")
 	}
 }
@@ -197,37 +215,23 @@ func parse(s string) int64 {
 	return n
 }
 
-func TestTestReportsMissingActingUser(t *testing.T) {
-	c, _ := newPair(t, atstest.Options{}, func(c *ats.Config) { c.ActingUserID = "999" })
-	if err := c.Test(context.Background()); !errors.Is(err, ats.ErrNotConfigured) {
-		t.Fatalf("Test = %v", err)
-	}
-}
-
-// TestSamplesDecode runs the official doc samples through the mappers.
-func TestSamplesDecode(t *testing.T) {
-	var apps []ats.Application
-	if err := decodeVia(t, "application.json", "/v1/applications", func(cl *greenhouse.Client) error {
-		return cl.ListApplications(context.Background(), ats.ListOptions{}, func(p []ats.Application) error { apps = append(apps, p...); return nil })
-	}); err != nil {
+// TestSampleJobPostDecodes runs the official job post sample (v1's, whose
+// fields v3 keeps; inferred) through the job mapper.
+func TestSampleJobPostDecodes(t *testing.T) {
+	sample := readFile(t, "job-post.json")
+	base := newStatic(t, map[string]string{
+		"/v3/job_posts":   "[" + string(sample) + "]",
+		"/v3/jobs":        `[{"id":1234,"name":"Software Engineer","status":"open","department_id":7,"office_ids":[9]}]`,
+		"/v3/departments": `[{"id":7,"name":"Engineering"}]`,
+		"/v3/offices":     `[{"id":9,"name":"NY","location":{"name":"New York, NY"}}]`,
+	})
+	cl, err := greenhouse.New(ats.Config{BaseURL: base + "/v3", IntegrationID: "c", APIKey: "s", ActingUserID: "1"})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if len(apps) != 1 {
-		t.Fatalf("apps = %d", len(apps))
-	}
-	a := apps[0]
-	if a.ID != "985314" || a.CandidateID != "978031" || a.JobID != "123" || a.StageID != "62828" || a.StageName != "Recruiter Phone Screen" ||
-		a.Status != ats.ApplicationRejected || a.RejectionReasonID != "8" || a.UpdatedAt.IsZero() || len(a.Answers) != 2 {
-		t.Fatalf("application = %+v", a)
-	}
-
-	var jobs []ats.Job
-	if err := decodeVia(t, "job-post.json", "/v1/job_posts", func(cl *greenhouse.Client) error {
-		return cl.ListJobs(context.Background(), ats.ListOptions{}, func(p []ats.Job) error { jobs = append(jobs, p...); return nil })
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if len(jobs) != 1 || jobs[0].DescriptionText != "We’re looking for the next big innovator." {
+	jobs := atstest.All(t, cl.ListJobs)
+	if len(jobs) != 1 || jobs[0].DescriptionText != "We’re looking for the next big innovator." ||
+		jobs[0].Department != "Engineering" || jobs[0].Location != "New York, NY" {
 		t.Fatalf("jobs = %+v", jobs)
 	}
 	qs := map[string]ats.Question{}
@@ -241,30 +245,19 @@ func TestSamplesDecode(t *testing.T) {
 	}
 }
 
-// decodeVia serves one sample file (as a one-element array) at path and an
-// empty list elsewhere (jobs: one job matching the sample post).
-func decodeVia(t *testing.T, file, path string, call func(*greenhouse.Client) error) error {
-	t.Helper()
-	sample := readFile(t, file)
-	srv := newStatic(t, map[string]string{
-		path:       "[" + string(sample) + "]",
-		"/v1/jobs": `[{"id":1234,"name":"Software Engineer","status":"open","departments":[],"offices":[{"name":"NY","location":{"name":"New York, NY"}}]}]`,
-	})
-	cl, err := greenhouse.New(ats.Config{BaseURL: srv + "/v1", APIKey: "k"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return call(cl)
-}
-
+// newStatic serves routes (an empty list elsewhere) and tokens on /token.
 func newStatic(t *testing.T, routes map[string]string) string {
 	t.Helper()
 	srv := newServer(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/token" {
+			_, _ = w.Write([]byte(`{"access_token":"t","token_type":"Bearer","expires_in":3600}`))
+			return
+		}
 		b, ok := routes[r.URL.Path]
 		if !ok {
 			b = "[]"
 		}
-		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(b))
 	})
 	t.Cleanup(srv.Close)

@@ -3,65 +3,24 @@ package greenhouse
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hireloop/hireloop/ats"
 )
 
-// filterKind is a change filter; pagers map it to their API's parameter
-// (v1 updated_after / last_activity_after, v3 updated_at=gte|...).
-type filterKind int
-
-const (
-	filterNone filterKind = iota
-	filterUpdated
-	filterLastActivity
-)
-
+// filter is a list's change filter: rows updated at or after at
+// (updated_at=gte|<ts>, the filter every v3 list documents); zero means
+// none.
 type filter struct {
-	kind filterKind
-	at   time.Time
-}
-
-// pager is the paging strategy. v1 pages with per_page + Link headers
-// (next/prev/last); v3 puts only a cursor in the rel="next" link and
-// expresses filters as "updated_at=gte|<ts>" (v3.go).
-type pager interface {
-	first(path string, perPage int, f filter, extra url.Values) ats.Request
-	each(ctx context.Context, c *Client, req ats.Request, fn func(*ats.Response) error) error
-}
-
-type v1Pager struct{}
-
-func (v1Pager) first(path string, perPage int, f filter, extra url.Values) ats.Request {
-	q := url.Values{"per_page": {strconv.Itoa(perPage)}, "skip_count": {"true"}}
-	for k, v := range extra {
-		q[k] = v
-	}
-	if !f.at.IsZero() {
-		ts := f.at.UTC().Format("2006-01-02T15:04:05.000Z")
-		switch f.kind {
-		case filterUpdated:
-			q.Set("updated_after", ts)
-		case filterLastActivity:
-			q.Set("last_activity_after", ts)
-		}
-	}
-	return ats.Request{Method: http.MethodGet, Path: path, Query: q}
-}
-
-func (v1Pager) each(ctx context.Context, c *Client, req ats.Request, fn func(*ats.Response) error) error {
-	return c.http.EachLinkPage(ctx, req, fn)
+	at time.Time
 }
 
 // listRaw pages path and hands each page's elements, still raw, to fn.
 func (c *Client) listRaw(ctx context.Context, path string, f filter, extra url.Values, fn func([]json.RawMessage) error) error {
-	req := c.pager.first(path, c.perPage, f, extra)
-	return c.pager.each(ctx, c, req, func(r *ats.Response) error {
+	req := firstPage(path, c.perPage, f, extra)
+	return c.eachPage(ctx, req, func(r *ats.Response) error {
 		var rows []json.RawMessage
 		if err := c.http.DecodeJSON(r, &rows); err != nil {
 			return err
@@ -92,9 +51,11 @@ func list[T, U any](ctx context.Context, c *Client, path string, f filter, extra
 	})
 }
 
-func since(kind filterKind, o ats.ListOptions) filter { return filter{kind: kind, at: o.UpdatedAfter} }
+func since(o ats.ListOptions) filter { return filter{at: o.UpdatedAfter} }
 
-// Wire types: Harvest v1 JSON (ids are integers; ats.FlexID keeps them exact).
+// Wire types: Harvest v3 JSON (ids are integers; ats.FlexID keeps them
+// exact). Field names per the package doc; the fake and the sandbox
+// render the same shapes from harvestv3.
 
 type named struct {
 	ID   ats.FlexID `json:"id"`
@@ -102,16 +63,15 @@ type named struct {
 }
 
 type wireJob struct {
-	ID          ats.FlexID   `json:"id"`
-	Name        string       `json:"name"`
-	Status      string       `json:"status"`
-	CreatedAt   ats.FlexTime `json:"created_at"`
-	UpdatedAt   ats.FlexTime `json:"updated_at"`
-	Departments []named      `json:"departments"`
-	Offices     []struct {
-		Name     string          `json:"name"`
-		Location json.RawMessage `json:"location"`
-	} `json:"offices"`
+	ID        ats.FlexID   `json:"id"`
+	Name      string       `json:"name"`
+	Status    string       `json:"status"`
+	CreatedAt ats.FlexTime `json:"created_at"`
+	UpdatedAt ats.FlexTime `json:"updated_at"`
+	// The department and offices by id; names come from GET
+	// /v3/departments and /v3/offices (v3_read.go).
+	DepartmentID ats.FlexID   `json:"department_id"`
+	OfficeIDs    []ats.FlexID `json:"office_ids"`
 }
 
 type wireJobPost struct {
@@ -137,12 +97,10 @@ type wireQuestion struct {
 }
 
 type wireStage struct {
-	ID       ats.FlexID `json:"id"`
-	Name     string     `json:"name"`
-	JobID    ats.FlexID `json:"job_id"`
-	Priority int        `json:"priority"`
-	// SortOrder is v3's name for priority (standardizations guide).
-	SortOrder *int         `json:"sort_order"`
+	ID        ats.FlexID   `json:"id"`
+	Name      string       `json:"name"`
+	JobID     ats.FlexID   `json:"job_id"`
+	SortOrder int          `json:"sort_order"`
 	Active    *bool        `json:"active"`
 	UpdatedAt ats.FlexTime `json:"updated_at"`
 }
@@ -160,29 +118,36 @@ type wireCandidate struct {
 	UpdatedAt      ats.FlexTime `json:"updated_at"`
 	EmailAddresses []wireValue  `json:"email_addresses"`
 	PhoneNumbers   []wireValue  `json:"phone_numbers"`
-	Tags           []string     `json:"tags"`
 }
 
 type wireApplication struct {
 	ID          ats.FlexID `json:"id"`
 	CandidateID ats.FlexID `json:"candidate_id"`
-	// v3 carries parent ids instead of nested objects: job_id, stage_id
-	// (the current job interview stage) and updated_at.
-	JobID           ats.FlexID   `json:"job_id"`
-	StageID         ats.FlexID   `json:"stage_id"`
-	UpdatedAt       ats.FlexTime `json:"updated_at"`
-	Prospect        bool         `json:"prospect"`
-	AppliedAt       ats.FlexTime `json:"applied_at"`
-	RejectedAt      ats.FlexTime `json:"rejected_at"`
-	LastActivityAt  ats.FlexTime `json:"last_activity_at"`
-	Status          string       `json:"status"`
-	CurrentStage    *named       `json:"current_stage"`
-	RejectionReason *named       `json:"rejection_reason"`
-	Jobs            []named      `json:"jobs"`
-	Answers         []struct {
+	JobID       ats.FlexID `json:"job_id"`
+	// StageID is either the job interview stage or the application's
+	// current application_stages row (sources disagree);
+	// JobInterviewStageID, when sent, is the stage itself.
+	StageID             ats.FlexID   `json:"stage_id"`
+	JobInterviewStageID ats.FlexID   `json:"job_interview_stage_id"`
+	Status              string       `json:"status"`
+	Prospect            bool         `json:"prospect"`
+	CreatedAt           ats.FlexTime `json:"created_at"`
+	UpdatedAt           ats.FlexTime `json:"updated_at"`
+	LastActivityAt      ats.FlexTime `json:"last_activity_at"`
+	RejectedAt          ats.FlexTime `json:"rejected_at"`
+	Answers             []struct {
 		Question string `json:"question"`
 		Answer   string `json:"answer"`
 	} `json:"answers"`
+}
+
+// currentStage is the application's job interview stage: the one
+// job_interview_stage_id names, else stage_id.
+func (w wireApplication) currentStage() string {
+	if id := w.JobInterviewStageID.String(); id != "" {
+		return id
+	}
+	return w.StageID.String()
 }
 
 type wireUser struct {
@@ -190,52 +155,50 @@ type wireUser struct {
 	Name         string     `json:"name"`
 	FirstName    string     `json:"first_name"`
 	LastName     string     `json:"last_name"`
-	PrimaryEmail string     `json:"primary_email_address"`
-	Emails       []string   `json:"emails"`
+	PrimaryEmail string     `json:"primary_email"`
 }
 
-// ListJobs implements ats.Reader. Harvest jobs carry no description or
-// questions; those live on job posts, so one pass over
-// /job_posts?full_content=true (a few pages for a whole account) is
-// joined in by job_id. The map holds only posts, never candidates.
+// ListJobs implements ats.Reader. Jobs carry neither description nor
+// questions (those live on job posts) nor department and office names
+// (v3 gives their ids), so one pass over /job_posts, /departments and
+// /offices (a few pages for a whole account) is joined in. Jobs are few
+// (hundreds at most), so they are collected first and the rest is read
+// only when some job is returned: an incremental sync with nothing
+// changed costs one request for this model instead of four. A post
+// edited without its job changing is picked up by the next full sync or
+// by the job_post_updated webhook's refresh.
 func (c *Client) ListJobs(ctx context.Context, o ats.ListOptions, fn func([]ats.Job) error) error {
-	// Jobs are few (hundreds at most), so they are collected first and the
-	// job posts (descriptions and questions) are read only when some job
-	// is returned: an incremental sync with nothing changed then costs one
-	// request for this model instead of two. A post edited without its
-	// job changing is picked up by the next full sync or by the
-	// job_post_updated webhook's refresh.
-	var jobs []ats.Job
-	// v1 needs full_content=true for post bodies and questions; v3 job
-	// posts are assumed to carry them by default (inferred).
-	postsQuery := url.Values{"full_content": {"true"}}
-	if c.v3 {
-		postsQuery = nil
+	type jobRow struct {
+		w   wireJob
+		raw json.RawMessage
 	}
-	err := list(ctx, c, "/jobs", since(filterUpdated, o), nil, func(w wireJob, raw json.RawMessage) (ats.Job, bool) {
-		j := ats.Job{
-			ID: w.ID.String(), RemoteID: w.ID.String(), Title: w.Name, Status: jobStatus(w.Status),
-			CreatedAt: w.CreatedAt.Time, UpdatedAt: w.UpdatedAt.Time, Raw: raw,
-		}
-		if len(w.Departments) > 0 {
-			j.Department = w.Departments[0].Name
-		}
-		if len(w.Offices) > 0 {
-			j.Location = ats.FlexName(w.Offices[0].Location)
-			if j.Location == "" {
-				j.Location = w.Offices[0].Name
-			}
-		}
-		return j, true
-	}, func(p []ats.Job) error {
-		jobs = append(jobs, p...)
-		return nil
-	})
-	if err != nil || len(jobs) == 0 {
+	var rows []jobRow
+	err := list(ctx, c, "/jobs", since(o), nil, func(w wireJob, raw json.RawMessage) (jobRow, bool) { return jobRow{w, raw}, true },
+		func(p []jobRow) error {
+			rows = append(rows, p...)
+			return nil
+		})
+	if err != nil || len(rows) == 0 {
 		return err
 	}
+	depts, offices, err := c.departmentsAndOffices(ctx)
+	if err != nil {
+		return err
+	}
+	jobs := make([]ats.Job, 0, len(rows))
+	for _, r := range rows {
+		w := r.w
+		j := ats.Job{ID: w.ID.String(), RemoteID: w.ID.String(), Title: w.Name, Status: jobStatus(w.Status),
+			CreatedAt: w.CreatedAt.Time, UpdatedAt: w.UpdatedAt.Time, Raw: r.raw, Department: depts[w.DepartmentID.String()]}
+		if len(w.OfficeIDs) > 0 {
+			j.Location = offices[w.OfficeIDs[0].String()]
+		}
+		jobs = append(jobs, j)
+	}
+	// Job posts carry content and questions[] without v1's full_content
+	// (inferred).
 	posts := map[string]wireJobPost{}
-	err = list(ctx, c, "/job_posts", filter{}, postsQuery,
+	err = list(ctx, c, "/job_posts", filter{}, nil,
 		func(p wireJobPost, _ json.RawMessage) (wireJobPost, bool) { return p, true },
 		func(ps []wireJobPost) error {
 			for _, p := range ps {
@@ -321,33 +284,23 @@ func question(q wireQuestion) ats.Question {
 	return out
 }
 
-// ListStages implements ats.Reader via GET /job_stages, which returns
-// every job's stages with job_id in a few pages (cheaper than one
-// /jobs/{id}/stages call per job). Use JobStages for a single job.
-//
-// In v3 the same list is GET /job_interview_stages (READ migration guide
-// and the application stages reference: "look up the stages on a job via
-// GET /v3/job_interview_stages?job_ids=...").
+// ListStages implements ats.Reader via GET /job_interview_stages, which
+// returns every job's stages with job_id in a few pages (READ migration
+// guide and the application stages reference: "look up the stages on a
+// job via GET /v3/job_interview_stages?job_ids=...").
 func (c *Client) ListStages(ctx context.Context, o ats.ListOptions, fn func([]ats.Stage) error) error {
-	path := "/job_stages"
-	if c.v3 {
-		path = "/job_interview_stages"
-	}
-	return list(ctx, c, path, since(filterUpdated, o), nil, stageFromWire, fn)
+	return list(ctx, c, "/job_interview_stages", since(o), nil, stageFromWire, fn)
 }
 
-// JobStages returns one job's stages (GET /jobs/{id}/stages), e.g. to
-// refresh a job after a job_interview_stage_deleted webhook.
+// JobStages returns one job's stages (GET
+// /job_interview_stages?job_ids=<id>), e.g. to refresh a job after a
+// job_interview_stage_deleted webhook.
 func (c *Client) JobStages(ctx context.Context, jobID string) ([]ats.Stage, error) {
 	if err := numericID("job", jobID); err != nil {
 		return nil, err
 	}
 	var out []ats.Stage
-	path, q := "/jobs/"+jobID+"/stages", url.Values(nil)
-	if c.v3 {
-		path, q = "/job_interview_stages", url.Values{"job_ids": {jobID}}
-	}
-	err := list(ctx, c, path, filter{}, q, stageFromWire, func(p []ats.Stage) error {
+	err := list(ctx, c, "/job_interview_stages", filter{}, url.Values{"job_ids": {jobID}}, stageFromWire, func(p []ats.Stage) error {
 		out = append(out, p...)
 		return nil
 	})
@@ -355,17 +308,13 @@ func (c *Client) JobStages(ctx context.Context, jobID string) ([]ats.Stage, erro
 }
 
 func stageFromWire(w wireStage, raw json.RawMessage) (ats.Stage, bool) {
-	order := w.Priority
-	if w.SortOrder != nil {
-		order = *w.SortOrder
-	}
-	return ats.Stage{ID: w.ID.String(), RemoteID: w.ID.String(), Name: w.Name, Order: order, JobID: w.JobID.String(),
+	return ats.Stage{ID: w.ID.String(), RemoteID: w.ID.String(), Name: w.Name, Order: w.SortOrder, JobID: w.JobID.String(),
 		Active: w.Active == nil || *w.Active, UpdatedAt: w.UpdatedAt.Time, Raw: raw}, true
 }
 
 // ListCandidates implements ats.Reader.
 func (c *Client) ListCandidates(ctx context.Context, o ats.ListOptions, fn func([]ats.Candidate) error) error {
-	return list(ctx, c, "/candidates", since(filterUpdated, o), nil, func(w wireCandidate, raw json.RawMessage) (ats.Candidate, bool) {
+	return list(ctx, c, "/candidates", since(o), nil, func(w wireCandidate, raw json.RawMessage) (ats.Candidate, bool) {
 		cd := ats.Candidate{ID: w.ID.String(), RemoteID: w.ID.String(), FirstName: w.FirstName, LastName: w.LastName,
 			CreatedAt: w.CreatedAt.Time, UpdatedAt: w.UpdatedAt.Time, Raw: raw}
 		for _, e := range w.EmailAddresses {
@@ -374,49 +323,39 @@ func (c *Client) ListCandidates(ctx context.Context, o ats.ListOptions, fn func(
 		for _, p := range w.PhoneNumbers {
 			cd.Phones = append(cd.Phones, p.Value)
 		}
-		for _, t := range w.Tags {
-			cd.Tags = append(cd.Tags, ats.Tag{Name: t})
-		}
 		return cd, true
 	}, fn)
 }
 
-// ListApplications implements ats.Reader. In v1 UpdatedAfter maps to
-// last_activity_after, the only change filter Harvest v1 offers for
-// applications; in v3 to updated_at=gte|<ts>, the filter every v3 list
-// documents. Prospect applications (not applied to a job) are skipped:
-// hireloop only interviews applicants. v3 keeps rejection reasons in
-// their own resource, so rejected rows of each page are completed from
-// GET /rejection_details (v3_read.go).
+// ListApplications implements ats.Reader. UpdatedAfter maps to
+// updated_at=gte|<ts>, the filter every v3 list documents. Prospect
+// applications (not applied to a job) are skipped: hireloop only
+// interviews applicants. v3 keeps rejection reasons in their own
+// resource, so rejected rows of each page are completed from GET
+// /rejection_details (v3_read.go).
 func (c *Client) ListApplications(ctx context.Context, o ats.ListOptions, fn func([]ats.Application) error) error {
-	if c.v3 {
-		return list(ctx, c, "/applications", since(filterUpdated, o), nil, applicationFromWire, func(p []ats.Application) error {
-			if err := c.fillRejections(ctx, p); err != nil {
-				return err
-			}
-			return fn(p)
-		})
-	}
-	return list(ctx, c, "/applications", since(filterLastActivity, o), nil, applicationFromWire, fn)
+	return list(ctx, c, "/applications", since(o), nil, applicationFromWire, func(p []ats.Application) error {
+		if err := c.fillRejections(ctx, p); err != nil {
+			return err
+		}
+		return fn(p)
+	})
 }
 
 func applicationFromWire(w wireApplication, raw json.RawMessage) (ats.Application, bool) {
 	jobID := w.JobID.String()
-	if len(w.Jobs) > 0 {
-		jobID = w.Jobs[0].ID.String()
-	}
 	if w.Prospect || jobID == "" {
 		return ats.Application{}, false
 	}
-	updated := w.LastActivityAt.Time
-	if !w.UpdatedAt.IsZero() {
-		// v3: the timestamp the updated_at filter compares, so the
-		// watermark and the filter agree.
-		updated = w.UpdatedAt.Time
+	// updated_at is what the updated_at filter compares, so the watermark
+	// and the filter agree.
+	updated := w.UpdatedAt.Time
+	if updated.IsZero() {
+		updated = w.LastActivityAt.Time
 	}
 	a := ats.Application{
 		ID: w.ID.String(), RemoteID: w.ID.String(), CandidateID: w.CandidateID.String(), JobID: jobID,
-		AppliedAt: w.AppliedAt.Time, RejectedAt: w.RejectedAt.Time, UpdatedAt: updated, Raw: raw,
+		StageID: w.currentStage(), AppliedAt: w.CreatedAt.Time, RejectedAt: w.RejectedAt.Time, UpdatedAt: updated, Raw: raw,
 	}
 	switch w.Status {
 	case "rejected":
@@ -426,24 +365,15 @@ func applicationFromWire(w wireApplication, raw json.RawMessage) (ats.Applicatio
 	default:
 		a.Status = ats.ApplicationActive
 	}
-	if w.CurrentStage != nil {
-		a.StageID, a.StageName = w.CurrentStage.ID.String(), w.CurrentStage.Name
-	} else {
-		a.StageID = w.StageID.String()
-	}
-	if w.RejectionReason != nil {
-		a.RejectionReasonID, a.RejectionReasonName = w.RejectionReason.ID.String(), w.RejectionReason.Name
-	}
 	for _, an := range w.Answers {
 		a.Answers = append(a.Answers, ats.Answer{QuestionID: an.Question, Question: an.Question, Value: an.Answer})
 	}
 	return a, true
 }
 
-// ListTags implements ats.Reader (candidate tags: v1 /tags/candidate, v3
-// /candidate_tags).
+// ListTags implements ats.Reader (GET /candidate_tags).
 func (c *Client) ListTags(ctx context.Context, _ ats.ListOptions, fn func([]ats.Tag) error) error {
-	return list(ctx, c, c.tagsPath(), filter{}, nil, func(w named, raw json.RawMessage) (ats.Tag, bool) {
+	return list(ctx, c, tagsPath, filter{}, nil, func(w named, raw json.RawMessage) (ats.Tag, bool) {
 		return ats.Tag{ID: w.ID.String(), RemoteID: w.ID.String(), Name: w.Name, Raw: raw}, true
 	}, fn)
 }
@@ -461,9 +391,6 @@ func (c *Client) ListUsers(ctx context.Context, _ ats.ListOptions, fn func([]ats
 		u := ats.User{ID: w.ID.String(), RemoteID: w.ID.String(), Name: w.Name, Email: w.PrimaryEmail, Raw: raw}
 		if u.Name == "" {
 			u.Name = strings.TrimSpace(w.FirstName + " " + w.LastName)
-		}
-		if u.Email == "" && len(w.Emails) > 0 {
-			u.Email = w.Emails[0]
 		}
 		return u, true
 	}, fn)

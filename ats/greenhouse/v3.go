@@ -12,23 +12,21 @@ import (
 	"github.com/hireloop/hireloop/ats"
 )
 
-// v3Pager pages Harvest v3 lists: filters and per_page go on the first
-// request only; every later request is the rel="next" link exactly,
-// whose cursor must be the only query parameter (the docs: "When you pass
-// a cursor, it must be the only query parameter").
-type v3Pager struct{}
-
 // v3Time renders a filter instant the way the v3 docs show it (ISO 8601,
 // UTC). Milliseconds are kept: truncating them would only widen a gte
 // filter, never lose a row.
 func v3Time(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
-func (v3Pager) first(path string, perPage int, f filter, extra url.Values) ats.Request {
+// firstPage is a list's first request: filters and per_page go on it
+// only; every later request is the rel="next" link exactly, whose cursor
+// must be the only query parameter (docs/pagination: "When you pass a
+// cursor, it must be the only query parameter").
+func firstPage(path string, perPage int, f filter, extra url.Values) ats.Request {
 	q := url.Values{"per_page": {strconv.Itoa(perPage)}}
 	for k, v := range extra {
 		q[k] = v
 	}
-	if !f.at.IsZero() && f.kind != filterNone {
+	if !f.at.IsZero() {
 		// v3 has one change filter for every resource: updated_at with an
 		// operator prefix (list-endpoints guide: "updated_at=gte|<ts>").
 		q.Set("updated_at", "gte|"+v3Time(f.at))
@@ -36,9 +34,9 @@ func (v3Pager) first(path string, perPage int, f filter, extra url.Values) ats.R
 	return ats.Request{Method: http.MethodGet, Path: path, Query: q}
 }
 
-// each follows rel="next" links. A next link is requested as sent, with
-// nothing added: the cursor encodes the filters and page size.
-func (v3Pager) each(ctx context.Context, c *Client, req ats.Request, fn func(*ats.Response) error) error {
+// eachPage follows rel="next" links. A next link is requested as sent,
+// with nothing added: the cursor encodes the filters and page size.
+func (c *Client) eachPage(ctx context.Context, req ats.Request, fn func(*ats.Response) error) error {
 	seen := map[string]bool{}
 	for page := 0; page < ats.MaxPages; page++ {
 		resp, err := c.do(ctx, req)
@@ -61,16 +59,13 @@ func (v3Pager) each(ctx context.Context, c *Client, req ats.Request, fn func(*at
 	return fmt.Errorf("%s: more than %d pages", Name, ats.MaxPages)
 }
 
-// do makes one API call. In v3 mode a 401 drops the cached token; a read
+// do makes one API call. A 401 drops the cached token; a read
 // that was sent with a token cached from earlier (it may have been
 // revoked, or the secret rotated) is then repeated once with a fresh
 // token. A read whose token was fetched for it, and every write, returns
 // the 401 as is: a fresh token that is refused means the credentials lack
 // access, and writes are never repeated here.
 func (c *Client) do(ctx context.Context, req ats.Request) (*ats.Response, error) {
-	if !c.v3 {
-		return c.http.Do(ctx, req)
-	}
 	before := c.tok.Fetches()
 	resp, err := c.http.Do(ctx, req)
 	if err == nil || !isUnauthorized(err) {

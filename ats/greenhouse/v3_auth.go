@@ -18,8 +18,11 @@ const tokenOp = "POST /token"
 
 // tokenURLFor derives the token endpoint from the Harvest base URL. The
 // real API (any *.greenhouse.io host) uses auth.greenhouse.io; any other
-// host (a test fake, a corporate proxy) is expected to serve /token on its
-// own root, so a self-hosted egress proxy needs no second setting.
+// host (a test fake, the demo sandbox, a corporate proxy) is expected to
+// serve /token on its own root, the base URL's path dropped
+// (https://egress.example/gh/v3 → https://egress.example/token), so a
+// self-hosted egress proxy needs no second setting. README.md says the
+// same.
 func tokenURLFor(base *url.URL) string {
 	if isGreenhouseHost(base.String()) {
 		return TokenURL
@@ -30,13 +33,16 @@ func tokenURLFor(base *url.URL) string {
 // newTokenSource obtains and caches Harvest v3 access tokens with the
 // OAuth 2.0 client credentials grant: POST /token with HTTP Basic
 // client_id:client_secret and the form grant_type=client_credentials,
-// sub=<acting user id> (the user v3 attributes every call to).
+// sub=<acting user id> (the user v3 attributes every call to). A token
+// lives as long as the answer's expires_in or expires_at says (see
+// ats.ClientCredentials); one hour, the documented lifetime, only when
+// it says neither.
 func newTokenSource(tokenURL string, cfg ats.Config) *ats.ClientCredentials {
 	return ats.NewClientCredentials(ats.ClientCredentialsOptions{
 		Provider: Name, URL: tokenURL, Op: tokenOp,
 		ClientID: cfg.IntegrationID, Secret: cfg.APIKey, BasicAuth: true,
 		Form: url.Values{"sub": {strings.TrimSpace(cfg.ActingUserID)}},
-		// Greenhouse documents one hour for access tokens.
+		// docs/harvest-partner-oauth: "Access Token: 1 hour".
 		DefaultTTL:  time.Hour,
 		DecodeError: tokenError,
 	}, cfg)

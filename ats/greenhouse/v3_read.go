@@ -13,14 +13,47 @@ import (
 // candidate_ids: "length ≤ 50" in the API reference).
 const maxIDsFilter = 50
 
-// tagsPath is the candidate tag list: v1 /tags/candidate, v3
-// /candidate_tags (inferred from the v3 scope "candidate tags"; see the
-// package doc).
-func (c *Client) tagsPath() string {
-	if c.v3 {
-		return "/candidate_tags"
+// tagsPath is the candidate tag list (inferred from the v3 scope
+// "candidate tags"; see the package doc).
+const tagsPath = "/candidate_tags"
+
+// wireOffice is a v3 office; its location is read as a string or an
+// object with a name (v1's shape).
+type wireOffice struct {
+	ID       ats.FlexID      `json:"id"`
+	Name     string          `json:"name"`
+	Location json.RawMessage `json:"location"`
+}
+
+// departmentsAndOffices maps department ids to names and office ids to
+// their location (or, without one, the office's name): v3 jobs carry
+// department_id and office_ids only (inferred from the READ migration
+// renames; see the package doc). Both lists are a page or two for a whole
+// account.
+func (c *Client) departmentsAndOffices(ctx context.Context) (map[string]string, map[string]string, error) {
+	depts, offices := map[string]string{}, map[string]string{}
+	err := list(ctx, c, "/departments", filter{}, nil, func(w named, _ json.RawMessage) (named, bool) { return w, true },
+		func(ds []named) error {
+			for _, d := range ds {
+				depts[d.ID.String()] = d.Name
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, nil, err
 	}
-	return "/tags/candidate"
+	err = list(ctx, c, "/offices", filter{}, nil, func(w wireOffice, _ json.RawMessage) (wireOffice, bool) { return w, true },
+		func(os []wireOffice) error {
+			for _, o := range os {
+				name := ats.FlexName(o.Location)
+				if name == "" {
+					name = o.Name
+				}
+				offices[o.ID.String()] = name
+			}
+			return nil
+		})
+	return depts, offices, err
 }
 
 // wireRejectionDetail is a v3 rejection detail: one per rejected

@@ -12,11 +12,21 @@ import (
 	"github.com/hireloop/hireloop/ats"
 )
 
-// addNoteV3 writes a candidate note (POST /notes {candidate_id, body,
-// visibility}). v3 reads the activity feed from GET /v3/notes (READ
-// migration guide); the create route and body are inferred from it, and
-// the author is the token's sub rather than a user_id field.
-func (c *Client) addNoteV3(ctx context.Context, in ats.Note) (ats.WriteResult, error) {
+// noteType is the note_type hireloop's notes are written with: POST
+// /v3/notes requires it, and live v3 calls were accepted with "NOTE" only
+// (upper case; inferred, see the package doc).
+const noteType = "NOTE"
+
+// AddNote writes a candidate note (POST /notes {candidate_id, body,
+// note_type, visibility}; the author is the token's sub). Visibility
+// defaults to "public" (visible to everyone who can see the candidate,
+// i.e. the hiring team), because the note is how the team learns an
+// interview finished. With only an application id the candidate is read
+// from the application first.
+func (c *Client) AddNote(ctx context.Context, in ats.Note) (ats.WriteResult, error) {
+	if in.Body == "" {
+		return ats.WriteResult{}, ats.Invalid(Name, "note", "note body is empty")
+	}
 	cid, err := c.candidateFor(ctx, in.CandidateID, in.ApplicationID)
 	if err != nil {
 		return ats.WriteResult{}, err
@@ -25,7 +35,7 @@ func (c *Client) addNoteV3(ctx context.Context, in ats.Note) (ats.WriteResult, e
 	if vis == "" {
 		vis = "public"
 	}
-	body := map[string]any{"candidate_id": idNumber(cid), "body": in.Body, "visibility": vis}
+	body := map[string]any{"candidate_id": idNumber(cid), "body": in.Body, "note_type": noteType, "visibility": vis}
 	resp, err := c.writeReq(ctx, http.MethodPost, "/notes", "/notes", body)
 	if err != nil {
 		return ats.WriteResult{}, err
@@ -33,11 +43,15 @@ func (c *Client) addNoteV3(ctx context.Context, in ats.Note) (ats.WriteResult, e
 	return created(resp), nil
 }
 
-// addAttachmentV3 uploads a file to an application (POST /attachments
+// AddAttachment uploads a file to an application (POST /attachments
 // {application_id, filename, type, content + content_type | url}): v3
-// attaches files to applications. With only a candidate id, the
-// candidate's first application is looked up first.
-func (c *Client) addAttachmentV3(ctx context.Context, in ats.Attachment) (ats.WriteResult, error) {
+// attaches files to applications. The file goes base64 inline, or as a
+// URL Greenhouse fetches when only URL is set. With only a candidate id,
+// the candidate's first application is looked up first.
+func (c *Client) AddAttachment(ctx context.Context, in ats.Attachment) (ats.WriteResult, error) {
+	if in.Name == "" || (len(in.Data) == 0 && in.URL == "") {
+		return ats.WriteResult{}, ats.Invalid(Name, "attachment", "attachment needs a file name and data or a URL")
+	}
 	appID := in.ApplicationID
 	if appID == "" {
 		var err error
@@ -85,19 +99,84 @@ func (c *Client) firstApplicationOf(ctx context.Context, candidateID string) (st
 	return rows[0].ID.String(), nil
 }
 
-// moveV3 moves an application to a stage (POST /applications/{id}/move
-// {to_stage_id}). The WRITE migration guide maps both v1 move and advance
-// here; v3 needs no from_stage_id.
-func (c *Client) moveV3(ctx context.Context, in ats.StageMove) (ats.WriteResult, error) {
-	body := map[string]any{"to_stage_id": idNumber(in.ToStageID)}
+// MoveToStage moves an active application (POST /applications/{id}/move
+// {from_stage_id, to_stage_id}; both required, see the package doc).
+// from_stage_id is the caller's current stage when it knows one
+// (hireloop's synced copy), else the application's current job interview
+// stage read from Greenhouse first. When Greenhouse refuses the
+// from_stage_id, the application is read again: already in the target
+// stage is success; a from_stage_id that is the application's stage_id
+// while job_interview_stage_id names another stage is a copy synced
+// before job_interview_stage_id was read (the application has not moved:
+// its application_stages row is the same), and the move is sent once more
+// from the stage itself; otherwise the refusal is returned with the stage
+// Greenhouse has, and the move is not repeated from there (a person moved
+// it since hireloop last synced).
+func (c *Client) MoveToStage(ctx context.Context, in ats.StageMove) (ats.WriteResult, error) {
+	if err := numericID("application", in.ApplicationID); err != nil {
+		return ats.WriteResult{}, err
+	}
+	if err := numericID("stage", in.ToStageID); err != nil {
+		return ats.WriteResult{}, err
+	}
+	from := in.FromStageID
+	if from == "" {
+		app, err := c.application(ctx, in.ApplicationID)
+		if err != nil {
+			return ats.WriteResult{}, err
+		}
+		if from = app.currentStage(); from == "" {
+			return ats.WriteResult{}, ats.Invalid(Name, "move", "application "+in.ApplicationID+" has no current stage (not active?)")
+		}
+		if from == in.ToStageID {
+			return ats.WriteResult{}, nil // already there
+		}
+	} else if err := numericID("stage", from); err != nil {
+		return ats.WriteResult{}, err
+	}
+	body := map[string]any{"from_stage_id": idNumber(from), "to_stage_id": idNumber(in.ToStageID)}
 	_, err := c.writeReq(ctx, http.MethodPost, "/applications/"+in.ApplicationID+"/move", "/applications/{id}/move", body)
+	var iie *ats.InvalidInputError
+	if err == nil || in.FromStageID == "" || !errors.As(err, &iie) || !refusedField(iie, "from_stage_id") {
+		return ats.WriteResult{}, err
+	}
+	app, rerr := c.application(ctx, in.ApplicationID)
+	if rerr != nil {
+		return ats.WriteResult{}, err
+	}
+	cur := app.currentStage()
+	switch {
+	case cur == in.ToStageID:
+		return ats.WriteResult{}, nil
+	case cur != "" && cur != from && app.StageID.String() == from:
+		body["from_stage_id"] = idNumber(cur)
+		_, err = c.writeReq(ctx, http.MethodPost, "/applications/"+in.ApplicationID+"/move", "/applications/{id}/move", body)
+		return ats.WriteResult{}, err
+	case cur != "":
+		return ats.WriteResult{}, &ats.Error{Provider: Name, Op: "POST /applications/{id}/move", Status: http.StatusUnprocessableEntity,
+			Message: "the application is in stage " + cur + " in Greenhouse, not " + from +
+				" (moved there since hireloop last synced); not moved: " + iie.VendorMessage, Err: iie}
+	}
 	return ats.WriteResult{}, err
 }
 
-// rejectV3 rejects an application (POST /applications/{id}/reject
+// refusedField reports whether a 422 names field.
+func refusedField(e *ats.InvalidInputError, field string) bool {
+	for _, f := range e.Fields {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// Reject rejects an application (POST /applications/{id}/reject
 // {rejection_reason_id, notes}, answered 204). The reason is required in
 // v3, so a rejection without one fails here instead of as a vendor 422.
-func (c *Client) rejectV3(ctx context.Context, in ats.Rejection) (ats.WriteResult, error) {
+func (c *Client) Reject(ctx context.Context, in ats.Rejection) (ats.WriteResult, error) {
+	if err := numericID("application", in.ApplicationID); err != nil {
+		return ats.WriteResult{}, err
+	}
 	if in.ReasonID == "" {
 		return ats.WriteResult{}, ats.Invalid(Name, "reject",
 			"Greenhouse Harvest v3 requires a rejection reason: choose one of the account's rejection reasons")
@@ -113,14 +192,17 @@ func (c *Client) rejectV3(ctx context.Context, in ats.Rejection) (ats.WriteResul
 	return ats.WriteResult{}, err
 }
 
-// addTagV3 applies a candidate tag. By name it creates the tag
+// AddTag applies a candidate tag. By name it creates the tag
 // (POST /candidate_tags {name}); when Greenhouse refuses because the
 // name exists, the existing tag is looked up in GET /candidate_tags.
 // The tag is then applied with POST /applied_candidate_tags
 // {candidate_id, candidate_tag_id}. Both routes are inferred (see the
 // package doc). Creating first keeps the first request a write, so a
 // failure is reported from the request that would have changed data.
-func (c *Client) addTagV3(ctx context.Context, in ats.TagAssignment) (ats.WriteResult, error) {
+func (c *Client) AddTag(ctx context.Context, in ats.TagAssignment) (ats.WriteResult, error) {
+	if err := numericID("candidate", in.CandidateID); err != nil {
+		return ats.WriteResult{}, err
+	}
 	tagID := in.TagID
 	if tagID == "" {
 		if strings.TrimSpace(in.Name) == "" {
@@ -166,7 +248,7 @@ func (c *Client) tagByName(ctx context.Context, name string) (string, error) {
 	want := strings.TrimSpace(name)
 	id := ""
 	errFound := errors.New("found")
-	err := list(ctx, c, c.tagsPath(), filter{}, nil, func(w named, _ json.RawMessage) (named, bool) { return w, true },
+	err := list(ctx, c, tagsPath, filter{}, nil, func(w named, _ json.RawMessage) (named, bool) { return w, true },
 		func(ts []named) error {
 			for _, t := range ts {
 				if strings.EqualFold(strings.TrimSpace(t.Name), want) {
@@ -180,13 +262,4 @@ func (c *Client) tagByName(ctx context.Context, name string) (string, error) {
 		return "", err
 	}
 	return id, nil
-}
-
-// getJSON is do(GET) + DecodeJSON.
-func (c *Client) getJSON(ctx context.Context, path string, q url.Values, out any) (*ats.Response, error) {
-	resp, err := c.do(ctx, ats.Request{Method: http.MethodGet, Path: path, Query: q})
-	if err != nil {
-		return nil, err
-	}
-	return resp, c.http.DecodeJSON(resp, out)
 }

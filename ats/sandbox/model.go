@@ -10,9 +10,9 @@ import (
 // version is refused rather than misread.
 const stateVersion = 1
 
-// The internal model. It is what the state file holds; the Harvest wire
-// shapes are rendered from it per request (wire.go), so derived fields
-// (a candidate's application_ids, tag names, attachment lists) never go
+// The internal model. It is what the state file holds; the Harvest v3
+// wire shapes are rendered from it per request (wire.go), so derived
+// fields (applied tags, attachment lists, rejection details) never go
 // stale.
 
 type user struct {
@@ -112,6 +112,7 @@ type application struct {
 	CandidateID    int64     `json:"candidate_id"`
 	JobID          int64     `json:"job_id"`
 	StageID        int64     `json:"stage_id"`
+	StageRow       int64     `json:"stage_row_id,omitempty"` // the current application_stages row (v3 stage_id)
 	Status         string    `json:"status"`
 	ReasonID       int64     `json:"rejection_reason_id,omitempty"`
 	RejectNote     string    `json:"rejection_note,omitempty"`
@@ -137,12 +138,13 @@ type reason struct {
 }
 
 type note struct {
-	ID          int64     `json:"id"`
-	CandidateID int64     `json:"candidate_id"`
-	UserID      int64     `json:"user_id"`
-	Body        string    `json:"body"`
-	Visibility  string    `json:"visibility"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID            int64     `json:"id"`
+	CandidateID   int64     `json:"candidate_id"`
+	ApplicationID int64     `json:"application_id,omitempty"`
+	UserID        int64     `json:"user_id"`
+	Body          string    `json:"body"`
+	Visibility    string    `json:"visibility"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 type attachment struct {

@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/mail"
@@ -9,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/hireloop/hireloop/ats/greenhouse/harvestv3"
 )
 
 // The mutations shared by the API and the page. Each runs inside
@@ -17,7 +18,8 @@ import (
 // send.
 
 // opError is a refusal rendered as Harvest renders it: 404 {"message"} or
-// 422 {"message":"Validation error","errors":[{"message","field"}]}.
+// 422 {"message":"Validation error","errors":[{"message","field"}]}
+// (harvestv3).
 type opError struct {
 	status int
 	field  string
@@ -35,10 +37,8 @@ func notFound() error { return &opError{status: 404, msg: "Resource not found"} 
 
 func invalid(field, msg string) error { return &opError{status: 422, field: field, msg: msg} }
 
-// Attachment types Harvest accepts.
-func attachmentTypes() []string {
-	return []string{"resume", "cover_letter", "admin_only", "other", "take_home_test", "offer_letter", "signed_offer_letter"}
-}
+// refused is a harvestv3 validation refusal as an opError.
+func refused(bad *harvestv3.Invalid) error { return invalid(bad.Field, bad.Message) }
 
 type hookEnvelope struct {
 	Action  string `json:"action"`
@@ -74,27 +74,25 @@ func (st *state) log(c *candidate, actor *user, at time.Time, kind, text string,
 	st.addActivity(&activity{CandidateID: c.ID, UserID: actor.ID, At: at, Kind: kind, Text: text, AttachmentID: attachmentID})
 }
 
-// move moves an active application. from, when non-nil, must match the
-// current stage (Harvest requires it on the API).
+// move moves an active application. from, when non-nil (the API, where
+// Harvest v3 requires it), must be the current stage; the page moves from
+// wherever the application is.
 func (s *Server) move(st *state, now time.Time, appID int64, from *int64, to int64, actor *user) (*application, []byte, error) {
 	a := st.appByID[appID]
 	if a == nil {
 		return nil, nil, notFound()
 	}
 	target := st.stageByID[to]
-	switch {
-	case a.Status != statusActive:
-		return nil, nil, invalid("application_id", "Only active applications can be moved")
-	case from != nil && *from != a.StageID:
-		return nil, nil, invalid("from_stage_id", "from_stage_id does not match the application's current stage")
-	case target == nil || target.JobID != a.JobID:
-		return nil, nil, invalid("to_stage_id", "to_stage_id is not a stage of this job")
-	case target.ID == a.StageID:
-		return nil, nil, invalid("to_stage_id", "The application is already in this stage")
+	cur := a.StageID
+	if from != nil {
+		cur = *from
+	}
+	if bad := harvestv3.CheckMove(a.Status == statusActive, a.StageID, cur, target != nil && target.JobID == a.JobID, to); bad != nil {
+		return nil, nil, refused(bad)
 	}
 	prev := st.stageByID[a.StageID]
 	t := st.stamp(now)
-	a.StageID = target.ID
+	a.StageID, a.StageRow = target.ID, st.newID()
 	a.LastActivityAt = t
 	c := st.candByID[a.CandidateID]
 	c.LastActivity = t
@@ -134,74 +132,49 @@ func (s *Server) reject(st *state, now time.Time, appID, reasonID int64, notes s
 	return a, s.applicationHook(st, "reject_candidate", a), nil
 }
 
-func (s *Server) addNote(st *state, now time.Time, candID, userID int64, body, visibility string, actor *user) (*note, []byte, error) {
-	c := st.candByID[candID]
+func (s *Server) addNote(st *state, now time.Time, in harvestv3.NoteIn, actor *user) (*note, []byte, error) {
+	c := st.candByID[in.CandidateID]
 	if c == nil {
-		return nil, nil, notFound()
+		return nil, nil, invalid("candidate_id", "candidate not found")
 	}
-	switch {
-	case st.userByID[userID] == nil:
-		return nil, nil, invalid("user_id", "user_id must be the id of an existing user")
-	case strings.TrimSpace(body) == "":
-		return nil, nil, invalid("body", "body is required")
-	case visibility != "admin_only" && visibility != "private" && visibility != "public":
-		return nil, nil, invalid("visibility", "visibility must be one of: admin_only, private, public")
+	if in.ApplicationID != 0 {
+		if a := st.appByID[in.ApplicationID]; a == nil || a.CandidateID != c.ID {
+			return nil, nil, invalid("application_id", "application not found for this candidate")
+		}
+	}
+	if actor == nil {
+		return nil, nil, invalid("user_id", "the token's user no longer exists")
 	}
 	t := st.stamp(now)
-	n := &note{ID: st.newID(), CandidateID: c.ID, UserID: userID, Body: body, Visibility: visibility, CreatedAt: t}
+	n := &note{ID: st.newID(), CandidateID: c.ID, ApplicationID: in.ApplicationID, UserID: actor.ID, Body: in.Body,
+		Visibility: in.Visibility, CreatedAt: t}
 	st.Notes = append(st.Notes, n)
 	c.UpdatedAt, c.LastActivity = t, t
-	st.log(c, actor, t, "note", body, 0)
+	st.log(c, actor, t, "note", in.Body, 0)
 	return n, s.candidateHook(st, c), nil
 }
 
-type attachmentIn struct {
-	Filename    string `json:"filename"`
-	Type        string `json:"type"`
-	Content     string `json:"content"`
-	ContentType string `json:"content_type"`
-	URL         string `json:"url"`
-}
-
-func (s *Server) addAttachment(st *state, now time.Time, candID, appID int64, in attachmentIn, actor *user) (*attachment, []byte, error) {
-	if appID != 0 {
-		a := st.appByID[appID]
-		if a == nil {
-			return nil, nil, notFound()
-		}
-		candID = a.CandidateID
+// addAttachment attaches a validated file (or URL) to an application: v3
+// attaches files to applications only.
+func (s *Server) addAttachment(st *state, now time.Time, in harvestv3.AttachmentIn, actor *user) (*attachment, []byte, error) {
+	a := st.appByID[in.ApplicationID]
+	if a == nil {
+		return nil, nil, invalid("application_id", "application not found")
 	}
-	c := st.candByID[candID]
-	if c == nil {
-		return nil, nil, notFound()
-	}
-	if !slices.Contains(attachmentTypes(), in.Type) {
-		return nil, nil, invalid("type", "Must be one of: "+strings.Join(attachmentTypes(), ", "))
-	}
-	if strings.TrimSpace(in.Filename) == "" || (in.Content == "" && in.URL == "") || (in.Content != "" && in.ContentType == "") {
-		return nil, nil, invalid("content", "filename and content (with content_type) or url are required")
-	}
-	var data []byte
-	if in.Content != "" {
-		var err error
-		if data, err = base64.StdEncoding.DecodeString(in.Content); err != nil {
-			return nil, nil, invalid("content", "content must be base64-encoded")
-		}
-	} else if !strings.HasPrefix(in.URL, "http://") && !strings.HasPrefix(in.URL, "https://") {
-		return nil, nil, invalid("url", "url must be an http(s) URL")
-	}
+	c := st.candByID[a.CandidateID]
 	t := st.stamp(now)
-	at := &attachment{ID: st.newID(), CandidateID: c.ID, ApplicationID: appID, Filename: in.Filename, Type: in.Type,
-		ContentType: in.ContentType, Data: data, URL: in.URL, CreatedAt: t}
+	at := &attachment{ID: st.newID(), CandidateID: c.ID, ApplicationID: a.ID, Filename: in.Filename, Type: in.Type,
+		ContentType: in.ContentType, Data: in.Data, URL: in.URL, CreatedAt: t}
 	if actor != nil {
 		at.UserID = actor.ID
 	}
 	st.Attachments = append(st.Attachments, at)
 	st.addAttachIndex(at)
 	c.UpdatedAt, c.LastActivity = t, t
+	a.LastActivityAt = t
 	size := "link"
-	if data != nil {
-		size = humanSize(len(data))
+	if in.Data != nil {
+		size = humanSize(len(in.Data))
 	}
 	st.log(c, actor, t, "attachment", fmt.Sprintf("%s (%s, %s)", in.Filename, strings.ReplaceAll(in.Type, "_", " "), size), at.ID)
 	return at, s.candidateHook(st, c), nil
@@ -217,33 +190,30 @@ func humanSize(n int) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// findOrCreateTag is POST /tags/candidate: case-insensitive find, else create.
-func (st *state) findOrCreateTag(name string) (*tag, bool, error) {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return nil, false, invalid("name", "Name is required")
-	}
-	if utf8.RuneCountInString(name) > 255 {
-		return nil, false, invalid("name", "Name is too long (maximum 255 characters)")
-	}
+// createTag is POST /v3/candidate_tags: a name that exists
+// (case-insensitive) is refused, as the connector's fake refuses it.
+func (st *state) createTag(name string) (*tag, error) {
 	for _, t := range st.Tags {
 		if strings.EqualFold(t.Name, name) {
-			return t, false, nil
+			return nil, refused(harvestv3.TagTaken())
 		}
 	}
 	t := &tag{ID: st.newID(), Name: name}
 	st.Tags = append(st.Tags, t)
 	st.tagByID[t.ID] = t
-	return t, true, nil
+	return t, nil
 }
 
-// applyTag is PUT /candidates/{id}/tags/{tag_id}; applying a tag twice is
-// a no-op without a webhook.
+// applyTag is POST /v3/applied_candidate_tags; applying a tag twice is a
+// no-op without a webhook.
 func (s *Server) applyTag(st *state, now time.Time, candID, tagID int64, actor *user) (*candidate, *tag, []byte, error) {
 	c := st.candByID[candID]
 	t := st.tagByID[tagID]
-	if c == nil || t == nil {
-		return nil, nil, nil, notFound()
+	switch {
+	case c == nil:
+		return nil, nil, nil, invalid("candidate_id", "candidate not found")
+	case t == nil:
+		return nil, nil, nil, invalid("candidate_tag_id", "candidate tag not found")
 	}
 	if slices.Contains(c.TagIDs, t.ID) {
 		return c, t, nil, nil

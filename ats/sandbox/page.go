@@ -225,7 +225,8 @@ type addForm struct {
 type pageData struct {
 	Base, Company                 string
 	Notice, Error                 string
-	APIBase, APIKey, ActingUser   string
+	APIBase, TokenURL, ClientID   string
+	ClientSecret, ActingUser      string
 	ActingUserName                string
 	Webhooks                      int
 	Jobs                          []pageJob
@@ -297,7 +298,8 @@ func (h *pageHandler) build(r *http.Request, errMsg string, form addForm) pageDa
 	st := s.st
 	now := s.now()
 	svc := st.serviceUser()
-	d := pageData{Base: h.base, Company: companyName, Error: errMsg, APIBase: s.BaseURL(), APIKey: harvestKey,
+	d := pageData{Base: h.base, Company: companyName, Error: errMsg, APIBase: s.BaseURL(), TokenURL: s.TokenURL(),
+		ClientID: clientID, ClientSecret: clientSecret,
 		ActingUser: itoa(svc.ID), ActingUserName: svc.name(), Webhooks: s.webhookCount(), Q: fQ, Form: form,
 		CandidateCount: len(st.Candidates), ApplicationCount: len(st.Applications)}
 	if st.jobByID[fJob] == nil {

@@ -117,8 +117,8 @@ footer{padding:10px 16px 30px;font-size:12.5px;color:var(--muted)}
 <span class="stat"><b>{{.WrittenCount}}</b> items written by hireloop</span>
 <span class="stat"><b>{{.Webhooks}}</b> webhook target{{if ne .Webhooks 1}}s{{end}}</span>
 </div>
-<details class="api"><summary>API details (Greenhouse Harvest v1)</summary>
-<dl class="kv"><dt>Base URL</dt><dd>{{.APIBase}}</dd><dt>API key</dt><dd>{{.APIKey}}</dd><dt>Acting user</dt><dd>{{.ActingUser}} ({{.ActingUserName}})</dd></dl>
+<details class="api"><summary>API details (Greenhouse Harvest v3)</summary>
+<dl class="kv"><dt>Base URL</dt><dd>{{.APIBase}}</dd><dt>Token URL</dt><dd>{{.TokenURL}}</dd><dt>Client ID</dt><dd>{{.ClientID}}</dd><dt>Client secret</dt><dd>{{.ClientSecret}}</dd><dt>User ID (sub)</dt><dd>{{.ActingUser}} ({{.ActingUserName}})</dd></dl>
 </details>
 </section>
 

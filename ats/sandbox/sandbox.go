@@ -1,15 +1,22 @@
 // Package sandbox is hireloop's built-in emulated ATS for demo mode
 // (`hireloop serve --demo`): a real HTTP server on loopback that speaks
-// Greenhouse Harvest v1 exactly as the ats/greenhouse connector uses it,
+// Greenhouse Harvest v3 as Greenhouse documents it (the OAuth client
+// credentials token endpoint on its root, Bearer tokens, cursor paging,
+// the v3 read and write routes and the fields each write requires),
 // seeded with a realistic fictional company (six positions, ~300
 // candidates, ~350 applications), plus a small server-rendered page where
 // a newcomer moves and rejects candidates and sees what hireloop wrote
 // back.
 //
 // Why a real server instead of an in-process fake connector: demo mode
-// then exercises the same code path as production (HTTP client, paging,
-// rate limiting, incremental sync, write-back, signed webhooks), so what
-// a newcomer sees is what they will get with a real Greenhouse account.
+// then exercises the same code path as production (the ats/greenhouse
+// connector with its token source, HTTP client, paging, rate limiting,
+// incremental sync, write-back, signed webhooks), so what a newcomer sees
+// is what they will get with a real Greenhouse account. The protocol
+// rules live in ats/greenhouse/harvestv3, shared with the connector's
+// test fake, so the sandbox refuses what Greenhouse (and the fake)
+// refuses, e.g. a move without from_stage_id or a note without
+// note_type.
 //
 // Every change, through the API or the page, bumps the timestamps
 // incremental sync filters on and is sent as a signed Greenhouse webhook
@@ -36,13 +43,19 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hireloop/hireloop/ats/greenhouse/harvestv3"
 )
 
 // Provider is the connector that speaks the sandbox's wire format.
 const Provider = "greenhouse"
 
-// harvestKey is the one API key the sandbox accepts.
-const harvestKey = "sandbox-harvest-key"
+// The one Harvest v3 client the sandbox issues tokens to (to any of its
+// users as sub; the connection acts as the service user).
+const (
+	clientID     = "sandbox-client-id"
+	clientSecret = "sandbox-client-secret"
+)
 
 // Rate limit as Greenhouse documents it: X-RateLimit-Limit per 10 s.
 const (
@@ -86,6 +99,7 @@ type Server struct {
 	srv       *http.Server
 	root      string // http://127.0.0.1:PORT
 	limiter   *limiter
+	tokens    *harvestv3.Tokens
 	hc        *http.Client
 
 	mu     sync.Mutex // guards st and closed
@@ -106,12 +120,17 @@ type hookTarget struct{ url, secret string }
 
 var errClosed = errors.New("sandbox: closed")
 
-// Start loads or seeds the state and starts serving the Harvest API.
+// Start loads or seeds the state and starts serving the Harvest v3 API.
 func Start(o Options) (*Server, error) {
 	s := &Server{log: o.Logger, now: o.Now, statePath: o.StatePath, closing: make(chan struct{}),
 		limiter: &limiter{limit: rateLimit, window: rateWindow},
 		hc:      &http.Client{Timeout: hookTimeout}}
 	s.hooksCtx, s.cancelHooks = context.WithCancel(context.Background())
+	s.tokens = harvestv3.NewTokens(clientID, clientSecret, func(sub int64) bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.st.userByID[sub] != nil
+	})
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -146,7 +165,8 @@ func Start(o Options) (*Server, error) {
 			s.log.Error("Sandbox ATS server stopped", slog.String("error", err.Error()))
 		}
 	}()
-	s.log.Info("Sandbox ATS listening", slog.String("base_url", s.BaseURL()),
+	s.log.Info("Sandbox ATS listening", slog.String("base_url", s.BaseURL()), slog.String("token_url", s.TokenURL()),
+		slog.String("client_id", clientID), slog.Int64("acting_user_id", s.st.serviceUser().ID),
 		slog.Int("candidates", len(s.st.Candidates)), slog.Int("applications", len(s.st.Applications)))
 	return s, nil
 }
@@ -154,15 +174,23 @@ func Start(o Options) (*Server, error) {
 // Provider returns the connector name that speaks the sandbox's API.
 func (s *Server) Provider() string { return Provider }
 
-// BaseURL is the Harvest v1 root, "http://127.0.0.1:PORT/v1".
-func (s *Server) BaseURL() string { return s.root + "/v1" }
+// BaseURL is the Harvest v3 root, "http://127.0.0.1:PORT/v3". The token
+// endpoint is on the same host, TokenURL, which is where the connector
+// looks for it on any host but Greenhouse's.
+func (s *Server) BaseURL() string { return s.root + "/v3" }
 
-// APIKey is the one Harvest key the sandbox accepts (Basic auth username,
-// blank password).
-func (s *Server) APIKey() string { return harvestKey }
+// TokenURL is the OAuth 2.0 token endpoint, "http://127.0.0.1:PORT/token".
+func (s *Server) TokenURL() string { return s.root + "/token" }
 
-// ActingUserID is the id of the "hireloop Integration" service user, for
-// On-Behalf-Of.
+// ClientID is the Harvest v3 OAuth client id the sandbox accepts.
+func (s *Server) ClientID() string { return clientID }
+
+// APIKey is the client secret of that client (hireloop keeps a Harvest v3
+// client secret in a connection's API key).
+func (s *Server) APIKey() string { return clientSecret }
+
+// ActingUserID is the id of the "hireloop Integration" service user, sent
+// as the token's sub: every write is made as this user.
 func (s *Server) ActingUserID() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

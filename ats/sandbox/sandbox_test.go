@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,7 +13,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -36,7 +36,7 @@ func start(t *testing.T, o Options) *Server {
 
 func connector(t *testing.T, s *Server, secret string, pageSize int) *greenhouse.Client {
 	t.Helper()
-	c, err := greenhouse.New(ats.Config{BaseURL: s.BaseURL(), APIKey: s.APIKey(), ActingUserID: s.ActingUserID(),
+	c, err := greenhouse.New(ats.Config{BaseURL: s.BaseURL(), IntegrationID: s.ClientID(), APIKey: s.APIKey(), ActingUserID: s.ActingUserID(),
 		WebhookSecret: secret, PageSize: pageSize,
 		HTTP: ats.HTTPSettings{MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}})
 	if err != nil {
@@ -189,7 +189,8 @@ func TestSeedIsDeterministicAndRealistic(t *testing.T) {
 
 func TestConnectorFullRead(t *testing.T) {
 	s := start(t, Options{})
-	if s.Provider() != "greenhouse" || !strings.HasPrefix(s.BaseURL(), "http://127.0.0.1:") || !strings.HasSuffix(s.BaseURL(), "/v1") {
+	if s.Provider() != "greenhouse" || !strings.HasPrefix(s.BaseURL(), "http://127.0.0.1:") || !strings.HasSuffix(s.BaseURL(), "/v3") ||
+		s.TokenURL() != strings.TrimSuffix(s.BaseURL(), "/v3")+"/token" {
 		t.Fatalf("Provider %q BaseURL %q", s.Provider(), s.BaseURL())
 	}
 	c := connector(t, s, "", 100) // 100 per page: candidates and applications span several pages
@@ -243,7 +244,7 @@ func TestConnectorFullRead(t *testing.T) {
 		if stageIDs[a.StageID] != a.JobID || len(a.Answers) < 2 || a.AppliedAt.IsZero() || a.UpdatedAt.IsZero() {
 			t.Fatalf("application %+v", a)
 		}
-		if a.Status == ats.ApplicationRejected && (a.RejectionReasonName == "" || a.RejectedAt.IsZero()) {
+		if a.Status == ats.ApplicationRejected && (a.RejectionReasonID == "" || a.RejectedAt.IsZero()) {
 			t.Fatalf("rejected application without reason: %+v", a)
 		}
 	}
@@ -306,8 +307,10 @@ func TestIncrementalReadAfterPageMove(t *testing.T) {
 	if len(inc.apps)+len(inc.cands)+len(inc.jobs)+len(inc.stages) != 0 {
 		t.Fatalf("unexpected changes: %d apps %d cands %d jobs %d stages", len(inc.apps), len(inc.cands), len(inc.jobs), len(inc.stages))
 	}
-	// A tag write bumps the candidate's updated_at.
-	if _, err := c.AddTag(context.Background(), ats.TagAssignment{CandidateID: itoa(app.CandidateID), Name: "Remote OK"}); err != nil {
+	// A tag write bumps the candidate's updated_at (the tag itself is an
+	// applied candidate tag, a resource of its own in v3).
+	res, err := c.AddTag(context.Background(), ats.TagAssignment{CandidateID: itoa(app.CandidateID), Name: "Remote OK"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	var cands []ats.Candidate
@@ -315,8 +318,13 @@ func TestIncrementalReadAfterPageMove(t *testing.T) {
 		cands = append(cands, p...)
 		return nil
 	})
-	if len(cands) != 1 || cands[0].ID != itoa(app.CandidateID) || !slices.ContainsFunc(cands[0].Tags, func(t ats.Tag) bool { return t.Name == "Remote OK" }) {
+	if len(cands) != 1 || cands[0].ID != itoa(app.CandidateID) {
 		t.Fatalf("incremental candidates after a tag = %+v", cands)
+	}
+	var applied []map[string]any
+	if status := apiGet(t, s, "/applied_candidate_tags?candidate_ids="+itoa(app.CandidateID), &applied); status != http.StatusOK ||
+		!slices.ContainsFunc(applied, func(x map[string]any) bool { return fmt.Sprint(x["candidate_tag_id"]) == res.RemoteID }) {
+		t.Fatalf("applied tags of the candidate: %d %v (want tag %s)", status, applied, res.RemoteID)
 	}
 }
 
@@ -399,7 +407,7 @@ func TestConnectorWrites(t *testing.T) {
 		}
 		return nil
 	})
-	if after.Status != ats.ApplicationRejected || after.RejectionReasonName != "Candidate withdrew" || after.RejectedAt.IsZero() {
+	if after.Status != ats.ApplicationRejected || after.RejectionReasonID != itoa(firstReasonID+4) || after.RejectedAt.IsZero() {
 		t.Fatalf("after reject: %+v", after)
 	}
 	_, err = c.MoveToStage(ctx, ats.StageMove{ApplicationID: appID, FromStageID: itoa(next), ToStageID: itoa(next + 1)})
@@ -410,7 +418,7 @@ func TestConnectorWrites(t *testing.T) {
 	if _, err := c.Reject(ctx, ats.Rejection{ApplicationID: appID}); !errors.As(err, &iie) {
 		t.Fatalf("second reject = %v", err)
 	}
-	if _, err := c.AddNote(ctx, ats.Note{CandidateID: "999", Body: "x"}); !errors.Is(err, ats.ErrNotFound) {
+	if _, err := c.AddNote(ctx, ats.Note{CandidateID: "999", Body: "x"}); !errors.As(err, &iie) || !strings.Contains(iie.VendorMessage, "candidate_id") {
 		t.Fatalf("note on a missing candidate = %v", err)
 	}
 	// A stage of another job is refused.
@@ -427,9 +435,9 @@ func TestConnectorWrites(t *testing.T) {
 	if !errors.As(err, &iie) || !strings.Contains(iie.VendorMessage, "not a stage of this job") {
 		t.Fatalf("move to another job's stage = %v", err)
 	}
-	// Writes need an existing On-Behalf-Of user.
-	bad, _ := greenhouse.New(ats.Config{BaseURL: s.BaseURL(), APIKey: s.APIKey(), ActingUserID: "12345"})
-	if _, err := bad.AddNote(ctx, ats.Note{CandidateID: candID, Body: "x"}); !errors.Is(err, ats.ErrForbidden) {
+	// Tokens are issued for existing users only (sub).
+	bad, _ := greenhouse.New(ats.Config{BaseURL: s.BaseURL(), IntegrationID: s.ClientID(), APIKey: s.APIKey(), ActingUserID: "12345"})
+	if _, err := bad.AddNote(ctx, ats.Note{CandidateID: candID, Body: "x"}); !errors.Is(err, ats.ErrNotConfigured) {
 		t.Fatalf("write with an unknown acting user = %v", err)
 	}
 }
@@ -747,86 +755,5 @@ func TestPageRendersAndRefusesCrossOrigin(t *testing.T) {
 	})
 	if !found {
 		t.Fatal("added candidate not readable through the connector")
-	}
-}
-
-func TestHarvestProtocol(t *testing.T) {
-	s := start(t, Options{})
-	get := func(path, key string) (*http.Response, []byte) {
-		req, _ := http.NewRequest(http.MethodGet, s.BaseURL()+path, nil)
-		req.SetBasicAuth(key, "")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp, b
-	}
-	resp, body := get("/candidates", "wrong")
-	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), `"message":"Invalid Basic Auth credentials"`) {
-		t.Fatalf("wrong key: %d %s", resp.StatusCode, body)
-	}
-	resp, body = get("/candidates?per_page=2&page=2", s.APIKey())
-	var rows []map[string]any
-	if err := json.Unmarshal(body, &rows); err != nil || len(rows) != 2 {
-		t.Fatalf("page 2: %s", body)
-	}
-	link := resp.Header.Get("Link")
-	if !strings.Contains(link, `page=3&per_page=2>; rel="next"`) || !strings.Contains(link, `rel="prev"`) || !strings.Contains(link, `page=150&per_page=2>; rel="last"`) {
-		t.Fatalf("Link = %s", link)
-	}
-	if resp.Header.Get("X-RateLimit-Limit") != "50" || resp.Header.Get("X-RateLimit-Remaining") != "49" {
-		t.Fatalf("rate headers %q %q", resp.Header.Get("X-RateLimit-Limit"), resp.Header.Get("X-RateLimit-Remaining"))
-	}
-	if resp, body = get("/candidates?per_page=501", s.APIKey()); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), `"field":"per_page"`) {
-		t.Fatalf("per_page=501: %d %s", resp.StatusCode, body)
-	}
-	if resp, _ = get("/applications?last_activity_after=yesterday", s.APIKey()); resp.StatusCode != http.StatusUnprocessableEntity {
-		t.Fatalf("bad timestamp: %d", resp.StatusCode)
-	}
-	if resp, _ = get("/nope", s.APIKey()); resp.StatusCode != http.StatusNotFound {
-		t.Fatalf("unknown path: %d", resp.StatusCode)
-	}
-	// created_after on candidates, job_id on applications.
-	s.mu.Lock()
-	mid := s.st.Candidates[150].CreatedAt
-	var wantNewer int
-	for _, c := range s.st.Candidates {
-		if !c.CreatedAt.Before(mid) {
-			wantNewer++
-		}
-	}
-	s.mu.Unlock()
-	_, body = get("/candidates?per_page=500&created_after="+url.QueryEscape(mid.Format(time.RFC3339Nano)), s.APIKey())
-	_ = json.Unmarshal(body, &rows)
-	if len(rows) != wantNewer {
-		t.Fatalf("created_after returned %d, want %d", len(rows), wantNewer)
-	}
-	_, body = get("/applications?per_page=500&job_id="+strconv.Itoa(firstJobID+5), s.APIKey())
-	_ = json.Unmarshal(body, &rows)
-	if len(rows) != 40 {
-		t.Fatalf("job_id filter returned %d applications, want 40", len(rows))
-	}
-	// A write without On-Behalf-Of is refused.
-	req, _ := http.NewRequest(http.MethodPost, s.BaseURL()+"/tags/candidate", strings.NewReader(`{"name":"x"}`))
-	req.SetBasicAuth(s.APIKey(), "")
-	if resp, _ := http.DefaultClient.Do(req); resp.StatusCode != http.StatusForbidden {
-		t.Fatalf("write without On-Behalf-Of = %d", resp.StatusCode)
-	}
-
-	// The rolling window answers 429 with Retry-After once spent.
-	s.limiter.mu.Lock()
-	s.limiter.limit, s.limiter.hits = 3, nil
-	s.limiter.mu.Unlock()
-	for i := 0; i < 3; i++ {
-		if resp, _ := get("/users", s.APIKey()); resp.StatusCode != http.StatusOK {
-			t.Fatalf("request %d = %d", i, resp.StatusCode)
-		}
-	}
-	resp, body = get("/users", s.APIKey())
-	ra, _ := strconv.ParseInt(resp.Header.Get("Retry-After"), 10, 64)
-	if resp.StatusCode != http.StatusTooManyRequests || ra < time.Now().Unix() || !strings.Contains(string(body), "Too Many Requests") {
-		t.Fatalf("over the limit: %d Retry-After %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
 	}
 }
