@@ -66,8 +66,8 @@ func replayVendors() []replayVendor {
 	return []replayVendor{
 		{name: "greenhouse",
 			start: func(t *testing.T) (vendorFake, map[string]any) {
-				f := ghfake.New(ghKey, ghfake.SmallSeed)
-				return f, map[string]any{"base_url": f.URL(), "api_key": ghKey, "acting_user_id": "4000"}
+				f := ghfake.New(ghClientID, ghKey, ghfake.SmallSeed)
+				return f, map[string]any{"base_url": f.URL(), "api_key": ghKey, "integration_id": ghClientID, "acting_user_id": "4000"}
 			},
 			move: func(s *replaySetup, stage string, at time.Time, n int) (http.Header, []byte) {
 				body := jsonBody(map[string]any{"action": "candidate_stage_change", "payload": map[string]any{"application": map[string]any{
